@@ -1,0 +1,39 @@
+package io.quiver.api.graphql;
+
+import org.jboss.logging.Logger;
+
+import io.quiver.error.ErrorCode;
+import io.quiver.error.QuiverException;
+import jakarta.annotation.Priority;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+
+/**
+ * The one place GraphQL failures are mapped: a {@link QuiverException} becomes a {@link GraphQLFailure} carrying
+ * its code; anything else is logged with its stack trace and reaches the client as INTERNAL_ERROR with a generic
+ * message.
+ */
+@TranslateErrors
+@Interceptor
+@Priority(Interceptor.Priority.PLATFORM_AFTER)
+public class ErrorTranslator {
+
+    private static final Logger LOG = Logger.getLogger(ErrorTranslator.class);
+
+    @AroundInvoke
+    Object translate(InvocationContext ctx) throws Exception {
+        try {
+            return ctx.proceed();
+        } catch (QuiverException e) {
+            if (e.code().httpStatus() >= 500) {
+                LOG.errorf(e, "GraphQL %s failed with %s", ctx.getMethod().getName(), e.code());
+            }
+            throw new GraphQLFailure(e);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "GraphQL %s failed unexpectedly", ctx.getMethod().getName());
+            throw new GraphQLFailure(new QuiverException(ErrorCode.INTERNAL_ERROR,
+                    "the server failed to handle the request; the error is logged, retry later or report it", e));
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package io.quiver.api.graphql;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.Name;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
+
+import io.quiver.api.graphql.Connections.FeatureConnection;
+import io.quiver.api.graphql.Connections.FeatureGroupConnection;
+import io.quiver.config.EffectiveConfigResolver;
+import io.quiver.config.EffectiveSetting;
+import io.quiver.error.InvalidArgumentException;
+import io.quiver.registry.DeletionResult;
+import io.quiver.registry.Lineage;
+import io.quiver.registry.RegistrationResult;
+import io.quiver.registry.RegistrationService;
+import io.quiver.registry.RegistryCatalog;
+import io.quiver.registry.model.DataType;
+import io.quiver.registry.model.EntityDefinition;
+import io.quiver.registry.model.Feature;
+import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.Mode;
+import io.quiver.registry.spec.EntitySpec;
+import io.quiver.registry.spec.FeatureFilter;
+import io.quiver.registry.spec.FeatureGroupFilter;
+import io.quiver.registry.spec.FeatureGroupSpec;
+import io.quiver.registry.spec.RegistrationSpec;
+
+/** GraphQL adapter for the registry: the feature catalog's queries and the pipelines' registration mutations. */
+@GraphQLApi
+@TranslateErrors
+public class RegistryGraphQL {
+
+    private final RegistryCatalog catalog;
+    private final RegistrationService registration;
+    private final EffectiveConfigResolver settings;
+
+    public RegistryGraphQL(RegistryCatalog catalog, RegistrationService registration, EffectiveConfigResolver settings) {
+        this.catalog = catalog;
+        this.registration = registration;
+        this.settings = settings;
+    }
+
+    @Query("featureGroups")
+    @Description("Feature groups matching the filter (latest versions unless filter.allVersions), by name, cursor-paged")
+    public @NonNull FeatureGroupConnection featureGroups(
+            @Description("Conditions the groups must meet") FeatureGroupFilter filter,
+            @Description("Page size, 1 to quiver.registry.max-page-size") @DefaultValue("20") int first,
+            @Description("Cursor after which the page starts") String after) {
+        return Connections.groups(catalog.groups(filter, first, after));
+    }
+
+    @Query("featureGroup")
+    @Description("One feature group version; the latest when no version is given")
+    public @NonNull FeatureGroup featureGroup(@Description("Group name") @NonNull String name,
+            @Description("Version; omit for the latest") Integer version) {
+        return catalog.group(name, version == null ? 0 : version).group();
+    }
+
+    @Query("features")
+    @Description("Features matching the filter (of latest group versions unless filter.allVersions), cursor-paged")
+    public @NonNull FeatureConnection features(
+            @Description("Conditions the features must meet") FeatureFilter filter,
+            @Description("Page size, 1 to quiver.registry.max-page-size") @DefaultValue("20") int first,
+            @Description("Cursor after which the page starts") String after) {
+        return Connections.features(catalog.features(filter, first, after));
+    }
+
+    @Query("entities")
+    @Description("Every registered entity, by name")
+    public @NonNull List<@NonNull EntityDefinition> entities() {
+        return catalog.entities();
+    }
+
+    @Query("lineage")
+    @Description("Lineage around a feature (group.feature, group@2.feature) or a dataset (silver.transactions); give exactly one")
+    public @NonNull Lineage lineage(@Description("Feature reference") String feature,
+            @Description("Dataset name") String dataset) {
+        if ((feature == null) == (dataset == null)) {
+            throw new InvalidArgumentException("lineage needs exactly one of 'feature' or 'dataset'");
+        }
+        return feature != null ? catalog.lineageOfFeature(feature) : catalog.lineageOfDataset(dataset);
+    }
+
+    @Mutation("register")
+    @Description("Registers entities and feature groups in one transaction. Identical definitions are left as they are, "
+            + "compatible changes update the latest version, breaking changes create the next version. Any violation "
+            + "rejects the whole request with every violation listed.")
+    public @NonNull RegistrationResult register(@Description("Entities to register") List<EntitySpec> entities,
+            @Description("Feature groups to register") List<FeatureGroupSpec> groups) {
+        return registration.register(new RegistrationSpec(entities, groups));
+    }
+
+    @Mutation("deprecateFeatureGroup")
+    @Description("Marks a group version (or all versions) DEPRECATED; they stay readable")
+    public @NonNull List<@NonNull FeatureGroup> deprecateFeatureGroup(@Description("Group name") @NonNull String name,
+            @Description("Version; omit for all versions") Integer version) {
+        return registration.deprecate(name, version);
+    }
+
+    @Mutation("deleteFeatureGroup")
+    @Description("Deletes a group version (or all versions). Refuses while other groups' features list it as a lineage "
+            + "source, unless force is true.")
+    public @NonNull DeletionResult deleteFeatureGroup(@Description("Group name") @NonNull String name,
+            @Description("Version; omit for all versions") Integer version,
+            @Description("Delete even if other features name it as a source") @DefaultValue("false") boolean force) {
+        return registration.delete(name, version, force);
+    }
+
+    // Nested fields, resolved for a whole list of parents at once.
+
+    @Name("features")
+    @Description("The group version's features, in declared order")
+    public List<List<Feature>> groupFeatures(@Source List<FeatureGroup> groups) {
+        Map<Long, List<Feature>> byGroup = catalog.features(groups);
+        return groups.stream().map(g -> byGroup.getOrDefault(g.id(), List.of())).toList();
+    }
+
+    @Name("entities")
+    @Description("The entities keying the group")
+    public List<List<EntityDefinition>> groupEntities(@Source List<FeatureGroup> groups) {
+        Map<String, EntityDefinition> byName = catalog.entities(groups.stream().flatMap(g -> g.entityNames().stream()).distinct().toList());
+        return groups.stream().map(g -> g.entityNames().stream().map(byName::get).filter(java.util.Objects::nonNull).toList()).toList();
+    }
+
+    @Name("versions")
+    @Description("Every registered version of this group")
+    public List<List<Integer>> groupVersions(@Source List<FeatureGroup> groups) {
+        Map<String, List<Integer>> byName = catalog.versions(groups.stream().map(FeatureGroup::name).distinct().toList());
+        return groups.stream().map(g -> byName.getOrDefault(g.name(), List.of())).toList();
+    }
+
+    @Name("mode")
+    @Description("Effective serving mode: the group's own, else the global quiver.mode")
+    public @NonNull Mode groupMode(@Source FeatureGroup group) {
+        return group.declaredMode() != null ? group.declaredMode()
+                : Mode.valueOf(settings.value(io.quiver.config.ConfigKey.MODE, Map.of()));
+    }
+
+    @Name("effectiveConfig")
+    @Description("Every setting as resolved for this group, with the layer it came from")
+    public @NonNull List<@NonNull EffectiveSetting> groupEffectiveConfig(@Source FeatureGroup group) {
+        return settings.forGroup(group);
+    }
+
+    @Name("effectiveConfig")
+    @Description("Every setting as resolved for this feature (global -> group -> feature), with the layer it came from")
+    public List<List<EffectiveSetting>> featureEffectiveConfig(@Source List<Feature> features) {
+        Map<Long, FeatureGroup> groups = catalog.groupsByIds(features.stream().map(Feature::groupId).distinct().toList())
+                .stream().collect(Collectors.toMap(FeatureGroup::id, Function.identity()));
+        return features.stream().map(f -> settings.forFeature(groups.get(f.groupId()), f.configOverrides())).toList();
+    }
+
+    @Name("dataType")
+    @Description("Base data type")
+    public @NonNull DataType featureDataType(@Source Feature feature) {
+        return feature.dataTypeDetail().base();
+    }
+
+    @Name("type")
+    @Description("Full type expression, e.g. DECIMAL(12,2), ARRAY<FLOAT>, MAP<STRING,DOUBLE>")
+    public @NonNull String featureTypeExpression(@Source Feature feature) {
+        return feature.dataTypeDetail().toString();
+    }
+
+    @Name("reference")
+    @Description("group.feature: how serving names this feature; it resolves to the latest version of the group")
+    public @NonNull String featureReference(@Source Feature feature) {
+        return feature.reference();
+    }
+}

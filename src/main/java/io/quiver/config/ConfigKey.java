@@ -1,0 +1,135 @@
+package io.quiver.config;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+import org.eclipse.microprofile.graphql.Description;
+
+import io.quiver.registry.model.Mode;
+import io.quiver.registry.model.QueryExecutorType;
+import io.quiver.registry.model.StorageFormat;
+
+/**
+ * The layered settings (the seeds' global keys). Each key knows how to read its global value, how to check and
+ * normalize a value given in a definition, and at which layers it may be overridden.
+ */
+@Description("A layered setting: global (quiver.* configuration), overridable per group and (most) per feature")
+public enum ConfigKey {
+    MODE("mode", c -> c.mode().name(), enumValue(Mode.class), true),
+    STORAGE_PATH("storage_path", QuiverConfig::storagePath, ConfigKey::path, false),
+    STORAGE_FORMAT("storage_format", c -> c.storageFormat().name(), enumValue(StorageFormat.class), false),
+    ENABLE_VIRTUALIZATION("enable_virtualization", c -> String.valueOf(c.enableVirtualization()), ConfigKey::bool, true),
+    QUERY_EXECUTOR_TYPE("query_executor_type", c -> c.queryExecutorType().name(), enumValue(QueryExecutorType.class), true),
+    REGISTER_VIRTUAL_TABLES("register_virtual_tables", c -> String.valueOf(c.registerVirtualTables()), ConfigKey::bool, true),
+    VIRTUAL_TABLE_PREFIX("virtual_table_prefix", QuiverConfig::virtualTablePrefix, ConfigKey::prefix, true),
+    HYBRID_THRESHOLD_ROWS("hybrid_threshold_rows", c -> String.valueOf(c.hybridThresholdRows()), ConfigKey::nonNegativeLong, true),
+    HYBRID_CACHE_TTL("hybrid_cache_ttl", c -> c.hybridCacheTtl().toString(), ConfigKey::duration, true),
+    AUTO_MATERIALIZE_ON_READ("auto_materialize_on_read", c -> String.valueOf(c.autoMaterializeOnRead()), ConfigKey::bool, true);
+
+    private final String key;
+    private final Function<QuiverConfig, String> global;
+    private final UnaryOperator<String> normalizer;
+    private final boolean featureLevel;
+
+    ConfigKey(String key, Function<QuiverConfig, String> global, UnaryOperator<String> normalizer, boolean featureLevel) {
+        this.key = key;
+        this.global = global;
+        this.normalizer = normalizer;
+        this.featureLevel = featureLevel;
+    }
+
+    /** The seeds' snake_case name of the key. */
+    public String key() {
+        return key;
+    }
+
+    public String globalValue(QuiverConfig config) {
+        return global.apply(config);
+    }
+
+    /** Physical layout (path, format) is fixed per group; everything else may differ per feature. */
+    public boolean overridableByFeature() {
+        return featureLevel;
+    }
+
+    /** Whether a group sets this key through a field of its own rather than its {@code config} list. */
+    public boolean groupField() {
+        return this == MODE || this == STORAGE_PATH || this == STORAGE_FORMAT;
+    }
+
+    /**
+     * Checks and normalizes a value for this key.
+     *
+     * @throws IllegalArgumentException with a user-facing message when the value does not fit
+     */
+    public String normalize(String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("a value is required for " + key);
+        }
+        return normalizer.apply(value.trim());
+    }
+
+    public static Optional<ConfigKey> byKey(String key) {
+        return Arrays.stream(values()).filter(k -> k.key.equals(key) || k.name().equals(key)).findFirst();
+    }
+
+    private static <E extends Enum<E>> UnaryOperator<String> enumValue(Class<E> type) {
+        return v -> {
+            try {
+                return Enum.valueOf(type, v.toUpperCase(Locale.ROOT)).name();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("'" + v + "' is not one of " + Arrays.toString(type.getEnumConstants()));
+            }
+        };
+    }
+
+    private static String bool(String v) {
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return v.toLowerCase(Locale.ROOT);
+        }
+        throw new IllegalArgumentException("'" + v + "' is not true or false");
+    }
+
+    private static String nonNegativeLong(String v) {
+        try {
+            long n = Long.parseLong(v);
+            if (n >= 0) {
+                return Long.toString(n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + v + "' is not a whole number >= 0");
+    }
+
+    private static String duration(String v) {
+        try {
+            Duration d = v.chars().allMatch(Character::isDigit) ? Duration.ofSeconds(Long.parseLong(v)) : Duration.parse(v);
+            if (!d.isNegative()) {
+                return d.toString();
+            }
+        } catch (DateTimeParseException | NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + v + "' is not a duration: give seconds (3600) or ISO-8601 (PT1H)");
+    }
+
+    private static String prefix(String v) {
+        if (v.matches("[a-z][a-z0-9_]{0,30}")) {
+            return v;
+        }
+        throw new IllegalArgumentException("'" + v + "' is not a table prefix matching [a-z][a-z0-9_]{0,30}");
+    }
+
+    private static String path(String v) {
+        if (v.contains("..") || v.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("'" + v + "' is not a storage path: no '..' or control characters");
+        }
+        return v.endsWith("/") && v.length() > 1 ? v.substring(0, v.length() - 1) : v;
+    }
+}

@@ -1,0 +1,53 @@
+package io.quiver.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.quiver.registry.model.FeatureGroup;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Resolves settings through the layers global -> group -> feature, most specific first. */
+@ApplicationScoped
+public class EffectiveConfigResolver {
+
+    private final QuiverConfig config;
+
+    public EffectiveConfigResolver(QuiverConfig config) {
+        this.config = config;
+    }
+
+    public List<EffectiveSetting> forGroup(FeatureGroup group) {
+        return resolve(group, Map.of());
+    }
+
+    public List<EffectiveSetting> forFeature(FeatureGroup group, Map<ConfigKey, String> featureOverrides) {
+        return resolve(group, featureOverrides);
+    }
+
+    public String value(ConfigKey key, Map<ConfigKey, String> groupOverrides) {
+        String v = groupOverrides.get(key);
+        return v != null ? v : key.globalValue(config);
+    }
+
+    /**
+     * Storage path and format are fixed when a version is registered, so their value is always the group's own;
+     * the layer says whether the definition gave them or they were derived from the global settings.
+     */
+    private List<EffectiveSetting> resolve(FeatureGroup group, Map<ConfigKey, String> feature) {
+        Map<ConfigKey, String> own = group.configOverrides();
+        List<EffectiveSetting> out = new ArrayList<>(ConfigKey.values().length);
+        for (ConfigKey key : ConfigKey.values()) {
+            ConfigLayer layer = feature.containsKey(key) ? ConfigLayer.FEATURE
+                    : own.containsKey(key) ? ConfigLayer.GROUP : ConfigLayer.GLOBAL;
+            String value = switch (key) {
+                case STORAGE_PATH -> group.storagePath();
+                case STORAGE_FORMAT -> group.storageFormat().name();
+                default -> layer == ConfigLayer.FEATURE ? feature.get(key)
+                        : layer == ConfigLayer.GROUP ? own.get(key) : key.globalValue(config);
+            };
+            out.add(new EffectiveSetting(key.key(), value, layer));
+        }
+        return out;
+    }
+}

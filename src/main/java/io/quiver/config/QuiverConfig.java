@@ -1,0 +1,86 @@
+package io.quiver.config;
+
+import java.time.Duration;
+
+import io.quiver.registry.model.Mode;
+import io.quiver.registry.model.QueryExecutorType;
+import io.quiver.registry.model.StorageFormat;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Global configuration, the outermost layer: a feature group's definition overrides these, a feature's overrides
+ * its group's (see {@link ConfigKey}). Keys follow the seeds' {@code feature_store} settings.
+ */
+@ConfigMapping(prefix = "quiver")
+public interface QuiverConfig {
+
+    /** Serving mode of groups that name none. */
+    @WithDefault("MATERIALIZED")
+    Mode mode();
+
+    /** Base path of materialized data; a group's default storage path is {@code <this>/<group>}. */
+    @WithDefault("data/feature_store")
+    String storagePath();
+
+    /** File format of materialized snapshots; only PARQUET is implemented. */
+    @WithDefault("PARQUET")
+    StorageFormat storageFormat();
+
+    /** Whether groups may be served by the virtual executor at all. */
+    @WithDefault("true")
+    boolean enableVirtualization();
+
+    /** Engine for virtual queries. */
+    @WithDefault("DUCKDB")
+    QueryExecutorType queryExecutorType();
+
+    /** Whether each group is exposed to the virtual executor as a table. */
+    @WithDefault("true")
+    boolean registerVirtualTables();
+
+    /** Prefix of those virtual table names. */
+    @WithDefault("features_")
+    String virtualTablePrefix();
+
+    /** Hybrid groups estimated above this many rows are materialized. */
+    @WithDefault("10000")
+    long hybridThresholdRows();
+
+    /** How long a hybrid decision is cached before it is re-evaluated. */
+    @WithDefault("PT1H")
+    Duration hybridCacheTtl();
+
+    /** Whether a hot hybrid group read through the virtual path gets materialized. */
+    @WithDefault("true")
+    boolean autoMaterializeOnRead();
+
+    /** Registry settings. */
+    Registry registry();
+
+    /** Demo catalog settings. */
+    Demo demo();
+
+    interface Registry {
+        /**
+         * Upper bound on how stale a cached definition may be. Changes made through this instance invalidate its
+         * cache at once; this bound is what other replicas see until cross-replica invalidation exists.
+         */
+        @WithDefault("PT30S")
+        Duration cacheTtl();
+
+        /** Most definitions kept in the lookup cache. */
+        @WithDefault("10000")
+        long cacheMaxEntries();
+
+        /** Largest page a listing query may ask for. */
+        @WithDefault("500")
+        int maxPageSize();
+    }
+
+    interface Demo {
+        /** Load the demo catalog at start-up when the registry is empty. */
+        @WithDefault("false")
+        boolean enabled();
+    }
+}

@@ -1,0 +1,54 @@
+package io.quiver.demo;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quiver.config.QuiverConfig;
+import io.quiver.registry.RegistrationService;
+import io.quiver.registry.persistence.RegistryRepository;
+import io.quiver.registry.spec.RegistrationSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Loads the seeds' customers/transactions medallion example into an empty registry at start-up, so a first run
+ * shows a catalog at once. It goes through the same registration path as any client.
+ */
+@ApplicationScoped
+public class DemoCatalog {
+
+    private static final Logger LOG = Logger.getLogger(DemoCatalog.class);
+    static final String RESOURCE = "demo/catalog.json";
+
+    private final QuiverConfig config;
+    private final RegistrationService registration;
+    private final RegistryRepository repository;
+    private final ObjectMapper json;
+
+    public DemoCatalog(QuiverConfig config, RegistrationService registration, RegistryRepository repository, ObjectMapper json) {
+        this.config = config;
+        this.registration = registration;
+        this.repository = repository;
+        this.json = json;
+    }
+
+    @ActivateRequestContext
+    void onStart(@Observes StartupEvent event) throws IOException {
+        if (!config.demo().enabled() || repository.countLatestGroups() > 0) {
+            return;
+        }
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IOException(RESOURCE + " is missing from the application");
+            }
+            var result = registration.register(json.readValue(in, RegistrationSpec.class));
+            LOG.infof("demo catalog loaded: %d entities, %d feature groups", result.entities().size(), result.groups().size());
+        }
+    }
+}

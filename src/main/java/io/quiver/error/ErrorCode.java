@@ -1,0 +1,42 @@
+package io.quiver.error;
+
+/**
+ * Stable error codes. Clients match on these (GraphQL {@code extensions.code}, problem+json {@code code}),
+ * so a code is never renamed once released; new codes may be added.
+ */
+public enum ErrorCode {
+    /** A {@code group.feature} reference names no registered feature. */
+    FEATURE_NOT_FOUND(404),
+    /** No feature group (or no such version of it) is registered under the name. */
+    FEATURE_GROUP_NOT_FOUND(404),
+    /** No entity is registered under the name. */
+    ENTITY_NOT_FOUND(404),
+    /** A definition or a batch of data breaks the schema rules; the violations list every problem. */
+    SCHEMA_VALIDATION_FAILED(400),
+    /** An argument is malformed (a bad cursor, page size or feature reference). */
+    INVALID_ARGUMENT(400),
+    /** The request conflicts with the registry's current state (e.g. an entity's keys would change). */
+    CONFLICT(409),
+    /** Deleting would leave other features with a lineage edge to nothing. */
+    FEATURE_GROUP_IN_USE(409),
+    /** Writing or materializing feature data failed. */
+    FEATURE_MATERIALIZATION_FAILED(500),
+    /** A virtual feature query failed to run. */
+    VIRTUALIZATION_QUERY_FAILED(500),
+    /** Stored metadata could not be read or is inconsistent. */
+    METADATA_ERROR(500),
+    /** The registry database failed or is unreachable. */
+    FEATURE_REGISTRY_UNAVAILABLE(503),
+    /** An unexpected failure; the server log holds the cause. */
+    INTERNAL_ERROR(500);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,35 @@
+package io.quiver.health;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+import io.quiver.registry.persistence.RegistryRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+
+/**
+ * Ready only when the registry's schema answers a query: a reachable database without Quiver's migrations is not
+ * ready to serve. (Quarkus' own datasource check, also in the readiness group, tests the connection itself.)
+ */
+@Readiness
+@ApplicationScoped
+public class RegistryHealthCheck implements HealthCheck {
+
+    private final RegistryRepository repository;
+
+    public RegistryHealthCheck(RegistryRepository repository) {
+        this.repository = repository;
+    }
+
+    @Override
+    @ActivateRequestContext
+    public HealthCheckResponse call() {
+        try {
+            long groups = repository.countLatestGroups();
+            return HealthCheckResponse.named("registry").up().withData("featureGroups", groups).build();
+        } catch (RuntimeException e) {
+            return HealthCheckResponse.named("registry").down().withData("error", String.valueOf(e.getMessage())).build();
+        }
+    }
+}

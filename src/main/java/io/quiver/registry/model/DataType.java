@@ -1,0 +1,33 @@
+package io.quiver.registry.model;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import org.eclipse.microprofile.graphql.Description;
+
+/** Physical type of a feature's values (the seeds' DataType). */
+@Description("Physical type of a feature's values")
+public enum DataType {
+    INT, BIGINT, FLOAT, DOUBLE, DECIMAL, STRING, TIMESTAMP, DATE, BOOLEAN, ARRAY, MAP, STRUCT;
+
+    private static final Set<DataType> NUMERIC = EnumSet.of(INT, BIGINT, FLOAT, DOUBLE, DECIMAL);
+    private static final Set<DataType> NESTED = EnumSet.of(ARRAY, MAP, STRUCT);
+    private static final Set<DataType> KEY_TYPES = EnumSet.of(INT, BIGINT, STRING);
+
+    public boolean isNumeric() {
+        return NUMERIC.contains(this);
+    }
+
+    public boolean isNested() {
+        return NESTED.contains(this);
+    }
+
+    public boolean isTemporal() {
+        return this == TIMESTAMP || this == DATE;
+    }
+
+    /** Types allowed for entity join keys and map keys: exact, hashable, orderable. */
+    public boolean isKeyType() {
+        return KEY_TYPES.contains(this);
+    }
+}

@@ -1,0 +1,6 @@
+package io.quiver.registry.model;
+
+/** Engine that runs virtual feature queries. DuckDB is the one this build has. */
+public enum QueryExecutorType {
+    DUCKDB
+}

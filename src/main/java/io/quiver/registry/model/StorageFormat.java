@@ -1,0 +1,19 @@
+package io.quiver.registry.model;
+
+import org.eclipse.microprofile.graphql.Description;
+
+/** File format of materialized snapshots. Only PARQUET is implemented; the others are named so errors can say so. */
+@Description("File format of materialized snapshots; only PARQUET is supported")
+public enum StorageFormat {
+    PARQUET(true), DELTA(false), ORC(false);
+
+    private final boolean supported;
+
+    StorageFormat(boolean supported) {
+        this.supported = supported;
+    }
+
+    public boolean supported() {
+        return supported;
+    }
+}

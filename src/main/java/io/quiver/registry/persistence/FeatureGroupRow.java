@@ -1,0 +1,150 @@
+package io.quiver.registry.persistence;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.hibernate.annotations.Fetch;
+import org.hibernate.annotations.FetchMode;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quiver.config.ConfigKey;
+import io.quiver.registry.model.DataType;
+import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.GroupStatus;
+import io.quiver.registry.model.JoinKey;
+import io.quiver.registry.model.KeyValue;
+import io.quiver.registry.model.Mode;
+import io.quiver.registry.model.StorageFormat;
+import jakarta.persistence.CollectionTable;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.ElementCollection;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.OrderColumn;
+import jakarta.persistence.Table;
+
+/**
+ * One version of a feature group. Collections use SUBSELECT fetching: touching them for a list of rows loaded by
+ * one query costs one more query in all, never one per row.
+ */
+@Entity
+@Table(name = "qv_feature_group")
+public class FeatureGroupRow extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    public Long id;
+
+    public String name;
+    public int version;
+    public boolean latest;
+
+    @ElementCollection
+    @CollectionTable(name = "qv_group_entity", joinColumns = @JoinColumn(name = "group_id"))
+    @OrderColumn(name = "position")
+    @Column(name = "entity_name")
+    @Fetch(FetchMode.SUBSELECT)
+    public List<String> entityNames = new ArrayList<>();
+
+    @Column(name = "event_ts_column")
+    public String eventTimestampColumn;
+
+    @Column(name = "event_ts_type")
+    @Enumerated(EnumType.STRING)
+    public DataType eventTimestampType;
+
+    @Column(name = "created_ts_column")
+    public String createdTimestampColumn;
+
+    @Column(name = "created_ts_type")
+    @Enumerated(EnumType.STRING)
+    public DataType createdTimestampType;
+
+    @Column(name = "ttl_seconds")
+    public long ttlSeconds;
+
+    /** The mode the definition set, or null to follow the global quiver.mode. */
+    @Enumerated(EnumType.STRING)
+    public Mode mode;
+
+    @Column(name = "storage_format")
+    @Enumerated(EnumType.STRING)
+    public StorageFormat storageFormat;
+
+    @Column(name = "storage_path")
+    public String storagePath;
+
+    @Column(name = "online_enabled")
+    public boolean onlineEnabled;
+
+    @Column(name = "offline_enabled")
+    public boolean offlineEnabled;
+
+    public String description;
+    public String owner;
+
+    @Enumerated(EnumType.STRING)
+    public GroupStatus status;
+
+    @ElementCollection
+    @CollectionTable(name = "qv_group_tag", joinColumns = @JoinColumn(name = "group_id"))
+    @Column(name = "tag")
+    @Fetch(FetchMode.SUBSELECT)
+    public Set<String> tags = new HashSet<>();
+
+    @Convert(converter = Json.StringMapConverter.class)
+    public Map<String, String> metadata;
+
+    /**
+     * The group layer of settings: only what the definition gave explicitly, keyed by {@link ConfigKey#key()};
+     * mode lives in its own column so listings can filter on it.
+     */
+    @Convert(converter = Json.StringMapConverter.class)
+    public Map<String, String> config;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @Column(name = "last_data_update_at")
+    public Instant lastDataUpdateAt;
+
+    public FeatureGroup toModel(Map<String, EntityRow> entitiesByName) {
+        List<JoinKey> keys = new ArrayList<>();
+        for (String entity : entityNames) {
+            EntityRow row = entitiesByName.get(entity);
+            if (row != null) {
+                keys.addAll(row.joinKeys);
+            }
+        }
+        Map<ConfigKey, String> overrides = configOverrides(config);
+        if (mode != null) {
+            overrides.put(ConfigKey.MODE, mode.name());
+        }
+        return new FeatureGroup(id, name, version, latest, entityNames, keys, eventTimestampColumn, eventTimestampType,
+                createdTimestampColumn, createdTimestampType, ttlSeconds,
+                mode, storageFormat, storagePath, onlineEnabled,
+                offlineEnabled, description, owner, tags.stream().sorted().toList(),
+                metadata.entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList(), status,
+                overrides, createdAt, updatedAt, lastDataUpdateAt);
+    }
+
+    static Map<ConfigKey, String> configOverrides(Map<String, String> stored) {
+        Map<ConfigKey, String> out = new EnumMap<>(ConfigKey.class);
+        stored.forEach((k, v) -> ConfigKey.byKey(k).ifPresent(key -> out.put(key, v)));
+        return out;
+    }
+}

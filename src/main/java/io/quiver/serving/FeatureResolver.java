@@ -1,0 +1,54 @@
+package io.quiver.serving;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.quiver.error.FeatureNotFoundException;
+import io.quiver.registry.FeatureGroupCache;
+import io.quiver.registry.RegistryCatalog;
+import io.quiver.registry.model.FeatureRef;
+import io.quiver.registry.model.GroupSchema;
+import io.quiver.registry.validation.Suggestions;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Resolves {@code group.feature} references on the serving path, through the registry cache. A name that
+ * resolves to nothing gets an error naming it, with close matches suggested.
+ */
+@ApplicationScoped
+public class FeatureResolver {
+
+    private final FeatureGroupCache groups;
+    private final RegistryCatalog catalog;
+
+    public FeatureResolver(FeatureGroupCache groups, RegistryCatalog catalog) {
+        this.groups = groups;
+        this.catalog = catalog;
+    }
+
+    public ResolvedFeature resolve(String reference) {
+        FeatureRef ref = FeatureRef.parse(reference);
+        // A cached "absent" may predate a registration on another replica: check once more before failing.
+        GroupSchema schema = groups.get(ref.group(), ref.version())
+                .or(() -> groups.reload(ref.group(), ref.version()))
+                .orElseThrow(() -> catalog.groupNotFound(ref.group(), ref.version()));
+        return schema.feature(ref.feature())
+                .map(f -> new ResolvedFeature(ref, schema, f))
+                .orElseThrow(() -> new FeatureNotFoundException("feature '" + ref.feature() + "' is not in feature group '"
+                        + ref.group() + "' version " + schema.group().version() + suggest(ref.feature(), schema.byName().keySet())));
+    }
+
+    public List<ResolvedFeature> resolveAll(List<String> references) {
+        List<ResolvedFeature> out = new ArrayList<>(references.size());
+        for (String r : references) {
+            out.add(resolve(r));
+        }
+        return out;
+    }
+
+    private static String suggest(String name, java.util.Collection<String> candidates) {
+        List<String> close = Suggestions.close(name, candidates, 3);
+        return close.isEmpty() ? "; its features: " + String.join(", ", candidates)
+                : "; did you mean " + String.join(", ", close) + "?";
+    }
+}
