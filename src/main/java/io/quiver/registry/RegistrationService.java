@@ -97,8 +97,9 @@ public class RegistrationService {
         if (!touched.isEmpty()) {
             changed.fire(new RegistryChanged(touched));
         }
-        LOG.infof("registered entities %s, groups %s", entities, groups.stream()
-                .map(g -> g.group().name() + "@" + g.group().version() + ":" + g.action()).toList());
+        if (!touched.isEmpty() || entities.stream().anyMatch(e -> e.action() != Action.UNCHANGED)) {
+            LOG.infof("registration changed groups %s", touched.size() <= 10 ? touched : touched.size() + " groups");
+        }
         return new RegistrationResult(entities, groups);
     }
 
