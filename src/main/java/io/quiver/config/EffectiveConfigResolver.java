@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.Mode;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Resolves settings through the layers global -> group -> feature, most specific first. */
@@ -25,9 +26,9 @@ public class EffectiveConfigResolver {
         return resolve(group, featureOverrides);
     }
 
-    public String value(ConfigKey key, Map<ConfigKey, String> groupOverrides) {
-        String v = groupOverrides.get(key);
-        return v != null ? v : key.globalValue(config);
+    /** The group's effective mode: its own, else the global one. */
+    public Mode mode(FeatureGroup group) {
+        return group.declaredMode() != null ? group.declaredMode() : config.mode();
     }
 
     /**

@@ -14,6 +14,8 @@ import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 
+import io.smallrye.common.annotation.NonBlocking;
+
 import io.quiver.api.graphql.Connections.FeatureConnection;
 import io.quiver.api.graphql.Connections.FeatureGroupConnection;
 import io.quiver.config.EffectiveConfigResolver;
@@ -24,7 +26,6 @@ import io.quiver.registry.Lineage;
 import io.quiver.registry.RegistrationResult;
 import io.quiver.registry.RegistrationService;
 import io.quiver.registry.RegistryCatalog;
-import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.EntityDefinition;
 import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureGroup;
@@ -139,17 +140,21 @@ public class RegistryGraphQL {
         return groups.stream().map(g -> byName.getOrDefault(g.name(), List.of())).toList();
     }
 
+    // Computed without I/O: batched and non-blocking, so a long list costs one call on the event loop rather than
+    // one worker-thread dispatch per item.
+
     @Name("mode")
+    @NonBlocking
     @Description("Effective serving mode: the group's own, else the global quiver.mode")
-    public @NonNull Mode groupMode(@Source FeatureGroup group) {
-        return group.declaredMode() != null ? group.declaredMode()
-                : Mode.valueOf(settings.value(io.quiver.config.ConfigKey.MODE, Map.of()));
+    public List<Mode> groupMode(@Source List<FeatureGroup> groups) {
+        return groups.stream().map(settings::mode).toList();
     }
 
     @Name("effectiveConfig")
+    @NonBlocking
     @Description("Every setting as resolved for this group, with the layer it came from")
-    public @NonNull List<@NonNull EffectiveSetting> groupEffectiveConfig(@Source FeatureGroup group) {
-        return settings.forGroup(group);
+    public List<List<EffectiveSetting>> groupEffectiveConfig(@Source List<FeatureGroup> groups) {
+        return groups.stream().map(settings::forGroup).toList();
     }
 
     @Name("effectiveConfig")
@@ -158,23 +163,5 @@ public class RegistryGraphQL {
         Map<Long, FeatureGroup> groups = catalog.groupsByIds(features.stream().map(Feature::groupId).distinct().toList())
                 .stream().collect(Collectors.toMap(FeatureGroup::id, Function.identity()));
         return features.stream().map(f -> settings.forFeature(groups.get(f.groupId()), f.configOverrides())).toList();
-    }
-
-    @Name("dataType")
-    @Description("Base data type")
-    public @NonNull DataType featureDataType(@Source Feature feature) {
-        return feature.dataTypeDetail().base();
-    }
-
-    @Name("type")
-    @Description("Full type expression, e.g. DECIMAL(12,2), ARRAY<FLOAT>, MAP<STRING,DOUBLE>")
-    public @NonNull String featureTypeExpression(@Source Feature feature) {
-        return feature.dataTypeDetail().toString();
-    }
-
-    @Name("reference")
-    @Description("group.feature: how serving names this feature; it resolves to the latest version of the group")
-    public @NonNull String featureReference(@Source Feature feature) {
-        return feature.reference();
     }
 }

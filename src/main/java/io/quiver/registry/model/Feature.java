@@ -8,7 +8,6 @@ import java.util.Map;
 import org.eclipse.microprofile.graphql.Description;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import org.eclipse.microprofile.graphql.Ignore;
 
 import io.quiver.config.ConfigKey;
@@ -22,6 +21,10 @@ public record Feature(
         @Description("Version of that group") int groupVersion,
         @Description("Feature name") String name,
         @Ignore @JsonIgnore FeatureDataType dataTypeDetail,
+        @Description("Base data type") DataType dataType,
+        @Description("Full type expression, e.g. DECIMAL(12,2), ARRAY<FLOAT>, MAP<STRING,DOUBLE>") String type,
+        @Description("group.feature: how serving names this feature; it resolves to the latest version of the group")
+        String reference,
         @Description("Semantic kind") FeatureType featureType,
         @Description("What the feature means") String description,
         @Description("Whether values may be null") boolean nullable,
@@ -39,6 +42,10 @@ public record Feature(
         requireNonNull(group, "group");
         requireNonNull(name, "name");
         requireNonNull(dataTypeDetail, "dataTypeDetail");
+        if (dataType != dataTypeDetail.base() || !dataTypeDetail.toString().equals(type)
+                || !(group + "." + name).equals(reference)) {
+            throw new IllegalArgumentException("derived fields disagree with the type or name; use the shorter constructor");
+        }
         requireNonNull(featureType, "featureType");
         allowedValues = List.copyOf(allowedValues);
         tags = List.copyOf(tags);
@@ -47,14 +54,13 @@ public record Feature(
         sourceDatasets = List.copyOf(sourceDatasets);
     }
 
-    /** Full type expression (JSON views; GraphQL resolves {@code type} itself). */
-    @JsonProperty("type")
-    public String typeExpression() {
-        return dataTypeDetail.toString();
-    }
-
-    /** {@code group.feature}: how serving names this feature (it resolves to the group's latest version). */
-    public String reference() {
-        return group + "." + name;
+    /** The usual constructor: the type's base, its expression and the reference are derived. */
+    public Feature(long id, long groupId, String group, int groupVersion, String name, FeatureDataType dataTypeDetail,
+            FeatureType featureType, String description, boolean nullable, String defaultValue, List<String> allowedValues,
+            Double min, Double max, String unit, List<String> tags, Map<ConfigKey, String> configOverrides,
+            List<String> sourceFeatures, List<String> sourceDatasets) {
+        this(id, groupId, group, groupVersion, name, dataTypeDetail, dataTypeDetail.base(), dataTypeDetail.toString(),
+                group + "." + name, featureType, description, nullable, defaultValue, allowedValues, min, max, unit, tags,
+                configOverrides, sourceFeatures, sourceDatasets);
     }
 }
