@@ -15,7 +15,10 @@ public record Lineage(
 
     @Description("Kind of lineage node")
     public enum NodeKind {
-        FEATURE, DATASET
+        @Description("A registered feature")
+        FEATURE,
+        @Description("A lake dataset such as silver.transactions")
+        DATASET
     }
 
     public Lineage {

@@ -5,7 +5,18 @@ import org.eclipse.microprofile.graphql.Description;
 /** Semantic kind of a feature (the seeds' FeatureType); must agree with its data type. */
 @Description("Semantic kind of a feature; must agree with its data type")
 public enum FeatureType {
-    NUMERICAL, CATEGORICAL, TEXT, VECTOR, TIMESERIES, COMPLEX;
+    @Description("A quantity: numeric types")
+    NUMERICAL,
+    @Description("One of a set of labels: STRING, INT, BIGINT or BOOLEAN")
+    CATEGORICAL,
+    @Description("Free text: STRING")
+    TEXT,
+    @Description("An embedding: ARRAY of a numeric type")
+    VECTOR,
+    @Description("Time-indexed values: TIMESTAMP, DATE, ARRAY or MAP")
+    TIMESERIES,
+    @Description("A nested structure: ARRAY, MAP or STRUCT")
+    COMPLEX;
 
     /** Whether a feature of this kind may hold values of the given type. */
     public boolean accepts(FeatureDataType type) {
