@@ -55,19 +55,19 @@ class CatalogQueryTest {
     }
 
     private JsonPath groups(Map<String, Object> filter, int first, String after) {
-        Map<String, Object> vars = new HashMap<>();
-        vars.put("filter", filter);
-        vars.put("first", first);
-        vars.put("after", after);
-        return ok(GROUPS, vars);
+        return page(GROUPS, filter, first, after);
     }
 
     private JsonPath features(Map<String, Object> filter, int first, String after) {
+        return page(FEATURES, filter, first, after);
+    }
+
+    private static JsonPath page(String query, Map<String, Object> filter, int first, String after) {
         Map<String, Object> vars = new HashMap<>();
         vars.put("filter", filter);
         vars.put("first", first);
         vars.put("after", after);
-        return ok(FEATURES, vars);
+        return ok(query, vars);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.quiver.registry.persistence;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,45 +38,48 @@ final class Json {
         }
     }
 
-    @Converter
-    static class StringListConverter implements AttributeConverter<List<String>, String> {
-        @Override
-        public String convertToDatabaseColumn(List<String> value) {
-            return write(value == null ? List.of() : value);
+    /** A column holding one JSON document of type {@code T}; null reads as {@code empty}. */
+    abstract static class DocumentConverter<T> implements AttributeConverter<T, String> {
+        private final TypeReference<T> type;
+        private final T empty;
+
+        DocumentConverter(TypeReference<T> type, T empty) {
+            this.type = type;
+            this.empty = empty;
         }
 
         @Override
-        public List<String> convertToEntityAttribute(String text) {
-            return text == null ? List.of() : read(text, new TypeReference<List<String>>() {
-            });
-        }
-    }
-
-    @Converter
-    static class StringMapConverter implements AttributeConverter<Map<String, String>, String> {
-        @Override
-        public String convertToDatabaseColumn(Map<String, String> value) {
-            return write(value == null ? Map.of() : value);
+        public String convertToDatabaseColumn(T value) {
+            return write(value == null ? empty : value);
         }
 
         @Override
-        public Map<String, String> convertToEntityAttribute(String text) {
-            return text == null ? Map.of() : read(text, new TypeReference<LinkedHashMap<String, String>>() {
-            });
+        public T convertToEntityAttribute(String text) {
+            return text == null ? empty : read(text, type);
         }
     }
 
     @Converter
-    static class JoinKeyListConverter implements AttributeConverter<List<JoinKey>, String> {
-        @Override
-        public String convertToDatabaseColumn(List<JoinKey> value) {
-            return write(value == null ? List.of() : value);
+    static class StringListConverter extends DocumentConverter<List<String>> {
+        StringListConverter() {
+            super(new TypeReference<>() {
+            }, List.of());
         }
+    }
 
-        @Override
-        public List<JoinKey> convertToEntityAttribute(String text) {
-            return text == null ? List.of() : read(text, new TypeReference<List<JoinKey>>() {
-            });
+    @Converter
+    static class StringMapConverter extends DocumentConverter<Map<String, String>> {
+        StringMapConverter() {
+            super(new TypeReference<>() { // Jackson reads objects into a LinkedHashMap: key order is kept
+            }, Map.of());
+        }
+    }
+
+    @Converter
+    static class JoinKeyListConverter extends DocumentConverter<List<JoinKey>> {
+        JoinKeyListConverter() {
+            super(new TypeReference<>() {
+            }, List.of());
         }
     }
 }
