@@ -61,6 +61,9 @@ public interface QuiverConfig {
     /** Demo catalog settings. */
     Demo demo();
 
+    /** Where immutable objects (Parquet files) are kept. */
+    ObjectStore objectStore();
+
     interface Registry {
         /**
          * Upper bound on how stale a cached definition may be. Changes made through this instance invalidate its
@@ -76,6 +79,42 @@ public interface QuiverConfig {
         /** Largest page a listing query may ask for. */
         @WithDefault("500")
         int maxPageSize();
+    }
+
+    interface ObjectStore {
+        /** LOCAL (a directory; the embedded default) or S3 (any S3-compatible endpoint). */
+        @WithDefault("S3")
+        Kind type();
+
+        /** Root directory of the LOCAL store. */
+        @WithDefault("data/objects")
+        String localRoot();
+
+        /** S3 endpoint URL. */
+        @WithDefault("http://127.0.0.1:9000")
+        String s3Endpoint();
+
+        /** S3 region. */
+        @WithDefault("us-east-1")
+        String s3Region();
+
+        /** S3 access key; anonymous access when absent. */
+        java.util.Optional<String> s3AccessKey();
+
+        /** S3 secret key. */
+        java.util.Optional<String> s3SecretKey();
+
+        /** Bucket holding Quiver's objects; created at start if missing. */
+        @WithDefault("quiver")
+        String s3Bucket();
+
+        /** Part size of multipart uploads (S3 requires at least 5 MiB); larger files go up in parts. */
+        @WithDefault("16777216")
+        long s3PartSize();
+
+        enum Kind {
+            LOCAL, S3
+        }
     }
 
     interface Demo {

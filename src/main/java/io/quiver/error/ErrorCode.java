@@ -27,6 +27,10 @@ public enum ErrorCode {
     METADATA_ERROR(500),
     /** The registry database failed or is unreachable. */
     FEATURE_REGISTRY_UNAVAILABLE(503),
+    /** The object store holds no object under the key (a file a snapshot names is gone). */
+    OBJECT_NOT_FOUND(404),
+    /** The object store (S3 or the local directory) failed or is unreachable; safe operations were retried. */
+    OBJECT_STORE_UNAVAILABLE(503),
     /** An unexpected failure; the server log holds the cause. */
     INTERNAL_ERROR(500);
 

@@ -21,12 +21,14 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 
 /** Nested fields load in batches: the number of SQL statements does not grow with the number of groups. */
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
 class BatchLoadingTest {
 
     private static final String LISTING = """

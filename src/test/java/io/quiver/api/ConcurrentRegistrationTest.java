@@ -24,11 +24,13 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 
 /** Clients registering the same group at the same moment never produce duplicate or skipped versions. */
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
 class ConcurrentRegistrationTest {
 
     private static final int CLIENTS = 8;

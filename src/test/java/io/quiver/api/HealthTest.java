@@ -10,9 +10,11 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.S3ProxyTestResource;
 
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
 class HealthTest {
 
     @Test
@@ -21,11 +23,13 @@ class HealthTest {
     }
 
     @Test
-    void readinessChecksTheRegistryDatabase() {
+    void readinessChecksTheRegistryDatabaseAndTheObjectStore() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem("registry"))
-                .body("checks.find { it.name == 'registry' }.status", equalTo("UP"));
+                .body("checks.find { it.name == 'registry' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'object-store' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'object-store' }.data.location", org.hamcrest.Matchers.containsString("quiver-test"));
     }
 
     @Test

@@ -21,11 +21,13 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 
 /** Registration through /graphql: round trip of every field, idempotency, and the versioning rule. */
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
 class RegistrationTest {
 
     private static final String GROUP_QUERY = """

@@ -24,11 +24,13 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 
 /** Every validation rule and error code, as clients see them; a rejected request writes nothing. */
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
 class ValidationErrorsTest {
 
     private String entityName;

@@ -20,11 +20,13 @@ import io.quiver.error.FeatureGroupNotFoundException;
 import io.quiver.error.FeatureNotFoundException;
 import io.quiver.serving.FeatureResolver;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.S3ProxyTestResource;
 import jakarta.inject.Inject;
 
 /** The serving path's name lookup: cached, and never stale after a registration through this instance. */
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
 class FeatureResolverCacheTest {
 
     @Inject

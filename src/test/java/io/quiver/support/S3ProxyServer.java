@@ -1,0 +1,107 @@
+package io.quiver.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A real S3 server for tests: S3Proxy (fetched by Maven into target/s3proxy) run as a child process on a free
+ * loopback port, with the in-memory "transient" backend. Started in about a second; destroyed on {@link #close()}.
+ */
+public final class S3ProxyServer implements AutoCloseable {
+
+    public static final String ACCESS_KEY = "quiver-test";
+    public static final String SECRET_KEY = "quiver-test-secret";
+
+    private final Process process;
+    private final int port;
+
+    private S3ProxyServer(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    public static S3ProxyServer start() {
+        Path jar = Path.of("target", "s3proxy", "s3proxy.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing; run the tests through Maven (it copies S3Proxy there)");
+        }
+        try {
+            int port = freePort();
+            Path dir = Files.createTempDirectory("s3proxy");
+            Path properties = dir.resolve("s3proxy.properties");
+            Files.writeString(properties, String.join("\n",
+                    "s3proxy.endpoint=http://127.0.0.1:" + port,
+                    "s3proxy.authorization=aws-v2-or-v4",
+                    "s3proxy.identity=" + ACCESS_KEY,
+                    "s3proxy.credential=" + SECRET_KEY,
+                    "s3proxy.ignore-unknown-headers=true",
+                    "jclouds.provider=transient",
+                    "jclouds.identity=" + ACCESS_KEY,
+                    "jclouds.credential=" + SECRET_KEY, ""));
+            String java = ProcessHandle.current().info().command().orElse("java");
+            Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar.toAbsolutePath().toString(),
+                    "--properties", properties.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("s3proxy.log").toFile())
+                    .start();
+            S3ProxyServer server = new S3ProxyServer(process, port);
+            server.awaitPort(Duration.ofSeconds(30), dir.resolve("s3proxy.log"));
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start S3Proxy", e);
+        }
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private void awaitPort(Duration timeout, Path log) throws IOException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("S3Proxy exited at start: " + Files.readString(log));
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                try {
+                    Thread.sleep(100); // polling a child process's socket; nothing to wait on instead
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while S3Proxy started", e);
+                }
+            }
+        }
+        close();
+        throw new IllegalStateException("S3Proxy did not open port " + port + " within " + timeout + ": " + Files.readString(log));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
