@@ -122,6 +122,10 @@ public class FeatureGroupRow extends PanacheEntityBase {
     @Column(name = "last_data_update_at")
     public Instant lastDataUpdateAt;
 
+    /** Head of the offline store: the snapshot readers see. Moved only by {@code SnapshotLog}'s compare-and-set. */
+    @Column(name = "current_snapshot_id")
+    public Long currentSnapshotId;
+
     public FeatureGroup toModel(Map<String, EntityRow> entitiesByName) {
         List<JoinKey> keys = new ArrayList<>();
         for (String entity : entityNames) {

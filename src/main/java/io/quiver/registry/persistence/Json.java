@@ -13,15 +13,17 @@ import io.quiver.registry.model.JoinKey;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 
-/** JSON documents stored as text columns, so the schema stays portable between PostgreSQL and H2. */
-final class Json {
+/** JSON documents stored as text columns, so the schema stays portable between PostgreSQL and H2. Shared by
+ * every package that keeps documents in the registry database. */
+public final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper().findAndRegisterModules()
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private Json() {
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -29,7 +31,7 @@ final class Json {
         }
     }
 
-    static <T> T read(String text, TypeReference<T> type) {
+    public static <T> T read(String text, TypeReference<T> type) {
         try {
             return MAPPER.readValue(text, type);
         } catch (JsonProcessingException e) {
