@@ -4,14 +4,27 @@ import java.util.List;
 
 /** A definition or data batch broke one or more schema rules; nothing was written. */
 public class SchemaValidationException extends QuiverException {
+    private final long total;
+
     public SchemaValidationException(String what, List<Violation> violations) {
-        super(ErrorCode.SCHEMA_VALIDATION_FAILED, summary(what, violations), violations, null);
+        this(what, violations, violations.size());
     }
 
-    private static String summary(String what, List<Violation> violations) {
-        String first = violations.isEmpty() ? "" : " First: " + violations.get(0) + ".";
-        return what + " was rejected with " + violations.size()
-                + (violations.size() == 1 ? " violation" : " violations")
+    /** For large batches: {@code listed} holds the first violations, {@code total} counts them all. */
+    public SchemaValidationException(String what, List<Violation> listed, long total) {
+        super(ErrorCode.SCHEMA_VALIDATION_FAILED, summary(what, listed, total), listed, null);
+        this.total = total;
+    }
+
+    /** How many violations were found, listed or not. */
+    public long total() {
+        return total;
+    }
+
+    private static String summary(String what, List<Violation> listed, long total) {
+        String first = listed.isEmpty() ? "" : " First: " + listed.get(0) + ".";
+        String shown = listed.size() < total ? " (the first " + listed.size() + " are listed)" : "";
+        return what + " was rejected with " + total + (total == 1 ? " violation" : " violations") + shown
                 + "; nothing was written. Fix every listed violation and retry." + first;
     }
 }
