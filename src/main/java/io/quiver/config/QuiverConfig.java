@@ -64,6 +64,19 @@ public interface QuiverConfig {
     /** Where immutable objects (Parquet files) are kept. */
     ObjectStore objectStore();
 
+    /** Write path settings. */
+    Ingest ingest();
+
+    interface Ingest {
+        /** Most rows one GraphQL write may carry; bigger batches belong on the bulk endpoint. */
+        @WithDefault("10000")
+        int maxGraphqlRows();
+
+        /** How often a write whose commit lost a race to another writer is rebased and retried. */
+        @WithDefault("10")
+        int commitAttempts();
+    }
+
     interface Registry {
         /**
          * Upper bound on how stale a cached definition may be. Changes made through this instance invalidate its

@@ -3,8 +3,10 @@ package io.quiver.api.graphql;
 import java.time.Instant;
 import java.util.List;
 
+import org.eclipse.microprofile.graphql.DefaultValue;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Mutation;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Name;
 import org.eclipse.microprofile.graphql.Query;
@@ -12,18 +14,45 @@ import org.eclipse.microprofile.graphql.Source;
 
 import io.smallrye.common.annotation.NonBlocking;
 
+import io.quiver.config.QuiverConfig;
+import io.quiver.error.InvalidArgumentException;
+import io.quiver.offline.OfflineWriter;
 import io.quiver.offline.Snapshot;
 import io.quiver.offline.SnapshotLog;
+import io.quiver.offline.WriteMode;
+import io.quiver.offline.WriteResult;
+import jakarta.json.JsonObject;
 
-/** GraphQL adapter for the offline store's history. */
+/** GraphQL adapter for the offline store: small writes and the snapshot history. */
 @GraphQLApi
 @TranslateErrors
 public class OfflineGraphQL {
 
     private final SnapshotLog snapshots;
+    private final OfflineWriter writer;
+    private final QuiverConfig config;
 
-    public OfflineGraphQL(SnapshotLog snapshots) {
+    public OfflineGraphQL(SnapshotLog snapshots, OfflineWriter writer, QuiverConfig config) {
         this.snapshots = snapshots;
+        this.writer = writer;
+        this.config = config;
+    }
+
+    @Mutation("write")
+    @Description("Writes a small batch of rows (JSON objects keyed by column name) to a group version's offline store "
+            + "as one snapshot. The whole batch is validated first; any violation rejects it with every violation "
+            + "listed (the first 100 and a count) and nothing written.")
+    public @NonNull WriteResult write(@Description("Group name") @NonNull String group,
+            @Description("Version; omit for the latest") Integer version,
+            @Description("The rows: entity keys, event timestamp (ISO-8601), features") @NonNull List<@NonNull JsonObject> rows,
+            @Description("APPEND (default) or OVERWRITE") @DefaultValue("APPEND") WriteMode mode) {
+        int max = config.ingest().maxGraphqlRows();
+        if (rows.size() > max) {
+            throw new InvalidArgumentException("a GraphQL write takes at most " + max + " rows (quiver.ingest.max-graphql-rows), "
+                    + "this one has " + rows.size() + "; split the batch");
+        }
+        // An explicit null skips the GraphQL default; it must never fall through to a destructive mode.
+        return writer.write(group, version == null ? 0 : version, JsonRows.toRows(rows), mode == null ? WriteMode.APPEND : mode);
     }
 
     @Query("snapshots")

@@ -1,0 +1,44 @@
+package io.quiver.offline;
+
+import java.util.stream.Collectors;
+
+import io.quiver.registry.model.FeatureDataType;
+
+/** The DuckDB (and so Parquet) type of each Quiver type. */
+final class DuckDbTypes {
+
+    private DuckDbTypes() {
+    }
+
+    static String of(FeatureDataType t) {
+        return switch (t.base()) {
+            case INT -> "INTEGER";
+            case BIGINT -> "BIGINT";
+            case FLOAT -> "FLOAT";
+            case DOUBLE -> "DOUBLE";
+            case DECIMAL -> "DECIMAL(" + t.precision() + "," + t.scale() + ")";
+            case STRING -> "VARCHAR";
+            // Instants, stored UTC-adjusted with microsecond precision.
+            case TIMESTAMP -> "TIMESTAMPTZ";
+            case DATE -> "DATE";
+            case BOOLEAN -> "BOOLEAN";
+            case ARRAY -> of(t.element()) + "[]";
+            case MAP -> "MAP(" + of(t.key()) + ", " + of(t.value()) + ")";
+            case STRUCT -> t.fields().stream().map(f -> quote(f.name()) + " " + of(f.type()))
+                    .collect(Collectors.joining(", ", "STRUCT(", ")"));
+        };
+    }
+
+    /** Names reaching SQL have passed {@code Names} validation ([a-z][a-z0-9_]*); quoting keeps keywords safe. */
+    static String quote(String name) {
+        if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("not a valid column name: " + name);
+        }
+        return "\"" + name + "\"";
+    }
+
+    /** A SQL string literal for a path (single quotes doubled). */
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+}

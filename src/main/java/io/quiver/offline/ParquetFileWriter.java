@@ -1,0 +1,152 @@
+package io.quiver.offline;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quiver.error.ErrorCode;
+import io.quiver.error.QuiverException;
+import io.quiver.registry.model.Feature;
+import io.quiver.registry.model.FeatureDataType;
+import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.GroupSchema;
+import io.quiver.registry.model.JoinKey;
+
+/**
+ * Writes validated, typed rows as one Parquet file with DuckDB: zstd-compressed, sorted by entity keys then event
+ * time, one column per key, timestamp and feature in the registered types. The rows pass through newline-delimited
+ * JSON read back with explicit column types, which keeps DECIMALs exact (written as text) and instants in UTC.
+ */
+public final class ParquetFileWriter {
+
+    /** DuckDB's default row group (122,880 rows): large enough to compress well, small enough to skip. */
+    static final int ROW_GROUP_SIZE = 122_880;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ParquetFileWriter() {
+    }
+
+    /** What was written, with the statistics a snapshot keeps per file. */
+    public record Written(Path file, long rows, long bytes, Instant minEventTime, Instant maxEventTime) {
+    }
+
+    public static Written write(GroupSchema schema, List<Map<String, Object>> rows, Path dir) {
+        FeatureGroup g = schema.group();
+        Map<String, FeatureDataType> columns = columns(schema);
+        Path json = dir.resolve("rows.ndjson");
+        Path parquet = dir.resolve("data.parquet");
+        try {
+            try (BufferedWriter out = Files.newBufferedWriter(json)) {
+                for (Map<String, Object> row : rows) {
+                    Map<String, Object> encoded = new LinkedHashMap<>();
+                    columns.keySet().forEach(c -> encoded.put(c, encode(row.get(c))));
+                    out.write(JSON.writeValueAsString(encoded));
+                    out.write('\n');
+                }
+            }
+            List<String> typed = new ArrayList<>();
+            columns.forEach((name, type) -> typed.add(DuckDbTypes.quote(name) + ": " + DuckDbTypes.literal(DuckDbTypes.of(type))));
+            List<String> order = new ArrayList<>();
+            g.entityKeys().forEach(k -> order.add(DuckDbTypes.quote(k.name())));
+            order.add(DuckDbTypes.quote(g.eventTimestampColumn()));
+            if (g.createdTimestampColumn() != null) {
+                order.add(DuckDbTypes.quote(g.createdTimestampColumn()));
+            }
+            String ts = DuckDbTypes.quote(g.eventTimestampColumn());
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+                s.execute("SET TimeZone = 'UTC'");
+                s.execute("COPY (SELECT * FROM read_json(" + DuckDbTypes.literal(json.toString())
+                        + ", format = 'newline_delimited', columns = {" + String.join(", ", typed) + "}) ORDER BY "
+                        + String.join(", ", order) + ") TO " + DuckDbTypes.literal(parquet.toString())
+                        + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+                try (ResultSet r = s.executeQuery("SELECT count(*), min(" + ts + "), max(" + ts + ") FROM read_parquet("
+                        + DuckDbTypes.literal(parquet.toString()) + ")")) {
+                    r.next();
+                    return new Written(parquet, r.getLong(1), Files.size(parquet), instant(r.getObject(2)), instant(r.getObject(3)));
+                }
+            }
+        } catch (IOException | SQLException e) {
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not write the Parquet file for "
+                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(json);
+            } catch (IOException ignored) {
+                // a temporary file in the caller's temporary directory, which the caller removes
+            }
+        }
+    }
+
+    /** Key columns, event and created timestamps, then features, in that order. */
+    static Map<String, FeatureDataType> columns(GroupSchema schema) {
+        FeatureGroup g = schema.group();
+        Map<String, FeatureDataType> columns = new LinkedHashMap<>();
+        for (JoinKey k : g.entityKeys()) {
+            columns.put(k.name(), FeatureDataType.scalar(k.valueType()));
+        }
+        columns.put(g.eventTimestampColumn(), FeatureDataType.scalar(g.eventTimestampType()));
+        if (g.createdTimestampColumn() != null) {
+            columns.put(g.createdTimestampColumn(), FeatureDataType.scalar(g.createdTimestampType()));
+        }
+        for (Feature f : schema.features()) {
+            columns.put(f.name(), f.dataTypeDetail());
+        }
+        return columns;
+    }
+
+    /** JSON-encodable form: exact decimals and temporal values as text, map keys as text. */
+    private static Object encode(Object v) {
+        if (v instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (v instanceof Instant || v instanceof LocalDate) {
+            return v.toString();
+        }
+        if (v instanceof List<?> list) {
+            return list.stream().map(ParquetFileWriter::encode).toList();
+        }
+        if (v instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, val) -> out.put(String.valueOf(k), encode(val)));
+            return out;
+        }
+        return v;
+    }
+
+    private static Instant instant(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (v instanceof LocalDate d) {
+            return d.atStartOfDay().toInstant(ZoneOffset.UTC);
+        }
+        if (v instanceof java.sql.Date d) {
+            return d.toLocalDate().atStartOfDay().toInstant(ZoneOffset.UTC);
+        }
+        if (v instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        throw new IllegalStateException("unexpected event time value " + v.getClass());
+    }
+}

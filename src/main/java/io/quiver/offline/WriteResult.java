@@ -1,0 +1,14 @@
+package io.quiver.offline;
+
+import static java.util.Objects.requireNonNull;
+
+import org.eclipse.microprofile.graphql.Description;
+
+@Description("What a write committed")
+public record WriteResult(
+        @Description("Rows written") long rowsWritten,
+        @Description("The snapshot the write committed; readers see it from now on") Snapshot snapshot) {
+    public WriteResult {
+        requireNonNull(snapshot, "snapshot");
+    }
+}

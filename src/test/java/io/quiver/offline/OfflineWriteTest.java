@@ -1,0 +1,239 @@
+package io.quiver.offline;
+
+import static io.quiver.support.GraphQL.entity;
+import static io.quiver.support.GraphQL.failing;
+import static io.quiver.support.GraphQL.feature;
+import static io.quiver.support.GraphQL.group;
+import static io.quiver.support.GraphQL.ok;
+import static io.quiver.support.GraphQL.register;
+import static io.quiver.support.GraphQL.unique;
+import static io.quiver.support.GraphQL.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.objectstore.ObjectInfo;
+import io.quiver.objectstore.ObjectStore;
+import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.S3ProxyTestResource;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+
+/** The GraphQL write path end to end: validation, Parquet in S3 (S3Proxy), snapshot commits. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+class OfflineWriteTest {
+
+    private static final String WRITE = """
+            mutation($g: String!, $rows: [JSON!]!, $mode: WriteMode) {
+              write(group: $g, rows: $rows, mode: $mode) {
+                rowsWritten snapshot { id parentId operation rowCount minEventTime maxEventTime files { key rows bytes } }
+              }
+            }""";
+
+    @Inject
+    ObjectStore objects;
+
+    @TempDir
+    Path tmp;
+
+    private String name;
+
+    @BeforeEach
+    void registerGroup() {
+        String e = unique("cust");
+        name = unique("wr");
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(with(group(name, e, List.of(
+                feature("amount", "DECIMAL(20,4)"),
+                with(feature("segment", "STRING"), "allowedValues", List.of("bronze", "gold"), "defaultValue", "bronze"),
+                feature("seen", "TIMESTAMP"),
+                feature("born", "DATE"),
+                feature("active", "BOOLEAN"),
+                feature("vec", "ARRAY<FLOAT>"),
+                feature("spend", "MAP<STRING,DOUBLE>"),
+                feature("addr", "STRUCT<city:STRING,zip:INT>"))), "createdTimestampColumn", "created")));
+    }
+
+    private JsonPath write(List<Map<String, Object>> rows, String mode) {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("g", name);
+        vars.put("rows", rows);
+        vars.put("mode", mode);
+        return ok(WRITE, vars);
+    }
+
+    private static Map<String, Object> row(long id, String ts, Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("customer_id", id);
+        m.put("event_timestamp", ts);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void aWriteBecomesOneSortedZstdParquetFileWithExactValues() throws Exception {
+        JsonPath result = write(List.of(
+                row(2, "2026-01-02T00:00:00Z", "amount", "12345678901234.5678", "active", true),
+                row(1, "2026-01-03T10:00:00.123456+02:00", "segment", "gold", "seen", "2026-01-01T00:00:00.000001Z",
+                        "born", "1990-05-01", "vec", List.of(1, 2.5), "spend", Map.of("food", 10.25),
+                        "addr", Map.of("city", "Lyon", "zip", 69001), "created", "2026-01-04T00:00:00Z"),
+                row(1, "2026-01-01T00:00:00Z")), null);
+
+        assertThat(result.getInt("data.write.rowsWritten")).isEqualTo(3);
+        assertThat(result.getString("data.write.snapshot.operation")).isEqualTo("APPEND");
+        assertThat(result.getInt("data.write.snapshot.rowCount")).isEqualTo(3);
+        assertThat(result.getString("data.write.snapshot.minEventTime")).startsWith("2026-01-01T00:00");
+        assertThat(result.getString("data.write.snapshot.maxEventTime")).startsWith("2026-01-03T08:00:00.123456");
+        String key = result.getString("data.write.snapshot.files[0].key");
+        assertThat(key).startsWith("groups/" + name + "/v1/data/").endsWith(".parquet");
+        assertThat(objects.stat(key).orElseThrow().size()).isEqualTo(result.getLong("data.write.snapshot.files[0].bytes"));
+
+        Path file = tmp.resolve("f.parquet");
+        objects.download(key, file);
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("SET TimeZone = 'UTC'");
+            List<String> rows = new ArrayList<>();
+            try (ResultSet r = s.executeQuery("SELECT customer_id, strftime(event_timestamp, '%Y-%m-%dT%H:%M:%S.%f'), "
+                    + "CAST(amount AS VARCHAR), segment, strftime(seen, '%Y-%m-%dT%H:%M:%S.%f'), CAST(born AS VARCHAR), "
+                    + "active, CAST(vec AS VARCHAR), CAST(spend AS VARCHAR), CAST(addr AS VARCHAR), created IS NULL "
+                    + "FROM read_parquet('" + file + "')")) {
+                while (r.next()) {
+                    StringBuilder b = new StringBuilder();
+                    for (int i = 1; i <= 11; i++) {
+                        b.append(r.getString(i)).append('|');
+                    }
+                    rows.add(b.toString());
+                }
+            }
+            assertThat(rows).containsExactly(
+                    "1|2026-01-01T00:00:00.000000|null|bronze|null|null|null|null|null|null|true|",
+                    "1|2026-01-03T08:00:00.123456|null|gold|2026-01-01T00:00:00.000001|1990-05-01|null|[1.0, 2.5]|{food=10.25}|{'city': Lyon, 'zip': 69001}|false|",
+                    "2|2026-01-02T00:00:00.000000|12345678901234.5678|bronze|null|null|true|null|null|null|true|");
+            try (ResultSet r = s.executeQuery("SELECT DISTINCT compression FROM parquet_metadata('" + file + "')")) {
+                r.next();
+                assertThat(r.getString(1)).isEqualToIgnoringCase("ZSTD");
+            }
+            try (ResultSet r = s.executeQuery("SELECT name, logical_type FROM parquet_schema('" + file + "') WHERE name IN ('event_timestamp', 'amount')")) {
+                Map<String, String> types = new HashMap<>();
+                while (r.next()) {
+                    types.put(r.getString(1), r.getString(2));
+                }
+                assertThat(types.get("event_timestamp")).contains("isAdjustedToUTC=1").contains("MICROS");
+                assertThat(types.get("amount")).contains("scale=4").contains("precision=20");
+            }
+        }
+    }
+
+    @Test
+    void appendAddsFilesAndOverwriteReplacesThem() {
+        write(List.of(row(1, "2026-01-01T00:00:00Z")), "APPEND");
+        JsonPath second = write(List.of(row(2, "2026-01-01T00:00:00Z"), row(3, "2026-01-01T00:00:00Z")), "APPEND");
+        assertThat(second.getList("data.write.snapshot.files")).hasSize(2);
+        assertThat(second.getInt("data.write.snapshot.rowCount")).isEqualTo(3);
+
+        JsonPath third = write(List.of(row(4, "2026-02-01T00:00:00Z")), "OVERWRITE");
+        assertThat(third.getString("data.write.snapshot.operation")).isEqualTo("OVERWRITE");
+        assertThat(third.getList("data.write.snapshot.files")).hasSize(1);
+        assertThat(third.getInt("data.write.snapshot.rowCount")).isEqualTo(1);
+        assertThat(third.getLong("data.write.snapshot.parentId")).isEqualTo(second.getLong("data.write.snapshot.id"));
+
+        JsonPath history = ok("query($g: String!) { snapshots(group: $g) { operation rowCount } }", Map.of("g", name));
+        assertThat(history.getList("data.snapshots.operation")).containsExactly("OVERWRITE", "APPEND", "APPEND");
+        assertThat(history.getList("data.snapshots.rowCount")).containsExactly(1, 3, 1);
+    }
+
+    @Test
+    void aBadBatchIsRejectedWholeAndLeavesNoTrace() {
+        write(List.of(row(1, "2026-01-01T00:00:00Z")), null);
+        List<ObjectInfo> before = objects.list("groups/" + name + "/");
+
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("g", name);
+        vars.put("rows", List.of(
+                row(1, "2026-01-02T00:00:00Z"),
+                row(2, "not a time", "amount", "abc"),
+                Map.of("event_timestamp", "2026-01-01T00:00:00Z", "segment", "platinum", "colour", "red")));
+        JsonPath json = failing(WRITE, vars);
+
+        assertThat(json.getString("errors[0].extensions.code")).isEqualTo("SCHEMA_VALIDATION_FAILED");
+        List<Map<String, String>> violations = json.getList("errors[0].extensions.violations");
+        assertThat(violations).extracting(v -> v.get("path") + " " + v.get("rule")).containsExactlyInAnyOrder(
+                "rows[1].event_timestamp TYPE", "rows[1].amount TYPE", "rows[2].colour UNKNOWN_COLUMN",
+                "rows[2].customer_id MISSING_KEY", "rows[2].segment NOT_ALLOWED");
+        assertThat(objects.list("groups/" + name + "/")).isEqualTo(before);
+        assertThat(ok("query($g: String!) { snapshots(group: $g) { id } }", Map.of("g", name)).getList("data.snapshots")).hasSize(1);
+    }
+
+    @Test
+    void concurrentAppendsAllLand() throws Exception {
+        int writers = 5;
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<JsonPath>> futures = new ArrayList<>();
+            for (int i = 0; i < writers; i++) {
+                long id = i;
+                futures.add(pool.submit(() -> write(List.of(row(id, "2026-01-01T00:00:00Z"), row(id, "2026-01-02T00:00:00Z")), "APPEND")));
+            }
+            for (Future<JsonPath> f : futures) {
+                assertThat(f.get(120, TimeUnit.SECONDS).getInt("data.write.rowsWritten")).isEqualTo(2);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        JsonPath head = ok("query($g: String!) { snapshots(group: $g) { rowCount files { key } } }", Map.of("g", name));
+        assertThat(head.getInt("data.snapshots[0].rowCount")).isEqualTo(2 * writers);
+        assertThat(head.getList("data.snapshots[0].files")).hasSize(writers);
+        assertThat(head.getList("data.snapshots")).hasSize(writers);
+        assertThat(objects.list("groups/" + name + "/v1/data/")).hasSize(writers);
+    }
+
+    @Test
+    void tooManyRowsUnknownGroupsAndOfflineDisabledGroupsAreRefused() {
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("g", name);
+        List<Map<String, Object>> many = new ArrayList<>();
+        for (int i = 0; i < 10_001; i++) {
+            many.add(Map.of());
+        }
+        vars.put("rows", many);
+        JsonPath tooMany = failing(WRITE, vars);
+        assertThat(tooMany.getString("errors[0].extensions.code")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(tooMany.getString("errors[0].message")).contains("at most 10000 rows");
+
+        vars.put("g", "never_registered_w");
+        vars.put("rows", List.of(row(1, "2026-01-01T00:00:00Z")));
+        assertThat(failing(WRITE, vars).getString("errors[0].extensions.code")).isEqualTo("FEATURE_GROUP_NOT_FOUND");
+
+        String e = unique("cust");
+        String online = unique("online_only");
+        register(List.of(entity(e, "customer_id", "BIGINT")),
+                List.of(with(group(online, e, List.of(feature("x", "INT"))), "offlineEnabled", false)));
+        vars.put("g", online);
+        JsonPath disabled = failing(WRITE, vars);
+        assertThat(disabled.getString("errors[0].extensions.code")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(disabled.getString("errors[0].message")).contains("offlineEnabled: false");
+    }
+}
