@@ -67,6 +67,14 @@ public interface QuiverConfig {
     /** Write path settings. */
     Ingest ingest();
 
+    /** Offline store settings. */
+    Offline offline();
+
+    interface Offline {
+        /** Local copies of data files (immutable, so cached by key); the system temporary directory when absent. */
+        java.util.Optional<String> cacheDir();
+    }
+
     interface Ingest {
         /** Most rows one GraphQL write may carry; bigger batches belong on the bulk endpoint. */
         @WithDefault("10000")

@@ -1,15 +1,10 @@
 package io.quiver.offline;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
@@ -62,11 +57,10 @@ public class OfflineWriter {
         }
         List<Map<String, Object>> typed = RowValidator.validate(schema, rows);
 
-        Path dir = tempDir();
         String key = dataPrefix(g) + UUID.randomUUID() + ".parquet";
         boolean uploaded = false;
-        try {
-            ParquetFileWriter.Written written = ParquetFileWriter.write(schema, typed, dir);
+        try (TempDirectory dir = new TempDirectory("quiver-write")) {
+            ParquetFileWriter.Written written = ParquetFileWriter.write(schema, typed, dir.path());
             objects.put(key, written.file());
             uploaded = true;
             SnapshotFile file = new SnapshotFile(key, written.rows(), written.bytes(), written.minEventTime(), written.maxEventTime());
@@ -78,7 +72,6 @@ public class OfflineWriter {
             if (uploaded) {
                 removeQuietly(key);
             }
-            deleteRecursively(dir);
         }
     }
 
@@ -112,22 +105,6 @@ public class OfflineWriter {
         } catch (QuiverException e) {
             // A sweeper removes files no snapshot references; the write already failed for its own reason.
             LOG.warnf("could not remove uncommitted file %s: %s", key, e.getMessage());
-        }
-    }
-
-    private static Path tempDir() {
-        try {
-            return Files.createTempDirectory("quiver-write");
-        } catch (IOException e) {
-            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "no temporary directory for the write: " + e, e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warnf("could not remove temporary directory %s: %s", dir, e.getMessage());
         }
     }
 }

@@ -1,17 +1,22 @@
 package io.quiver.api.graphql;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
-/** GraphQL JSON values to the plain values the write path takes; numbers stay exact. */
+/** GraphQL JSON values to and from the plain values the services take; numbers stay exact. */
 final class JsonRows {
 
     private JsonRows() {
@@ -23,6 +28,44 @@ final class JsonRows {
             out.add(object(row));
         }
         return out;
+    }
+
+    /** The other way: plain values (numbers, text, booleans, lists, maps, nulls) as JSON objects. */
+    static List<JsonObject> toJson(List<Map<String, Object>> rows) {
+        List<JsonObject> out = new ArrayList<>(rows.size());
+        for (Map<String, Object> row : rows) {
+            out.add((JsonObject) json(row));
+        }
+        return out;
+    }
+
+    private static JsonValue json(Object v) {
+        if (v == null) {
+            return JsonValue.NULL;
+        }
+        if (v instanceof Boolean b) {
+            return b ? JsonValue.TRUE : JsonValue.FALSE;
+        }
+        if (v instanceof BigDecimal d) {
+            return Json.createValue(d);
+        }
+        if (v instanceof BigInteger i) {
+            return Json.createValue(i);
+        }
+        if (v instanceof Number n) {
+            return Json.createValue(new BigDecimal(n.toString()));
+        }
+        if (v instanceof Map<?, ?> m) {
+            JsonObjectBuilder b = Json.createObjectBuilder();
+            m.forEach((k, val) -> b.add(String.valueOf(k), json(val)));
+            return b.build();
+        }
+        if (v instanceof List<?> l) {
+            JsonArrayBuilder b = Json.createArrayBuilder();
+            l.forEach(val -> b.add(json(val)));
+            return b.build();
+        }
+        return Json.createValue(v.toString());
     }
 
     private static Map<String, Object> object(JsonObject o) {

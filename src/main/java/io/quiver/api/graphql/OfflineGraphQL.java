@@ -16,6 +16,7 @@ import io.smallrye.common.annotation.NonBlocking;
 
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.InvalidArgumentException;
+import io.quiver.offline.HistoricalRetriever;
 import io.quiver.offline.OfflineWriter;
 import io.quiver.offline.Snapshot;
 import io.quiver.offline.SnapshotLog;
@@ -30,12 +31,34 @@ public class OfflineGraphQL {
 
     private final SnapshotLog snapshots;
     private final OfflineWriter writer;
+    private final HistoricalRetriever historical;
     private final QuiverConfig config;
 
-    public OfflineGraphQL(SnapshotLog snapshots, OfflineWriter writer, QuiverConfig config) {
+    public OfflineGraphQL(SnapshotLog snapshots, OfflineWriter writer, HistoricalRetriever historical, QuiverConfig config) {
         this.snapshots = snapshots;
         this.writer = writer;
+        this.historical = historical;
         this.config = config;
+    }
+
+    @Query("historicalFeatures")
+    @Description("Point-in-time correct feature values for a small training set: for each entity row, each group's row "
+            + "with the greatest event time at or before the row's timestamp and within the group's TTL (ties: latest "
+            + "created time). Rows come back once each, in order, with their own columns; no match gives null.")
+    public @NonNull List<@NonNull JsonObject> historicalFeatures(
+            @Description("Feature references: group.feature, group:feature or group@2.feature") @NonNull List<@NonNull String> features,
+            @Description("Entity rows: join keys, the timestamp column (ISO-8601) and any other columns, carried through")
+            @NonNull List<@NonNull JsonObject> entityRows,
+            @Description("Name of the entity rows' timestamp column") @DefaultValue("event_timestamp") String timestampColumn,
+            @Description("Name output columns group__feature instead of feature") @DefaultValue("false") boolean fullFeatureNames,
+            @Description("Read every group as it was at this moment (reproducible training sets); omit for now") Instant asOf) {
+        int max = config.ingest().maxGraphqlRows();
+        if (entityRows.size() > max) {
+            throw new InvalidArgumentException("a GraphQL request takes at most " + max + " entity rows, this one has "
+                    + entityRows.size() + "; split it");
+        }
+        return JsonRows.toJson(historical.retrieve(features, JsonRows.toRows(entityRows),
+                timestampColumn == null ? "event_timestamp" : timestampColumn, fullFeatureNames, asOf));
     }
 
     @Mutation("write")
