@@ -95,6 +95,38 @@ public final class ParquetFileWriter {
         }
     }
 
+    /**
+     * Copies a data file without its rows whose event time lies in [start, end), for a backfill.
+     *
+     * @return the new file's statistics, or empty when no row is left
+     */
+    public static java.util.Optional<Written> rewriteWithout(GroupSchema schema, Path source, Instant start, Instant end, Path target) {
+        String ts = "CAST(" + DuckDbTypes.quote(schema.group().eventTimestampColumn()) + " AS TIMESTAMPTZ)";
+        String keep = "NOT (" + ts + " >= " + timestamp(start) + " AND " + ts + " < " + timestamp(end) + ")";
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("SET TimeZone = 'UTC'");
+            s.execute("COPY (SELECT * FROM read_parquet(" + DuckDbTypes.literal(source.toString()) + ") WHERE " + keep
+                    + ") TO " + DuckDbTypes.literal(target.toString()) + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE "
+                    + ROW_GROUP_SIZE + ")");
+            try (ResultSet r = s.executeQuery("SELECT count(*), min(" + ts + "), max(" + ts + ") FROM read_parquet("
+                    + DuckDbTypes.literal(target.toString()) + ")")) {
+                r.next();
+                if (r.getLong(1) == 0) {
+                    return java.util.Optional.empty();
+                }
+                return java.util.Optional.of(new Written(target, r.getLong(1), Files.size(target), instant(r.getObject(2)),
+                        instant(r.getObject(3))));
+            }
+        } catch (IOException | SQLException e) {
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not rewrite a data file of "
+                    + schema.group().name() + " for the backfill: " + e.getMessage(), e);
+        }
+    }
+
+    private static String timestamp(Instant t) {
+        return "TIMESTAMPTZ " + DuckDbTypes.literal(t.toString());
+    }
+
     /** Key columns, event and created timestamps, then features, in that order. */
     static Map<String, FeatureDataType> columns(GroupSchema schema) {
         FeatureGroup g = schema.group();

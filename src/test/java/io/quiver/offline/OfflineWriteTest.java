@@ -166,6 +166,48 @@ class OfflineWriteTest {
     }
 
     @Test
+    void backfillReplacesExactlyItsRange() {
+        // Two appends: customers 1 and 2 on days 1..5.
+        List<Map<String, Object>> first = new ArrayList<>();
+        List<Map<String, Object>> second = new ArrayList<>();
+        for (int day = 1; day <= 5; day++) {
+            first.add(row(1, "2026-01-0" + day + "T00:00:00Z", "amount", String.valueOf(day)));
+            second.add(row(2, "2026-01-0" + day + "T00:00:00Z", "amount", String.valueOf(10 * day)));
+        }
+        write(first, "APPEND");
+        write(second, "APPEND");
+
+        // Replace [day 2, day 4): only customer 1 gets new rows there; customer 2's rows in the range disappear.
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("g", name);
+        vars.put("rows", List.of(row(1, "2026-01-02T00:00:00Z", "amount", "200"), row(1, "2026-01-03T12:00:00Z", "amount", "300")));
+        vars.put("b", Map.of("start", "2026-01-02T00:00:00Z", "end", "2026-01-04T00:00:00Z"));
+        JsonPath result = ok("mutation($g: String!, $rows: [JSON!]!, $b: BackfillInput) { write(group: $g, rows: $rows, backfill: $b) "
+                + "{ rowsWritten snapshot { operation rowCount files { rows } } } }", vars);
+        assertThat(result.getString("data.write.snapshot.operation")).isEqualTo("BACKFILL");
+        assertThat(result.getInt("data.write.snapshot.rowCount")).isEqualTo(5 + 5 - 4 + 2);
+
+        Map<String, Object> q = new HashMap<>();
+        q.put("f", List.of(name + ".amount"));
+        List<Map<String, Object>> entityRows = new ArrayList<>();
+        for (String t : List.of("2026-01-01T12:00:00Z", "2026-01-02T12:00:00Z", "2026-01-03T13:00:00Z", "2026-01-04T12:00:00Z")) {
+            entityRows.add(Map.of("customer_id", 1, "event_timestamp", t));
+            entityRows.add(Map.of("customer_id", 2, "event_timestamp", t));
+        }
+        q.put("rows", entityRows);
+        String body = io.quiver.support.GraphQL.post("query($f: [String!]!, $rows: [JSON!]!) { historicalFeatures(features: $f, entityRows: $rows) }", q)
+                .extract().asString();
+        JsonPath json = new JsonPath(body);
+        assertThat(json.getList("data.historicalFeatures.amount").stream().map(String::valueOf).toList())
+                // day 1: untouched; day 2: c1 new 200, c2 falls back to day 1; day 3 13:00: c1 300, c2 still day 1; day 4: untouched
+                .containsExactly("1.0", "10.0", "200.0", "10.0", "300.0", "10.0", "4.0", "40.0");
+
+        vars.put("rows", List.of(row(1, "2026-01-05T00:00:00Z", "amount", "1")));
+        JsonPath outside = failing("mutation($g: String!, $rows: [JSON!]!, $b: BackfillInput) { write(group: $g, rows: $rows, backfill: $b) { rowsWritten } }", vars);
+        assertThat(outside.getString("errors[0].extensions.violations[0].rule")).isEqualTo("OUTSIDE_BACKFILL_RANGE");
+    }
+
+    @Test
     void aBadBatchIsRejectedWholeAndLeavesNoTrace() {
         write(List.of(row(1, "2026-01-01T00:00:00Z")), null);
         List<ObjectInfo> before = objects.list("groups/" + name + "/");

@@ -16,6 +16,7 @@ import io.smallrye.common.annotation.NonBlocking;
 
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.InvalidArgumentException;
+import io.quiver.offline.BackfillRange;
 import io.quiver.offline.HistoricalRetriever;
 import io.quiver.offline.OfflineWriter;
 import io.quiver.offline.Snapshot;
@@ -63,19 +64,27 @@ public class OfflineGraphQL {
 
     @Mutation("write")
     @Description("Writes a small batch of rows (JSON objects keyed by column name) to a group version's offline store "
-            + "as one snapshot. The whole batch is validated first; any violation rejects it with every violation "
+            + "as one snapshot: appended, overwriting everything, or replacing an event-time range (backfill). The whole batch is validated first; any violation rejects it with every violation "
             + "listed (the first 100 and a count) and nothing written.")
     public @NonNull WriteResult write(@Description("Group name") @NonNull String group,
             @Description("Version; omit for the latest") Integer version,
             @Description("The rows: entity keys, event timestamp (ISO-8601), features") @NonNull List<@NonNull JsonObject> rows,
-            @Description("APPEND (default) or OVERWRITE") @DefaultValue("APPEND") WriteMode mode) {
+            @Description("APPEND (default) or OVERWRITE") @DefaultValue("APPEND") WriteMode mode,
+            @Description("Replace exactly this event-time range with the rows instead (they must all lie in it)") BackfillRange backfill) {
         int max = config.ingest().maxGraphqlRows();
         if (rows.size() > max) {
             throw new InvalidArgumentException("a GraphQL write takes at most " + max + " rows (quiver.ingest.max-graphql-rows), "
                     + "this one has " + rows.size() + "; split the batch");
         }
+        int v = version == null ? 0 : version;
+        if (backfill != null) {
+            if (mode == WriteMode.OVERWRITE) {
+                throw new InvalidArgumentException("give either mode: OVERWRITE or backfill, not both");
+            }
+            return writer.backfill(group, v, JsonRows.toRows(rows), backfill.start(), backfill.end());
+        }
         // An explicit null skips the GraphQL default; it must never fall through to a destructive mode.
-        return writer.write(group, version == null ? 0 : version, JsonRows.toRows(rows), mode == null ? WriteMode.APPEND : mode);
+        return writer.write(group, v, JsonRows.toRows(rows), mode == null ? WriteMode.APPEND : mode);
     }
 
     @Query("snapshots")
