@@ -208,6 +208,30 @@ class OfflineWriteTest {
     }
 
     @Test
+    void refreshFeaturesComputesStatisticsShownOnTheGroup() {
+        String refresh = "mutation($g: String!) { refreshFeatures(group: $g) { snapshotId rowCount features { name nullCount min max } } }";
+        JsonPath empty = ok(refresh, Map.of("g", name));
+        assertThat(empty.getInt("data.refreshFeatures.rowCount")).isZero();
+        assertThat(empty.getString("data.refreshFeatures.snapshotId")).isNull();
+
+        write(List.of(row(1, "2026-01-01T00:00:00Z", "amount", "2.5", "segment", "gold"),
+                row(2, "2026-01-02T00:00:00Z", "amount", "-7.25"),
+                row(3, "2026-01-03T00:00:00Z", "vec", List.of(1.0))), null);
+        JsonPath stats = ok(refresh, Map.of("g", name));
+        assertThat(stats.getInt("data.refreshFeatures.rowCount")).isEqualTo(3);
+        Map<String, Map<String, Object>> byName = new HashMap<>();
+        List<Map<String, Object>> features = stats.getList("data.refreshFeatures.features");
+        features.forEach(f -> byName.put((String) f.get("name"), f));
+        assertThat(byName.get("amount")).containsEntry("nullCount", 1).containsEntry("min", "-7.2500").containsEntry("max", "2.5000");
+        assertThat(byName.get("segment")).containsEntry("nullCount", 0).containsEntry("min", "bronze").containsEntry("max", "gold");
+        assertThat(byName.get("vec")).containsEntry("nullCount", 2).containsEntry("min", null);
+
+        JsonPath onGroup = ok("query($g: String!) { featureGroup(name: $g) { statistics { rowCount features { name } } } }", Map.of("g", name));
+        assertThat(onGroup.getInt("data.featureGroup.statistics.rowCount")).isEqualTo(3);
+        assertThat(onGroup.getList("data.featureGroup.statistics.features.name")).hasSize(8);
+    }
+
+    @Test
     void aBadBatchIsRejectedWholeAndLeavesNoTrace() {
         write(List.of(row(1, "2026-01-01T00:00:00Z")), null);
         List<ObjectInfo> before = objects.list("groups/" + name + "/");

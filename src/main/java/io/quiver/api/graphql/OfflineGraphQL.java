@@ -2,6 +2,7 @@ package io.quiver.api.graphql;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.eclipse.microprofile.graphql.DefaultValue;
 import org.eclipse.microprofile.graphql.Description;
@@ -17,7 +18,10 @@ import io.smallrye.common.annotation.NonBlocking;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.offline.BackfillRange;
+import io.quiver.offline.GroupStatistics;
 import io.quiver.offline.HistoricalRetriever;
+import io.quiver.offline.StatisticsService;
+import io.quiver.registry.model.FeatureGroup;
 import io.quiver.offline.OfflineWriter;
 import io.quiver.offline.Snapshot;
 import io.quiver.offline.SnapshotLog;
@@ -33,13 +37,31 @@ public class OfflineGraphQL {
     private final SnapshotLog snapshots;
     private final OfflineWriter writer;
     private final HistoricalRetriever historical;
+    private final StatisticsService statistics;
     private final QuiverConfig config;
 
-    public OfflineGraphQL(SnapshotLog snapshots, OfflineWriter writer, HistoricalRetriever historical, QuiverConfig config) {
+    public OfflineGraphQL(SnapshotLog snapshots, OfflineWriter writer, HistoricalRetriever historical,
+            StatisticsService statistics, QuiverConfig config) {
         this.snapshots = snapshots;
         this.writer = writer;
         this.historical = historical;
+        this.statistics = statistics;
         this.config = config;
+    }
+
+    @Mutation("refreshFeatures")
+    @Description("Recomputes a group version's statistics (row count; per feature null count, min, max) from its current "
+            + "snapshot and keeps them on the group")
+    public @NonNull GroupStatistics refreshFeatures(@Description("Group name") @NonNull String group,
+            @Description("Version; omit for the latest") Integer version) {
+        return statistics.refresh(group, version == null ? 0 : version);
+    }
+
+    @Name("statistics")
+    @Description("Statistics of the stored data as of the last refreshFeatures; null before the first")
+    public List<GroupStatistics> groupStatistics(@Source List<FeatureGroup> groups) {
+        Map<Long, GroupStatistics> byId = statistics.latest(groups.stream().map(FeatureGroup::id).toList());
+        return groups.stream().map(g -> byId.get(g.id())).toList();
     }
 
     @Query("historicalFeatures")
