@@ -73,6 +73,13 @@ public interface QuiverConfig {
     interface Offline {
         /** Local copies of data files (immutable, so cached by key); the system temporary directory when absent. */
         java.util.Optional<String> cacheDir();
+
+        /**
+         * Files no snapshot references are deleted by expiry only once older than this: a younger one may belong to a
+         * write that has uploaded but not yet committed.
+         */
+        @WithDefault("PT1H")
+        Duration sweepGrace();
     }
 
     interface Ingest {

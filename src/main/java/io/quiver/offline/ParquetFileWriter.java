@@ -123,6 +123,32 @@ public final class ParquetFileWriter {
         }
     }
 
+    /** Merges data files into one, sorted like a fresh write (for compaction). */
+    public static Written merge(GroupSchema schema, List<Path> sources, Path target) {
+        FeatureGroup g = schema.group();
+        List<String> order = new ArrayList<>();
+        g.entityKeys().forEach(k -> order.add(DuckDbTypes.quote(k.name())));
+        order.add(DuckDbTypes.quote(g.eventTimestampColumn()));
+        if (g.createdTimestampColumn() != null) {
+            order.add(DuckDbTypes.quote(g.createdTimestampColumn()));
+        }
+        String files = sources.stream().map(p -> DuckDbTypes.literal(p.toString())).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        String ts = "CAST(" + DuckDbTypes.quote(g.eventTimestampColumn()) + " AS TIMESTAMPTZ)";
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+            s.execute("SET TimeZone = 'UTC'");
+            s.execute("COPY (SELECT * FROM read_parquet(" + files + ") ORDER BY " + String.join(", ", order) + ") TO "
+                    + DuckDbTypes.literal(target.toString()) + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+            try (ResultSet r = s.executeQuery("SELECT count(*), min(" + ts + "), max(" + ts + ") FROM read_parquet("
+                    + DuckDbTypes.literal(target.toString()) + ")")) {
+                r.next();
+                return new Written(target, r.getLong(1), Files.size(target), instant(r.getObject(2)), instant(r.getObject(3)));
+            }
+        } catch (IOException | SQLException e) {
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not compact the data files of "
+                    + g.name() + ": " + e.getMessage(), e);
+        }
+    }
+
     private static String timestamp(Instant t) {
         return "TIMESTAMPTZ " + DuckDbTypes.literal(t.toString());
     }

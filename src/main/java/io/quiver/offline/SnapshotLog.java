@@ -113,6 +113,27 @@ public class SnapshotLog {
         return chain;
     }
 
+    /** Every snapshot of the group version still recorded, newest first (including ones off the head's chain). */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Snapshot> all(FeatureGroup g) {
+        List<SnapshotRow> rows = SnapshotRow.list("groupId = ?1 order by id desc", g.id());
+        return rows.stream().map(r -> r.toModel(g.name(), g.version())).toList();
+    }
+
+    /** Forgets snapshots (retention); never the head. Their files are the caller's to delete. */
+    @Transactional
+    public void forget(FeatureGroup g, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        Long head = em.createQuery("select g.currentSnapshotId from FeatureGroupRow g where g.id = :id", Long.class)
+                .setParameter("id", g.id()).getSingleResult();
+        if (ids.contains(head)) {
+            throw new IllegalArgumentException("the head snapshot cannot be expired");
+        }
+        SnapshotRow.delete("groupId = ?1 and id in ?2", g.id(), ids);
+    }
+
     private Snapshot load(FeatureGroup g, long id) {
         SnapshotRow row = SnapshotRow.findById(id);
         if (row == null || row.groupId != g.id()) {

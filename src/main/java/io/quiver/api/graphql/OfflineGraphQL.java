@@ -18,6 +18,8 @@ import io.smallrye.common.annotation.NonBlocking;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.offline.BackfillRange;
+import io.quiver.offline.ExpireResult;
+import io.quiver.offline.SnapshotMaintenance;
 import io.quiver.offline.GroupStatistics;
 import io.quiver.offline.HistoricalRetriever;
 import io.quiver.offline.StatisticsService;
@@ -38,15 +40,36 @@ public class OfflineGraphQL {
     private final OfflineWriter writer;
     private final HistoricalRetriever historical;
     private final StatisticsService statistics;
+    private final SnapshotMaintenance maintenance;
     private final QuiverConfig config;
 
     public OfflineGraphQL(SnapshotLog snapshots, OfflineWriter writer, HistoricalRetriever historical,
-            StatisticsService statistics, QuiverConfig config) {
+            StatisticsService statistics, SnapshotMaintenance maintenance, QuiverConfig config) {
         this.snapshots = snapshots;
         this.writer = writer;
         this.historical = historical;
         this.statistics = statistics;
+        this.maintenance = maintenance;
         this.config = config;
+    }
+
+    @Mutation("expireSnapshots")
+    @Description("Retention: forgets snapshots committed before olderThan (keeping the newest keepLast and the current "
+            + "one) and deletes the data files nothing references any more, including files of interrupted writes "
+            + "older than quiver.offline.sweep-grace (default an hour)")
+    public @NonNull ExpireResult expireSnapshots(@Description("Group name") @NonNull String group,
+            @Description("Version; omit for the latest") Integer version,
+            @Description("Snapshots committed before this moment may go") @NonNull Instant olderThan,
+            @Description("How many of the newest snapshots to keep regardless") @DefaultValue("1") int keepLast) {
+        return maintenance.expire(group, version == null ? 0 : version, olderThan, keepLast);
+    }
+
+    @Mutation("compact")
+    @Description("Rewrites the current snapshot's files as one file with the same rows (a COMPACT snapshot); the old "
+            + "files stay for time travel until expired")
+    public @NonNull Snapshot compact(@Description("Group name") @NonNull String group,
+            @Description("Version; omit for the latest") Integer version) {
+        return maintenance.compact(group, version == null ? 0 : version);
     }
 
     @Mutation("refreshFeatures")

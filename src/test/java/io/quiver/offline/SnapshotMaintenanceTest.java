@@ -1,0 +1,125 @@
+package io.quiver.offline;
+
+import static io.quiver.support.GraphQL.entity;
+import static io.quiver.support.GraphQL.failing;
+import static io.quiver.support.GraphQL.feature;
+import static io.quiver.support.GraphQL.group;
+import static io.quiver.support.GraphQL.ok;
+import static io.quiver.support.GraphQL.register;
+import static io.quiver.support.GraphQL.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.objectstore.ObjectInfo;
+import io.quiver.objectstore.ObjectStore;
+import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.S3ProxyTestResource;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+
+/** Retention, sweeping and compaction, through /graphql against PostgreSQL and S3Proxy. */
+@QuarkusTest
+@WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+class SnapshotMaintenanceTest {
+
+    @Inject
+    OfflineWriter writer;
+
+    @Inject
+    HistoricalRetriever retriever;
+
+    @Inject
+    ObjectStore objects;
+
+    private String name;
+
+    @BeforeEach
+    void registerGroup() {
+        String e = unique("cust");
+        name = unique("maint");
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(group(name, e, List.of(feature("v", "INT")))));
+    }
+
+    private void append(int customer, int value) {
+        writer.write(name, 0, List.of(Map.of("customer_id", customer, "event_timestamp", "2026-01-01T00:00:00Z", "v", value)),
+                WriteMode.APPEND);
+    }
+
+    private List<String> dataFiles() {
+        return objects.list("groups/" + name + "/v1/data/").stream().map(ObjectInfo::key).toList();
+    }
+
+    @Test
+    void compactionKeepsTheRowsInOneFileAndExpiryDeletesWhatOnlyOldSnapshotsUsed() {
+        for (int i = 1; i <= 4; i++) {
+            append(i, i * 10);
+        }
+        assertThat(dataFiles()).hasSize(4);
+
+        JsonPath compacted = ok("mutation($g: String!) { compact(group: $g) { operation rowCount files { key } } }", Map.of("g", name));
+        assertThat(compacted.getString("data.compact.operation")).isEqualTo("COMPACT");
+        assertThat(compacted.getInt("data.compact.rowCount")).isEqualTo(4);
+        assertThat(compacted.getList("data.compact.files")).hasSize(1);
+        List<Map<String, Object>> values = retriever.retrieve(List.of(name + ".v"), List.of(
+                Map.of("customer_id", 3, "event_timestamp", "2026-01-02T00:00:00Z")), "event_timestamp", false, null);
+        assertThat(values.get(0).get("v").toString()).isEqualTo("30");
+        assertThat(dataFiles()).hasSize(5); // old files stay for time travel
+
+        JsonPath expired = ok("mutation($g: String!, $t: DateTime!) { expireSnapshots(group: $g, olderThan: $t) "
+                + "{ expiredSnapshots deletedFiles } }", Map.of("g", name, "t", Instant.now().plusSeconds(60).toString()));
+        assertThat(expired.getList("data.expireSnapshots.expiredSnapshots")).hasSize(4);
+        assertThat(expired.getList("data.expireSnapshots.deletedFiles")).hasSize(4);
+        assertThat(dataFiles()).containsExactly(compacted.getString("data.compact.files[0].key"));
+        assertThat(ok("query($g: String!) { snapshots(group: $g) { operation } }", Map.of("g", name))
+                .getList("data.snapshots.operation")).containsExactly("COMPACT");
+    }
+
+    @Test
+    void keepLastAndTheHeadSurviveExpiry() {
+        append(1, 1);
+        append(2, 2);
+        append(3, 3);
+        JsonPath expired = ok("mutation($g: String!, $t: DateTime!) { expireSnapshots(group: $g, olderThan: $t, keepLast: 2) "
+                + "{ expiredSnapshots deletedFiles } }", Map.of("g", name, "t", Instant.now().plusSeconds(60).toString()));
+        assertThat(expired.getList("data.expireSnapshots.expiredSnapshots")).hasSize(1);
+        // Appends share files: every file is still used by a kept snapshot.
+        assertThat(expired.getList("data.expireSnapshots.deletedFiles")).isEmpty();
+        assertThat(dataFiles()).hasSize(3);
+    }
+
+    @Test
+    void orphanedFilesAreSweptOnlyAfterTheGracePeriod() throws InterruptedException {
+        append(1, 1);
+        String orphan = "groups/" + name + "/v1/data/interrupted-write.parquet";
+        objects.put(orphan, new byte[] {1, 2, 3});
+        String expire = "mutation($g: String!, $t: DateTime!) { expireSnapshots(group: $g, olderThan: $t) { deletedFiles } }";
+
+        JsonPath fresh = ok(expire, Map.of("g", name, "t", Instant.now().toString()));
+        assertThat(fresh.getList("data.expireSnapshots.deletedFiles")).isEmpty();
+        assertThat(dataFiles()).contains(orphan);
+
+        // The grace period is real time on the object store's clock (2 s in the test profile).
+        Thread.sleep(2_500);
+        JsonPath later = ok(expire, Map.of("g", name, "t", Instant.now().toString()));
+        assertThat(later.getList("data.expireSnapshots.deletedFiles")).containsExactly(orphan);
+        assertThat(dataFiles()).hasSize(1).doesNotContain(orphan);
+    }
+
+    @Test
+    void maintenanceArgumentsAreChecked() {
+        assertThat(failing("mutation($g: String!) { compact(group: $g) { id } }", Map.of("g", name))
+                .getString("errors[0].extensions.code")).isEqualTo("INVALID_ARGUMENT");
+        assertThat(failing("mutation($g: String!, $t: DateTime!) { expireSnapshots(group: $g, olderThan: $t, keepLast: 0) { deletedFiles } }",
+                Map.of("g", name, "t", Instant.now().toString())).getString("errors[0].extensions.code")).isEqualTo("INVALID_ARGUMENT");
+    }
+}
