@@ -64,26 +64,10 @@ public final class ParquetFileWriter {
             }
             List<String> typed = new ArrayList<>();
             columns.forEach((name, type) -> typed.add(DuckDbTypes.quote(name) + ": " + DuckDbTypes.literal(DuckDbTypes.of(type))));
-            List<String> order = new ArrayList<>();
-            g.entityKeys().forEach(k -> order.add(DuckDbTypes.quote(k.name())));
-            order.add(DuckDbTypes.quote(g.eventTimestampColumn()));
-            if (g.createdTimestampColumn() != null) {
-                order.add(DuckDbTypes.quote(g.createdTimestampColumn()));
-            }
-            String ts = DuckDbTypes.quote(g.eventTimestampColumn());
-            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-                s.execute("SET TimeZone = 'UTC'");
-                s.execute("COPY (SELECT * FROM read_json(" + DuckDbTypes.literal(json.toString())
-                        + ", format = 'newline_delimited', columns = {" + String.join(", ", typed) + "}) ORDER BY "
-                        + String.join(", ", order) + ") TO " + DuckDbTypes.literal(parquet.toString())
-                        + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
-                try (ResultSet r = s.executeQuery("SELECT count(*), min(" + ts + "), max(" + ts + ") FROM read_parquet("
-                        + DuckDbTypes.literal(parquet.toString()) + ")")) {
-                    r.next();
-                    return new Written(parquet, r.getLong(1), Files.size(parquet), instant(r.getObject(2)), instant(r.getObject(3)));
-                }
-            }
-        } catch (IOException | SQLException e) {
+            String select = "SELECT * FROM read_json(" + DuckDbTypes.literal(json.toString())
+                    + ", format = 'newline_delimited', columns = {" + String.join(", ", typed) + "}) ORDER BY " + sortOrder(g);
+            return copy(g, select, parquet);
+        } catch (IOException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not write the Parquet file for "
                     + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
         } finally {
@@ -103,49 +87,42 @@ public final class ParquetFileWriter {
     public static java.util.Optional<Written> rewriteWithout(GroupSchema schema, Path source, Instant start, Instant end, Path target) {
         String ts = "CAST(" + DuckDbTypes.quote(schema.group().eventTimestampColumn()) + " AS TIMESTAMPTZ)";
         String keep = "NOT (" + ts + " >= " + timestamp(start) + " AND " + ts + " < " + timestamp(end) + ")";
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-            s.execute("SET TimeZone = 'UTC'");
-            s.execute("COPY (SELECT * FROM read_parquet(" + DuckDbTypes.literal(source.toString()) + ") WHERE " + keep
-                    + ") TO " + DuckDbTypes.literal(target.toString()) + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE "
-                    + ROW_GROUP_SIZE + ")");
-            try (ResultSet r = s.executeQuery("SELECT count(*), min(" + ts + "), max(" + ts + ") FROM read_parquet("
-                    + DuckDbTypes.literal(target.toString()) + ")")) {
-                r.next();
-                if (r.getLong(1) == 0) {
-                    return java.util.Optional.empty();
-                }
-                return java.util.Optional.of(new Written(target, r.getLong(1), Files.size(target), instant(r.getObject(2)),
-                        instant(r.getObject(3))));
-            }
-        } catch (IOException | SQLException e) {
-            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not rewrite a data file of "
-                    + schema.group().name() + " for the backfill: " + e.getMessage(), e);
-        }
+        Written w = copy(schema.group(), "SELECT * FROM read_parquet(" + DuckDbTypes.literal(source.toString()) + ") WHERE " + keep, target);
+        return w.rows() == 0 ? java.util.Optional.empty() : java.util.Optional.of(w);
     }
 
     /** Merges data files into one, sorted like a fresh write (for compaction). */
     public static Written merge(GroupSchema schema, List<Path> sources, Path target) {
-        FeatureGroup g = schema.group();
+        String files = sources.stream().map(p -> DuckDbTypes.literal(p.toString())).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        return copy(schema.group(), "SELECT * FROM read_parquet(" + files + ") ORDER BY " + sortOrder(schema.group()), target);
+    }
+
+    /** Files are sorted by entity keys, then event time, then created time: readers find an entity's rows together. */
+    private static String sortOrder(FeatureGroup g) {
         List<String> order = new ArrayList<>();
         g.entityKeys().forEach(k -> order.add(DuckDbTypes.quote(k.name())));
         order.add(DuckDbTypes.quote(g.eventTimestampColumn()));
         if (g.createdTimestampColumn() != null) {
             order.add(DuckDbTypes.quote(g.createdTimestampColumn()));
         }
-        String files = sources.stream().map(p -> DuckDbTypes.literal(p.toString())).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        return String.join(", ", order);
+    }
+
+    /** Runs the query into a Parquet file (zstd, fixed row groups) and reads back the file's statistics. */
+    private static Written copy(FeatureGroup g, String select, Path target) {
         String ts = "CAST(" + DuckDbTypes.quote(g.eventTimestampColumn()) + " AS TIMESTAMPTZ)";
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("SET TimeZone = 'UTC'");
-            s.execute("COPY (SELECT * FROM read_parquet(" + files + ") ORDER BY " + String.join(", ", order) + ") TO "
-                    + DuckDbTypes.literal(target.toString()) + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+            s.execute("COPY (" + select + ") TO " + DuckDbTypes.literal(target.toString())
+                    + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
             try (ResultSet r = s.executeQuery("SELECT count(*), min(" + ts + "), max(" + ts + ") FROM read_parquet("
                     + DuckDbTypes.literal(target.toString()) + ")")) {
                 r.next();
                 return new Written(target, r.getLong(1), Files.size(target), instant(r.getObject(2)), instant(r.getObject(3)));
             }
         } catch (IOException | SQLException e) {
-            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not compact the data files of "
-                    + g.name() + ": " + e.getMessage(), e);
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not write a Parquet file of "
+                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
         }
     }
 

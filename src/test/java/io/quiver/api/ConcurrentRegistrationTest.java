@@ -12,11 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +19,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.Race;
 import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 
@@ -35,28 +31,6 @@ class ConcurrentRegistrationTest {
 
     private static final int CLIENTS = 8;
 
-    private static <T> List<T> race(List<Callable<T>> calls) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (Callable<T> call : calls) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return call.call();
-                }));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
     @Test
     void identicalConcurrentRegistrationsCreateOneVersion() throws Exception {
         String e = unique("cust");
@@ -66,7 +40,7 @@ class ConcurrentRegistrationTest {
             calls.add(() -> register(List.of(entity(e, "customer_id", "BIGINT")),
                     List.of(group(name, e, List.of(feature("amount", "DOUBLE"))))));
         }
-        List<JsonPath> results = race(calls);
+        List<JsonPath> results = Race.run(calls);
 
         assertThat(results).allSatisfy(r -> assertThat(r.getInt("data.register.groups[0].group.version")).isEqualTo(1));
         assertThat(results).filteredOn(r -> "CREATED".equals(r.getString("data.register.groups[0].action"))).hasSize(1);
@@ -86,7 +60,7 @@ class ConcurrentRegistrationTest {
             String only = "f" + i; // each client removes f0 and adds its own feature: breaking, and all different
             calls.add(() -> register(List.of(), List.of(group(name, e, List.of(feature(only, "DOUBLE"))))));
         }
-        List<JsonPath> results = race(calls);
+        List<JsonPath> results = Race.run(calls);
 
         List<Integer> created = results.stream().map(r -> r.getInt("data.register.groups[0].group.version")).sorted().toList();
         assertThat(created).containsExactly(2, 3, 4, 5, 6, 7, 8, 9);

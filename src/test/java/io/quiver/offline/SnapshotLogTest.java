@@ -15,11 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +27,7 @@ import io.quiver.error.QuiverException;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.Race;
 import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -121,7 +117,7 @@ class SnapshotLogTest {
                 }
             });
         }
-        assertThat(race(blind)).containsOnlyOnce(true);
+        assertThat(Race.run(blind)).containsOnlyOnce(true);
 
         // Round 2: writers that re-read the head and retry on conflict all land, each adding its file.
         List<Callable<Boolean>> retrying = new ArrayList<>();
@@ -142,7 +138,7 @@ class SnapshotLogTest {
                 return false;
             });
         }
-        assertThat(race(retrying)).containsOnly(true);
+        assertThat(Race.run(retrying)).containsOnly(true);
         Snapshot head = log.current(name, 0).orElseThrow();
         assertThat(head.files()).hasSize(1 + writers);
         assertThat(log.history(name, 0)).hasSize(1 + writers);
@@ -181,27 +177,5 @@ class SnapshotLogTest {
     void unsafeFileKeysAreRejectedBeforeAnythingIsCommitted() {
         assertThatThrownBy(() -> new SnapshotFile("../escape", 1, 1, null, null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> file("g/x", 1, "2026-02-01T00:00:00Z", "2026-01-01T00:00:00Z")).isInstanceOf(IllegalArgumentException.class);
-    }
-
-    private static <T> List<T> race(List<Callable<T>> calls) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(calls.size());
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (Callable<T> call : calls) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    return call.call();
-                }));
-            }
-            start.countDown();
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) {
-                out.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return out;
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }
