@@ -59,13 +59,15 @@ public class RegistrationService {
     private final RegistryCatalog catalog;
     private final QuiverConfig config;
     private final Event<RegistryChanged> changed;
+    private final Event<GroupVersionsDeleted> deleted;
 
     public RegistrationService(RegistryRepository repository, RegistryCatalog catalog, QuiverConfig config,
-            Event<RegistryChanged> changed) {
+            Event<RegistryChanged> changed, Event<GroupVersionsDeleted> deleted) {
         this.repository = repository;
         this.catalog = catalog;
         this.config = config;
         this.changed = changed;
+        this.deleted = deleted;
     }
 
     @Transactional
@@ -120,7 +122,8 @@ public class RegistrationService {
     }
 
     /**
-     * Deletes one version (or all, when {@code version} is null). Refuses, unless {@code force}, when features of
+     * Deletes one version (or all, when {@code version} is null), with its offline data once the deletion commits
+     * (see {@code DeletedGroupCleaner}). Refuses, unless {@code force}, when features of
      * other groups name a feature that would no longer resolve as a lineage source.
      */
     @Transactional
@@ -138,7 +141,7 @@ public class RegistrationService {
                         + "source of " + dependents + "; delete or re-register those first, or pass force: true to delete anyway");
             }
         }
-        List<Integer> deleted = doomed.stream().map(r -> r.version).sorted().toList();
+        List<Integer> versions = doomed.stream().map(r -> r.version).sorted().toList();
         for (FeatureGroupRow row : doomed) {
             FeatureRow.delete("groupId", row.id);
             row.delete();
@@ -148,8 +151,9 @@ public class RegistrationService {
             newLatest.latest = true;
         }
         changed.fire(new RegistryChanged(Set.of(name)));
-        LOG.infof("deleted feature group %s versions %s", name, deleted);
-        return new DeletionResult(name, deleted, newLatest == null ? null : newLatest.version);
+        deleted.fire(new GroupVersionsDeleted(name, versions));
+        LOG.infof("deleted feature group %s versions %s", name, versions);
+        return new DeletionResult(name, versions, newLatest == null ? null : newLatest.version);
     }
 
     private List<String> dependents(String name, List<FeatureGroupRow> doomed, FeatureGroupRow newLatest) {

@@ -116,6 +116,15 @@ class SnapshotMaintenanceTest {
     }
 
     @Test
+    void deletingAGroupDeletesItsDataFiles() {
+        append(1, 1);
+        append(2, 2);
+        assertThat(dataFiles()).hasSize(2);
+        ok("mutation($g: String!) { deleteFeatureGroup(name: $g) { deletedVersions } }", Map.of("g", name));
+        assertThat(objects.list("groups/" + name + "/")).isEmpty();
+    }
+
+    @Test
     void maintenanceArgumentsAreChecked() {
         assertThat(failing("mutation($g: String!) { compact(group: $g) { id } }", Map.of("g", name))
                 .getString("errors[0].extensions.code")).isEqualTo("INVALID_ARGUMENT");
