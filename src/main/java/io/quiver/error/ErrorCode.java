@@ -9,8 +9,6 @@ public enum ErrorCode {
     FEATURE_NOT_FOUND(404),
     /** No feature group (or no such version of it) is registered under the name. */
     FEATURE_GROUP_NOT_FOUND(404),
-    /** No entity is registered under the name. */
-    ENTITY_NOT_FOUND(404),
     /** A definition or a batch of data breaks the schema rules; the violations list every problem. */
     SCHEMA_VALIDATION_FAILED(400),
     /** An argument is malformed (a bad cursor, page size or feature reference). */

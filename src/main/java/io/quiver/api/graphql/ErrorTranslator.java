@@ -2,7 +2,7 @@ package io.quiver.api.graphql;
 
 import org.jboss.logging.Logger;
 
-import io.quiver.error.ErrorCode;
+import io.quiver.error.Failures;
 import io.quiver.error.QuiverException;
 import jakarta.annotation.Priority;
 import jakarta.interceptor.AroundInvoke;
@@ -11,8 +11,8 @@ import jakarta.interceptor.InvocationContext;
 
 /**
  * The one place GraphQL failures are mapped: a {@link QuiverException} becomes a {@link GraphQLFailure} carrying
- * its code; anything else is logged with its stack trace and reaches the client as INTERNAL_ERROR with a generic
- * message.
+ * its code; anything else is logged with its stack trace and classified by {@link Failures} (registry outage or
+ * INTERNAL_ERROR with a generic message).
  */
 @TranslateErrors
 @Interceptor
@@ -31,9 +31,9 @@ public class ErrorTranslator {
             }
             throw new GraphQLFailure(e);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "GraphQL %s failed unexpectedly", ctx.getMethod().getName());
-            throw new GraphQLFailure(new QuiverException(ErrorCode.INTERNAL_ERROR,
-                    "the server failed to handle the request; the error is logged, retry later or report it", e));
+            QuiverException failure = Failures.classify(e);
+            LOG.errorf(e, "GraphQL %s failed with %s", ctx.getMethod().getName(), failure.code());
+            throw new GraphQLFailure(failure);
         }
     }
 }

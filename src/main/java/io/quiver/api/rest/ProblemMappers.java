@@ -9,6 +9,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import io.quiver.error.ErrorCode;
+import io.quiver.error.Failures;
 import io.quiver.error.QuiverException;
 import io.quiver.error.Violation;
 import jakarta.ws.rs.WebApplicationException;
@@ -43,9 +44,9 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
-        LOG.errorf(e, "request %s failed unexpectedly", uri.getPath());
-        return problem(ErrorCode.INTERNAL_ERROR, "the server failed to handle the request; the error is logged, retry "
-                + "later or report it", uri, List.of());
+        QuiverException failure = Failures.classify(e);
+        LOG.errorf(e, "request %s failed with %s", uri.getPath(), failure.code());
+        return problem(failure.code(), failure.getMessage(), uri, List.of());
     }
 
     static Response problem(ErrorCode code, String detail, UriInfo uri, List<Violation> violations) {
