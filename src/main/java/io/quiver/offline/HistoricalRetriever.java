@@ -35,9 +35,11 @@ import io.quiver.error.SchemaValidationException;
 import io.quiver.error.Violation;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.Feature;
+import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.JoinKey;
+import io.quiver.registry.validation.ValueChecker;
 import io.quiver.serving.FeatureResolver;
 import io.quiver.serving.ResolvedFeature;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -152,8 +154,8 @@ public class HistoricalRetriever {
             }
             Object ts = row.get(timestampColumn);
             try {
-                typed.put(TS, Instant.parse(io.quiver.registry.validation.ValueChecker.normalize(
-                        io.quiver.registry.model.FeatureDataType.scalar(DataType.TIMESTAMP), (String) ts)).toString());
+                typed.put(TS, Instant.parse(ValueChecker.normalize(
+                        FeatureDataType.scalar(DataType.TIMESTAMP), (String) ts)).toString());
             } catch (ClassCastException | NullPointerException | IllegalArgumentException | DateTimeParseException e) {
                 problems.add(new Violation("entityRows[" + i + "]." + timestampColumn, ts == null ? "MISSING_TIMESTAMP" : "TYPE",
                         "every entity row needs '" + timestampColumn + "' as ISO-8601 text, e.g. 2026-01-31T12:00:00Z"));
@@ -202,7 +204,7 @@ public class HistoricalRetriever {
         }
         List<String> columns = new ArrayList<>();
         columns.add(ROW + ": 'BIGINT'");
-        keys.forEach((k, t) -> columns.add(DuckDbTypes.quote(k) + ": '" + DuckDbTypes.of(io.quiver.registry.model.FeatureDataType.scalar(t)) + "'"));
+        keys.forEach((k, t) -> columns.add(DuckDbTypes.quote(k) + ": '" + DuckDbTypes.of(FeatureDataType.scalar(t)) + "'"));
         columns.add(TS + ": 'TIMESTAMPTZ'");
         s.execute("CREATE TABLE entity AS SELECT * FROM read_json(" + DuckDbTypes.literal(json.toString())
                 + ", format = 'newline_delimited', columns = {" + String.join(", ", columns) + "})");

@@ -50,8 +50,4 @@ public class FeatureGroupCache {
         cache.invalidate(key);
         return cache.get(key);
     }
-
-    public void invalidateAll() {
-        cache.invalidateAll();
-    }
 }

@@ -228,9 +228,10 @@ public class RegistryCatalog {
     }
 
     public FeatureGroupNotFoundException groupNotFound(String name, int version) {
-        if (version > 0 && !repository.versions(name).isEmpty()) {
+        List<Integer> versions = version > 0 ? repository.versions(name) : List.of();
+        if (!versions.isEmpty()) {
             return new FeatureGroupNotFoundException("feature group '" + name + "' has no version " + version
-                    + "; registered versions: " + repository.versions(name));
+                    + "; registered versions: " + versions);
         }
         List<String> names = repository.entityManager().createQuery(
                 "select g.name from FeatureGroupRow g where g.latest = true", String.class).getResultList();
