@@ -5,4 +5,9 @@ public class InvalidArgumentException extends QuiverException {
     public InvalidArgumentException(String message) {
         super(ErrorCode.INVALID_ARGUMENT, message);
     }
+
+    /** Keeps the cause (e.g. the parser's own error) for the server log. */
+    public InvalidArgumentException(String message, Throwable cause) {
+        super(ErrorCode.INVALID_ARGUMENT, message, cause);
+    }
 }

@@ -2,25 +2,20 @@ package io.quiver.offline;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -28,20 +23,22 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quiver.columnar.ColumnarFormat;
+import io.quiver.columnar.ColumnarOutput;
+import io.quiver.columnar.DuckDbEngine;
+import io.quiver.columnar.DuckDbTypes;
+import io.quiver.columnar.StagedUpload;
+import io.quiver.columnar.TempDirectory;
+import io.quiver.columnar.UploadChecks;
+import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.error.QuiverException;
 import io.quiver.error.SchemaValidationException;
 import io.quiver.error.Violation;
 import io.quiver.registry.model.DataType;
-import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureDataType;
-import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
-import io.quiver.registry.model.JoinKey;
-import io.quiver.registry.validation.ValueChecker;
-import io.quiver.serving.FeatureResolver;
-import io.quiver.serving.ResolvedFeature;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -49,24 +46,27 @@ import jakarta.enterprise.context.ApplicationScoped;
  * group contributes the row with the greatest event time at or before the entity row's timestamp, and not older
  * than the group's TTL; rows with equal event times are decided by the latest created timestamp, then by the latest
  * write. No match gives nulls. Every entity row comes back exactly once, in input order, with its own columns.
- * DuckDB runs one ASOF JOIN per group over the snapshot's files (local copies, see {@link ObjectFileCache}).
+ * DuckDB runs the whole join ({@link PointInTimeJoin}) over the snapshots' files (local copies, see
+ * {@link ObjectFileCache}). Entity rows come as JSON (GraphQL, small) or as an Arrow or Parquet table (REST, bulk).
  */
 @ApplicationScoped
 public class HistoricalRetriever {
 
-    private static final int MAX_LISTED = 100;
-    private static final String ROW = "__row";
-    private static final String TS = "__ts";
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    private final FeatureResolver resolver;
+    private final HistoricalPlanner planner;
     private final SnapshotLog snapshots;
     private final ObjectFileCache files;
+    private final DuckDbEngine engine;
+    private final long maxArrowBatchBytes;
 
-    public HistoricalRetriever(FeatureResolver resolver, SnapshotLog snapshots, ObjectFileCache files) {
-        this.resolver = resolver;
+    public HistoricalRetriever(HistoricalPlanner planner, SnapshotLog snapshots, ObjectFileCache files, DuckDbEngine engine,
+            QuiverConfig config) {
+        this.planner = planner;
         this.snapshots = snapshots;
         this.files = files;
+        this.engine = engine;
+        this.maxArrowBatchBytes = config.ingest().maxArrowBatchBytes();
     }
 
     /**
@@ -75,41 +75,30 @@ public class HistoricalRetriever {
      */
     public List<Map<String, Object>> retrieve(List<String> references, List<Map<String, Object>> entityRows,
             String timestampColumn, boolean fullFeatureNames, Instant asOf) {
-        if (references == null || references.isEmpty()) {
-            throw new InvalidArgumentException("name at least one feature, e.g. features: [\"customer_360.avg_ticket\"]");
-        }
+        HistoricalPlanner.Plan plan = planner.plan(references, fullFeatureNames);
         if (entityRows == null || entityRows.isEmpty()) {
             throw new InvalidArgumentException("give at least one entity row (entity keys and '" + timestampColumn + "')");
         }
-        // Features by group version, in request order, with their output names.
-        Map<GroupSchema, List<Feature>> byGroup = new LinkedHashMap<>();
-        Map<String, String> outputNames = new HashMap<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (String reference : references) {
-            ResolvedFeature r = resolver.resolve(reference);
-            String column = fullFeatureNames ? r.feature().group() + "__" + r.feature().name() : r.feature().name();
-            if (!seen.add(column)) {
-                throw new InvalidArgumentException("two requested features would both be named '" + column + "'"
-                        + (fullFeatureNames ? "; each feature may be requested once" : "; set fullFeatureNames: true"));
-            }
-            byGroup.computeIfAbsent(r.schema(), s -> new ArrayList<>()).add(r.feature());
-            outputNames.put(r.schema().group().id() + "/" + r.feature().name(), column);
-        }
-        Map<String, DataType> keys = keyColumns(byGroup.keySet());
-        List<Map<String, Object>> parsed = entities(entityRows, keys, timestampColumn, seen);
-
+        List<Map<String, Object>> parsed = HistoricalPlanner.entities(entityRows, plan.keys(), timestampColumn, plan.outputs());
         List<Map<String, Object>> out = new ArrayList<>(entityRows.size());
         for (Map<String, Object> row : entityRows) {
             Map<String, Object> o = new LinkedHashMap<>(row);
-            seen.forEach(c -> o.put(c, null));
+            plan.outputs().forEach(c -> o.put(c, null));
             out.add(o);
         }
-        try (TempDirectory dir = new TempDirectory("quiver-historical");
-                Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-            s.execute("SET TimeZone = 'UTC'");
-            loadEntities(s, dir.path(), parsed, keys);
-            for (Map.Entry<GroupSchema, List<Feature>> e : byGroup.entrySet()) {
-                join(s, e.getKey(), e.getValue(), asOf, outputNames, out);
+        try (TempDirectory dir = new TempDirectory("quiver-historical"); Snapshots data = snapshotsOf(plan, asOf);
+                Connection c = engine.connect(); Statement s = c.createStatement()) {
+            loadJsonEntities(s, dir.path(), parsed, plan.keys());
+            String values = plan.parts(data.paths()).stream().flatMap(p -> java.util.stream.IntStream.range(0, p.features().size())
+                    .mapToObj(i -> DuckDbTypes.literal(p.outputNames().get(i)) + ": " + jsonValue(p.features().get(i).dataTypeDetail(),
+                            DuckDbTypes.quoteAny(p.outputNames().get(i)))))
+                    .collect(Collectors.joining(", ", "{", "}"));
+            String join = PointInTimeJoin.sql(plan.parts(data.paths()), "entity", List.of());
+            try (ResultSet r = s.executeQuery("SELECT " + PointInTimeJoin.ROW + ", to_json(" + values + ") FROM (" + join + ")")) {
+                while (r.next()) {
+                    Map<String, Object> row = out.get(r.getInt(1));
+                    parse(r.getString(2)).forEach(row::put);
+                }
             }
         } catch (SQLException | IOException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "historical retrieval failed: " + e.getMessage(), e);
@@ -117,83 +106,122 @@ public class HistoricalRetriever {
         return out;
     }
 
-    private static Map<String, DataType> keyColumns(Set<GroupSchema> groups) {
-        Map<String, DataType> keys = new LinkedHashMap<>();
-        for (GroupSchema g : groups) {
-            for (JoinKey k : g.group().entityKeys()) {
-                DataType previous = keys.putIfAbsent(k.name(), k.valueType());
-                if (previous != null && previous != k.valueType()) {
-                    throw new InvalidArgumentException("join key '" + k.name() + "' is " + previous + " in one requested group and "
-                            + k.valueType() + " in '" + g.group().name() + "'; request them separately");
-                }
+    /**
+     * Runs the join for an entity table sent as Arrow or Parquet; the result waits in DuckDB until written with
+     * {@link Prepared#writeTo}, so every error surfaces here, before a response starts.
+     */
+    public Prepared prepare(List<String> references, ColumnarFormat format, InputStream entityTable, String timestampColumn,
+            boolean fullFeatureNames, Instant asOf) {
+        HistoricalPlanner.Plan plan = planner.plan(references, fullFeatureNames);
+        TempDirectory dir = new TempDirectory("quiver-historical");
+        Snapshots data = null;
+        Connection c = null;
+        try {
+            c = engine.connect();
+            StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), maxArrowBatchBytes);
+            List<String> carried = checkEntityTable(c, upload, plan, timestampColumn);
+            data = snapshotsOf(plan, asOf);
+            List<String> outputs = plan.outputs().stream().map(DuckDbTypes::quoteAny).toList();
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TEMP TABLE result AS " + PointInTimeJoin.sql(plan.parts(data.paths()), "entity",
+                        carried.stream().map(col -> "e." + col).toList()));
             }
+            List<String> columns = new ArrayList<>(carried);
+            columns.addAll(outputs);
+            return new Prepared(dir, data, c, "SELECT " + String.join(", ", columns) + " FROM result ORDER BY " + PointInTimeJoin.ROW);
+        } catch (SQLException e) {
+            closeAll(dir, data, c);
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "historical retrieval failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAll(dir, data, c);
+            throw e;
         }
-        return keys;
     }
 
-    /** Checks the entity rows and returns, per row, its typed keys and timestamp. */
-    private static List<Map<String, Object>> entities(List<Map<String, Object>> rows, Map<String, DataType> keys,
-            String timestampColumn, Set<String> featureColumns) {
-        List<Violation> listed = new ArrayList<>();
-        long total = 0;
-        List<Map<String, Object>> out = new ArrayList<>(rows.size());
-        for (int i = 0; i < rows.size(); i++) {
-            Map<String, Object> row = rows.get(i);
-            Map<String, Object> typed = new LinkedHashMap<>();
-            typed.put(ROW, i);
-            List<Violation> problems = new ArrayList<>();
-            for (Map.Entry<String, DataType> k : keys.entrySet()) {
-                Object v = row.get(k.getKey());
-                Object converted = key(v, k.getValue());
-                if (converted == null) {
-                    problems.add(new Violation("entityRows[" + i + "]." + k.getKey(), v == null ? "MISSING_KEY" : "TYPE",
-                            v == null ? "every entity row needs the join key '" + k.getKey() + "'"
-                                    : "'" + v + "' is not a valid " + k.getValue() + " key"));
-                }
-                typed.put(k.getKey(), converted);
-            }
-            Object ts = row.get(timestampColumn);
+    /** A computed training set, ready to be written once; holds its DuckDB connection and files until closed. */
+    public static final class Prepared implements AutoCloseable {
+        private final TempDirectory dir;
+        private final Snapshots data;
+        private final Connection connection;
+        private final String query;
+
+        private Prepared(TempDirectory dir, Snapshots data, Connection connection, String query) {
+            this.dir = dir;
+            this.data = data;
+            this.connection = connection;
+            this.query = query;
+        }
+
+        public void writeTo(OutputStream out, ColumnarFormat format) throws IOException {
             try {
-                typed.put(TS, Instant.parse(ValueChecker.normalize(
-                        FeatureDataType.scalar(DataType.TIMESTAMP), (String) ts)).toString());
-            } catch (ClassCastException | NullPointerException | IllegalArgumentException | DateTimeParseException e) {
-                problems.add(new Violation("entityRows[" + i + "]." + timestampColumn, ts == null ? "MISSING_TIMESTAMP" : "TYPE",
-                        "every entity row needs '" + timestampColumn + "' as ISO-8601 text, e.g. 2026-01-31T12:00:00Z"));
+                ColumnarOutput.write(connection, query, format, out, dir.path());
+            } catch (SQLException e) {
+                throw new IOException("could not write the training set: " + e.getMessage(), e);
             }
-            for (String c : featureColumns) {
-                if (row.containsKey(c)) {
-                    problems.add(new Violation("entityRows[" + i + "]." + c, "COLUMN_COLLISION",
-                            "the entity row already has a column named like the requested feature '" + c
-                                    + "'; rename it or use fullFeatureNames"));
-                }
-            }
-            total += problems.size();
-            problems.stream().limit(Math.max(0, MAX_LISTED - listed.size())).forEach(listed::add);
-            out.add(typed);
         }
-        if (total > 0) {
-            throw new SchemaValidationException("The entity rows", listed, total);
+
+        @Override
+        public void close() {
+            closeAll(dir, data, connection);
         }
-        return out;
     }
 
-    private static Object key(Object v, DataType type) {
-        if (type == DataType.STRING) {
-            return v instanceof String s ? s : null;
+    /** Checks the keys and timestamp of an uploaded entity table and defines the TEMP view {@code entity}. */
+    private static List<String> checkEntityTable(Connection c, StagedUpload upload, HistoricalPlanner.Plan plan, String timestampColumn)
+            throws SQLException {
+        if (upload.rows() == 0) {
+            throw new SchemaValidationException("The entity table", List.of(new Violation("rows", "EMPTY", "give at least one entity row")));
         }
-        if (v instanceof BigInteger || v instanceof Long || v instanceof Integer) {
-            BigInteger i = new BigInteger(v.toString());
-            long min = type == DataType.INT ? Integer.MIN_VALUE : Long.MIN_VALUE;
-            long max = type == DataType.INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
-            return i.compareTo(BigInteger.valueOf(min)) >= 0 && i.compareTo(BigInteger.valueOf(max)) <= 0 ? i.longValue() : null;
+        UploadChecks checks = new UploadChecks(upload);
+        List<String> carried = new ArrayList<>();
+        for (StagedUpload.Column col : upload.columns()) {
+            if (col.name().startsWith("__")) {
+                checks.columnViolation(col.name(), "RESERVED_NAME", "column names starting with '__' are reserved; rename '" + col.name() + "'");
+            } else if (plan.outputs().contains(col.name())) {
+                checks.columnViolation(col.name(), "COLUMN_COLLISION", "the entity table already has a column named like the requested feature '"
+                        + col.name() + "'; rename it or use fullFeatureNames");
+            }
+            carried.add(DuckDbTypes.quoteAny(col.name()));
         }
-        if (v instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0) {
-            return key(d.toBigIntegerExact(), type);
+        List<String> select = new ArrayList<>();
+        select.add(StagedUpload.ROW + " AS " + PointInTimeJoin.ROW);
+        select.addAll(carried);
+        for (Map.Entry<String, DataType> k : plan.keys().entrySet()) {
+            FeatureDataType type = FeatureDataType.scalar(k.getValue());
+            checks.required(k.getKey(), type, "MISSING_KEY", "entity key")
+                    .ifPresent(col -> select.add("CAST(" + col + " AS " + DuckDbTypes.of(type) + ") AS " + PointInTimeJoin.keyColumn(k.getKey())));
         }
-        return null;
+        checks.required(timestampColumn, FeatureDataType.scalar(DataType.TIMESTAMP), "MISSING_TIMESTAMP", "timestamp")
+                .ifPresent(col -> select.add("CAST(" + col + " AS TIMESTAMPTZ) AS " + PointInTimeJoin.TS));
+        checks.throwIfAny(c, "The entity table of " + upload.rows() + " rows");
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP VIEW entity AS SELECT " + String.join(", ", select) + " FROM " + StagedUpload.VIEW);
+        }
+        return carried;
     }
 
-    private static void loadEntities(Statement s, Path dir, List<Map<String, Object>> rows, Map<String, DataType> keys)
+    /** The snapshot of each group (now or as of a moment) with local copies of its files, held until closed. */
+    private Snapshots snapshotsOf(HistoricalPlanner.Plan plan, Instant asOf) {
+        Map<GroupSchema, List<String>> keys = new LinkedHashMap<>();
+        for (GroupSchema g : plan.groups()) {
+            Optional<Snapshot> snapshot = asOf == null ? snapshots.current(g.group().name(), g.group().version())
+                    : snapshots.asOf(g.group().name(), g.group().version(), asOf);
+            keys.put(g, snapshot.map(sn -> sn.files().stream().map(SnapshotFile::key).toList()).orElse(List.of()));
+        }
+        ObjectFileCache.Lease lease = files.lease(keys.values().stream().flatMap(List::stream).toList());
+        Map<GroupSchema, List<Path>> paths = new LinkedHashMap<>();
+        keys.forEach((g, k) -> paths.put(g, k.stream().map(lease::path).toList()));
+        return new Snapshots(lease, paths);
+    }
+
+    private record Snapshots(ObjectFileCache.Lease lease, Map<GroupSchema, List<Path>> paths) implements AutoCloseable {
+        @Override
+        public void close() {
+            lease.close();
+        }
+    }
+
+    private static void loadJsonEntities(Statement s, Path dir, List<Map<String, Object>> rows, Map<String, DataType> keys)
             throws IOException, SQLException {
         Path json = dir.resolve("entities.ndjson");
         try (BufferedWriter w = Files.newBufferedWriter(json)) {
@@ -203,55 +231,20 @@ public class HistoricalRetriever {
             }
         }
         List<String> columns = new ArrayList<>();
-        columns.add(ROW + ": 'BIGINT'");
-        keys.forEach((k, t) -> columns.add(DuckDbTypes.quote(k) + ": '" + DuckDbTypes.of(FeatureDataType.scalar(t)) + "'"));
-        columns.add(TS + ": 'TIMESTAMPTZ'");
-        s.execute("CREATE TABLE entity AS SELECT * FROM read_json(" + DuckDbTypes.literal(json.toString())
+        List<String> select = new ArrayList<>(List.of(PointInTimeJoin.ROW, PointInTimeJoin.TS));
+        columns.add(PointInTimeJoin.ROW + ": 'BIGINT'");
+        columns.add(PointInTimeJoin.TS + ": 'TIMESTAMPTZ'");
+        keys.forEach((k, t) -> {
+            columns.add(DuckDbTypes.quote(k) + ": '" + DuckDbTypes.of(FeatureDataType.scalar(t)) + "'");
+            select.add(DuckDbTypes.quote(k) + " AS " + PointInTimeJoin.keyColumn(k));
+        });
+        s.execute("CREATE TEMP TABLE entity AS SELECT " + String.join(", ", select) + " FROM read_json(" + DuckDbTypes.literal(json.toString())
                 + ", format = 'newline_delimited', columns = {" + String.join(", ", columns) + "})");
     }
 
-    private void join(Statement s, GroupSchema schema, List<Feature> features, Instant asOf,
-            Map<String, String> outputNames, List<Map<String, Object>> out) throws SQLException {
-        FeatureGroup g = schema.group();
-        Optional<Snapshot> snapshot = asOf == null ? snapshots.current(g.name(), g.version())
-                : snapshots.asOf(g.name(), g.version(), asOf);
-        if (snapshot.isEmpty() || snapshot.get().files().isEmpty()) {
-            return; // nothing written (as of then): every value stays null
-        }
-        List<String> paths = snapshot.get().files().stream().map(f -> files.get(f.key()).toString()).toList();
-        String fileList = paths.stream().map(DuckDbTypes::literal).collect(Collectors.joining(", ", "[", "]"));
-        List<String> keyColumns = g.entityKeys().stream().map(k -> DuckDbTypes.quote(k.name())).toList();
-        String ts = DuckDbTypes.quote(g.eventTimestampColumn());
-        String created = g.createdTimestampColumn() == null ? "NULL" : DuckDbTypes.quote(g.createdTimestampColumn());
-        String projected = features.stream().map(f -> "f." + DuckDbTypes.quote(f.name())).collect(Collectors.joining(", "));
-        String values = features.stream().map(f -> "'" + f.name() + "': " + (f.dataTypeDetail().base() == DataType.TIMESTAMP
-                ? "strftime(l." + DuckDbTypes.quote(f.name()) + ", '%Y-%m-%dT%H:%M:%S.%fZ')" : "l." + DuckDbTypes.quote(f.name())))
-                .collect(Collectors.joining(", ", "{", "}"));
-        String ttl = g.ttlSeconds() > 0 ? " AND l." + TS + " >= e." + TS + " - INTERVAL " + g.ttlSeconds() + " SECOND" : "";
-        String on = keyColumns.stream().map(k -> "e." + k + " = l." + k).collect(Collectors.joining(" AND "));
-        // Per (keys, event time) keep one row: latest created time, then the latest write (later file, later row).
-        String sql = "WITH f AS (SELECT *, list_position(" + fileList + ", filename) AS __file FROM read_parquet(" + fileList
-                + ", filename = true, file_row_number = true)), "
-                + "l AS (SELECT " + String.join(", ", keyColumns.stream().map(k -> "f." + k).toList()) + ", CAST(f." + ts
-                + " AS TIMESTAMPTZ) AS " + TS + ", " + projected + " FROM f QUALIFY row_number() OVER (PARTITION BY "
-                + String.join(", ", keyColumns.stream().map(k -> "f." + k).toList()) + ", f." + ts + " ORDER BY "
-                + (g.createdTimestampColumn() == null ? "" : "f." + created + " DESC NULLS LAST, ")
-                + "f.__file DESC, f.file_row_number DESC) = 1) "
-                + "SELECT e." + ROW + ", CASE WHEN l." + TS + " IS NOT NULL" + ttl + " THEN to_json(" + values + ") END "
-                + "FROM entity e ASOF LEFT JOIN l ON " + on + " AND e." + TS + " >= l." + TS;
-        try (ResultSet r = s.executeQuery(sql)) {
-            while (r.next()) {
-                String json = r.getString(2);
-                if (json == null) {
-                    continue;
-                }
-                Map<String, Object> row = out.get(r.getInt(1));
-                Map<String, Object> values2 = parse(json);
-                for (Feature f : features) {
-                    row.put(outputNames.get(g.id() + "/" + f.name()), values2.get(f.name()));
-                }
-            }
-        }
+    /** JSON form of a feature value: TIMESTAMPs as ISO-8601 UTC with microseconds, the rest as DuckDB writes it. */
+    private static String jsonValue(FeatureDataType type, String column) {
+        return type.base() == DataType.TIMESTAMP ? "strftime(" + column + ", '%Y-%m-%dT%H:%M:%S.%fZ')" : column;
     }
 
     private static Map<String, Object> parse(String json) {
@@ -261,5 +254,19 @@ public class HistoricalRetriever {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("DuckDB returned invalid JSON: " + json, e);
         }
+    }
+
+    private static void closeAll(TempDirectory dir, Snapshots data, Connection c) {
+        try {
+            if (c != null) {
+                c.close();
+            }
+        } catch (SQLException e) {
+            // the connection is gone either way
+        }
+        if (data != null) {
+            data.close();
+        }
+        dir.close();
     }
 }

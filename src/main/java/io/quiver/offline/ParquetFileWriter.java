@@ -6,7 +6,6 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -18,9 +17,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quiver.columnar.DuckDbEngine;
+import io.quiver.columnar.DuckDbTypes;
+import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
 import io.quiver.registry.model.Feature;
@@ -28,27 +33,38 @@ import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.JoinKey;
+import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Writes validated, typed rows as one Parquet file with DuckDB: zstd-compressed, sorted by entity keys then event
- * time, one column per key, timestamp and feature in the registered types. The rows pass through newline-delimited
- * JSON read back with explicit column types, which keeps DECIMALs exact (written as text) and instants in UTC.
+ * Writes a group version's data files with DuckDB: zstd-compressed Parquet, sorted by entity keys, then event time,
+ * then created time, one column per key, timestamp and feature in the registered types. Small JSON batches become one
+ * file (the rows pass through newline-delimited JSON read back with explicit column types, which keeps DECIMALs exact
+ * and instants in UTC); bulk uploads are sorted once and cut into files of {@code quiver.offline.file-rows} rows, each
+ * handed over as soon as it is complete so that uploading overlaps writing.
  */
-public final class ParquetFileWriter {
+@ApplicationScoped
+public class ParquetFileWriter {
 
     /** DuckDB's default row group (122,880 rows): large enough to compress well, small enough to skip. */
     static final int ROW_GROUP_SIZE = 122_880;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ParquetFileWriter() {
+    private final DuckDbEngine engine;
+    private final int compressionLevel;
+    private final long fileRows;
+
+    public ParquetFileWriter(DuckDbEngine engine, QuiverConfig config) {
+        this.engine = engine;
+        this.compressionLevel = config.offline().zstdLevel();
+        this.fileRows = config.offline().fileRows();
     }
 
     /** What was written, with the statistics a snapshot keeps per file. */
     public record Written(Path file, long rows, long bytes, Instant minEventTime, Instant maxEventTime) {
     }
 
-    public static Written write(GroupSchema schema, List<Map<String, Object>> rows, Path dir) {
+    public Written write(GroupSchema schema, List<Map<String, Object>> rows, Path dir) {
         FeatureGroup g = schema.group();
         Map<String, FeatureDataType> columns = columns(schema);
         Path json = dir.resolve("rows.ndjson");
@@ -84,16 +100,16 @@ public final class ParquetFileWriter {
      *
      * @return the new file's statistics, or empty when no row is left
      */
-    public static java.util.Optional<Written> rewriteWithout(GroupSchema schema, Path source, Instant start, Instant end, Path target) {
+    public Optional<Written> rewriteWithout(GroupSchema schema, Path source, Instant start, Instant end, Path target) {
         String ts = "CAST(" + DuckDbTypes.quote(schema.group().eventTimestampColumn()) + " AS TIMESTAMPTZ)";
         String keep = "NOT (" + ts + " >= " + timestamp(start) + " AND " + ts + " < " + timestamp(end) + ")";
         Written w = copy(schema.group(), "SELECT * FROM read_parquet(" + DuckDbTypes.literal(source.toString()) + ") WHERE " + keep, target);
-        return w.rows() == 0 ? java.util.Optional.empty() : java.util.Optional.of(w);
+        return w.rows() == 0 ? Optional.empty() : Optional.of(w);
     }
 
     /** Merges data files into one, sorted like a fresh write (for compaction). */
-    public static Written merge(GroupSchema schema, List<Path> sources, Path target) {
-        String files = sources.stream().map(p -> DuckDbTypes.literal(p.toString())).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+    public Written merge(GroupSchema schema, List<Path> sources, Path target) {
+        String files = sources.stream().map(p -> DuckDbTypes.literal(p.toString())).collect(Collectors.joining(", ", "[", "]"));
         return copy(schema.group(), "SELECT * FROM read_parquet(" + files + ") ORDER BY " + sortOrder(schema.group()), target);
     }
 
@@ -108,13 +124,51 @@ public final class ParquetFileWriter {
         return String.join(", ", order);
     }
 
+    /**
+     * Sorts the rows {@code select} gives (on the caller's connection, which may read its TEMP relations) and writes
+     * them as consecutive files of at most {@code quiver.offline.file-rows} rows: together they are one sorted run.
+     * Each file is passed to {@code onFile} as soon as it is complete.
+     */
+    public List<Written> writeSorted(Connection c, FeatureGroup g, String select, Path dir, Consumer<Written> onFile) {
+        List<Written> out = new ArrayList<>();
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE sorted_rows AS " + select + " ORDER BY " + sortOrder(g));
+            long rows;
+            try (ResultSet r = s.executeQuery("SELECT count(*) FROM sorted_rows")) {
+                r.next();
+                rows = r.getLong(1);
+            }
+            // rowid follows insertion order, which is the sort order: each range is a sorted slice.
+            for (long start = 0, part = 0; start < rows; start += fileRows, part++) {
+                Written w = copy(c, g, "SELECT * FROM sorted_rows WHERE rowid >= " + start + " AND rowid < " + (start + fileRows),
+                        dir.resolve("part-" + part + ".parquet"));
+                out.add(w);
+                onFile.accept(w);
+            }
+            s.execute("DROP TABLE sorted_rows");
+            return out;
+        } catch (SQLException e) {
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not sort and write the rows of "
+                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs the query into a Parquet file on a connection of its own. */
+    private Written copy(FeatureGroup g, String select, Path target) {
+        try (Connection c = engine.connect()) {
+            return copy(c, g, select, target);
+        } catch (SQLException e) {
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not write a Parquet file of "
+                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Runs the query into a Parquet file (zstd, fixed row groups) and reads back the file's statistics. */
-    private static Written copy(FeatureGroup g, String select, Path target) {
+    private Written copy(Connection c, FeatureGroup g, String select, Path target) {
         String ts = "CAST(" + DuckDbTypes.quote(g.eventTimestampColumn()) + " AS TIMESTAMPTZ)";
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-            s.execute("SET TimeZone = 'UTC'");
+        try (Statement s = c.createStatement()) {
             s.execute("COPY (" + select + ") TO " + DuckDbTypes.literal(target.toString())
-                    + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
+                    + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL " + compressionLevel + ", ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
             try (ResultSet r = s.executeQuery("SELECT count(*), min(" + ts + "), max(" + ts + ") FROM read_parquet("
                     + DuckDbTypes.literal(target.toString()) + ")")) {
                 r.next();

@@ -9,6 +9,8 @@ import java.util.Objects;
 
 import org.eclipse.microprofile.graphql.Description;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * The complete state of a group version's offline data at one commit. Totals are derived from the files (GraphQL
  * resolves them in {@code OfflineGraphQL}).
@@ -30,18 +32,22 @@ public record Snapshot(
         requireNonNull(committedAt, "committedAt");
     }
 
+    @JsonProperty("rowCount") // REST shows the totals too; GraphQL resolves them in OfflineGraphQL
     public long rowCount() {
         return files.stream().mapToLong(SnapshotFile::rows).sum();
     }
 
+    @JsonProperty("bytes")
     public long bytes() {
         return files.stream().mapToLong(SnapshotFile::bytes).sum();
     }
 
+    @JsonProperty("minEventTime")
     public Instant minEventTime() {
         return files.stream().map(SnapshotFile::minEventTime).filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
     }
 
+    @JsonProperty("maxEventTime")
     public Instant maxEventTime() {
         return files.stream().map(SnapshotFile::maxEventTime).filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null);
     }

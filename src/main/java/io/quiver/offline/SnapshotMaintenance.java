@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
+import io.quiver.columnar.TempDirectory;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.InvalidArgumentException;
@@ -36,14 +37,16 @@ public class SnapshotMaintenance {
     private final SnapshotLog snapshots;
     private final ObjectStore objects;
     private final ObjectFileCache cache;
+    private final ParquetFileWriter parquet;
     private final Duration sweepGrace;
 
     public SnapshotMaintenance(RegistryCatalog catalog, SnapshotLog snapshots, ObjectStore objects, ObjectFileCache cache,
-            QuiverConfig config) {
+            ParquetFileWriter parquet, QuiverConfig config) {
         this.catalog = catalog;
         this.snapshots = snapshots;
         this.objects = objects;
         this.cache = cache;
+        this.parquet = parquet;
         this.sweepGrace = config.offline().sweepGrace();
     }
 
@@ -100,9 +103,9 @@ public class SnapshotMaintenance {
         }
         String key = OfflineWriter.dataPrefix(g) + UUID.randomUUID() + ".parquet";
         boolean uploaded = false;
-        try (TempDirectory dir = new TempDirectory("quiver-compact")) {
-            List<java.nio.file.Path> sources = head.files().stream().map(f -> cache.get(f.key())).toList();
-            ParquetFileWriter.Written merged = ParquetFileWriter.merge(schema, sources, dir.path().resolve("compacted.parquet"));
+        try (TempDirectory dir = new TempDirectory("quiver-compact");
+                ObjectFileCache.Lease sources = cache.lease(head.files().stream().map(SnapshotFile::key).toList())) {
+            ParquetFileWriter.Written merged = parquet.merge(schema, sources.paths(), dir.path().resolve("compacted.parquet"));
             if (merged.rows() != head.rowCount()) {
                 throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "compaction of " + g.name()
                         + " produced " + merged.rows() + " rows from " + head.rowCount() + "; nothing was committed");

@@ -1,7 +1,6 @@
 package io.quiver.offline;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -17,6 +16,8 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
+import io.quiver.columnar.DuckDbEngine;
+import io.quiver.columnar.DuckDbTypes;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
 import io.quiver.registry.RegistryCatalog;
@@ -36,11 +37,13 @@ public class StatisticsService {
     private final RegistryCatalog catalog;
     private final SnapshotLog snapshots;
     private final ObjectFileCache files;
+    private final DuckDbEngine engine;
 
-    public StatisticsService(RegistryCatalog catalog, SnapshotLog snapshots, ObjectFileCache files) {
+    public StatisticsService(RegistryCatalog catalog, SnapshotLog snapshots, ObjectFileCache files, DuckDbEngine engine) {
         this.catalog = catalog;
         this.snapshots = snapshots;
         this.files = files;
+        this.engine = engine;
     }
 
     @Transactional
@@ -54,8 +57,6 @@ public class StatisticsService {
         if (data.isEmpty()) {
             schema.features().forEach(f -> features.add(new FeatureStatistics(f.name(), 0, null, null)));
         } else {
-            String fileList = data.stream().map(f -> DuckDbTypes.literal(files.get(f.key()).toString()))
-                    .collect(Collectors.joining(", ", "[", "]"));
             List<String> select = new ArrayList<>(List.of("count(*)"));
             for (Feature f : schema.features()) {
                 String c = DuckDbTypes.quote(f.name());
@@ -64,8 +65,10 @@ public class StatisticsService {
                 select.add(scalar ? "CAST(min(" + c + ") AS VARCHAR)" : "NULL");
                 select.add(scalar ? "CAST(max(" + c + ") AS VARCHAR)" : "NULL");
             }
-            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-                s.execute("SET TimeZone = 'UTC'");
+            try (ObjectFileCache.Lease lease = files.lease(data.stream().map(SnapshotFile::key).toList());
+                    Connection c = engine.connect(); Statement s = c.createStatement()) {
+                String fileList = lease.paths().stream().map(p -> DuckDbTypes.literal(p.toString()))
+                        .collect(Collectors.joining(", ", "[", "]"));
                 try (ResultSet r = s.executeQuery("SELECT " + String.join(", ", select) + " FROM read_parquet(" + fileList + ")")) {
                     r.next();
                     rows = r.getLong(1);

@@ -1,4 +1,4 @@
-package io.quiver.offline;
+package io.quiver.columnar;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,13 +12,13 @@ import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
 
 /** A private temporary directory for one operation's scratch files, removed with everything in it on close. */
-final class TempDirectory implements AutoCloseable {
+public final class TempDirectory implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(TempDirectory.class);
 
     private final Path path;
 
-    TempDirectory(String prefix) {
+    public TempDirectory(String prefix) {
         try {
             this.path = Files.createTempDirectory(prefix);
         } catch (IOException e) {
@@ -26,7 +26,7 @@ final class TempDirectory implements AutoCloseable {
         }
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 

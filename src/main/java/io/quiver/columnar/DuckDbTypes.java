@@ -1,16 +1,16 @@
-package io.quiver.offline;
+package io.quiver.columnar;
 
 import java.util.stream.Collectors;
 
 import io.quiver.registry.model.FeatureDataType;
 
-/** The DuckDB (and so Parquet) type of each Quiver type. */
-final class DuckDbTypes {
+/** The DuckDB (and so Parquet and Arrow) type of each Quiver type, and safe spelling of names and text in SQL. */
+public final class DuckDbTypes {
 
     private DuckDbTypes() {
     }
 
-    static String of(FeatureDataType t) {
+    public static String of(FeatureDataType t) {
         return switch (t.base()) {
             case INT -> "INTEGER";
             case BIGINT -> "BIGINT";
@@ -30,15 +30,20 @@ final class DuckDbTypes {
     }
 
     /** Names reaching SQL have passed {@code Names} validation ([a-z][a-z0-9_]*); quoting keeps keywords safe. */
-    static String quote(String name) {
+    public static String quote(String name) {
         if (!name.matches("[a-z][a-z0-9_]{0,62}")) {
             throw new IllegalArgumentException("not a valid column name: " + name);
         }
         return "\"" + name + "\"";
     }
 
-    /** A SQL string literal for a path (single quotes doubled). */
-    static String literal(String text) {
+    /** Any column name a client sent (uploads may name columns anything): a quoted identifier, quotes doubled. */
+    public static String quoteAny(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    /** A SQL string literal (single quotes doubled). */
+    public static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
 }

@@ -1,0 +1,142 @@
+package io.quiver.api.rest;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import io.quiver.columnar.ColumnarFormat;
+import io.quiver.error.InvalidArgumentException;
+import io.quiver.ingest.BulkIngestService;
+import io.quiver.offline.HistoricalRetriever;
+import io.quiver.offline.WriteMode;
+import io.quiver.offline.WriteResult;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+
+/** Bulk offline data over REST: Arrow IPC streams and Parquet files in (writes) and out (training sets). */
+@Path("/api/v1")
+public class OfflineResource {
+
+    private static final String FORMATS = ColumnarFormat.ARROW_MEDIA_TYPE + " or " + ColumnarFormat.PARQUET_MEDIA_TYPE;
+
+    private final BulkIngestService ingest;
+    private final HistoricalRetriever historical;
+
+    public OfflineResource(BulkIngestService ingest, HistoricalRetriever historical) {
+        this.ingest = ingest;
+        this.historical = historical;
+    }
+
+    @POST
+    @Path("/groups/{group}/data")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Bulk write: the body (Arrow IPC stream or Parquet, by Content-Type) is validated whole against "
+            + "the group version's schema, then committed as one snapshot: appended, overwriting, or replacing the "
+            + "event-time range [backfillStart, backfillEnd)")
+    public WriteResult write(@PathParam("group") String group, @QueryParam("version") Integer version,
+            @QueryParam("mode") String mode, @QueryParam("backfillStart") String backfillStart,
+            @QueryParam("backfillEnd") String backfillEnd, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            InputStream body) {
+        ColumnarFormat format = ColumnarFormat.of(contentType).orElseThrow(() -> new WebApplicationException(
+                "Content-Type must be " + FORMATS + ", not " + contentType, Response.Status.UNSUPPORTED_MEDIA_TYPE));
+        return ingest.write(group, version == null ? 0 : version, format, body, mode(mode),
+                instant("backfillStart", backfillStart), instant("backfillEnd", backfillEnd));
+    }
+
+    @POST
+    @Path("/historical-features")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Point-in-time correct training set: the body is the entity table (Arrow IPC stream or Parquet: "
+            + "join keys, a timestamp column, any other columns, carried through); the answer has one row per entity row, "
+            + "in order, with each requested feature as of that row's timestamp (Arrow or Parquet, by Accept; the "
+            + "request's format by default)")
+    public Response historicalFeatures(@QueryParam("features") List<String> features,
+            @QueryParam("timestampColumn") @DefaultValue("event_timestamp") String timestampColumn,
+            @QueryParam("fullFeatureNames") @DefaultValue("false") boolean fullFeatureNames,
+            @QueryParam("asOf") String asOf, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept, InputStream body) {
+        ColumnarFormat in = ColumnarFormat.of(contentType).orElseThrow(() -> new WebApplicationException(
+                "Content-Type must be " + FORMATS + ", not " + contentType, Response.Status.UNSUPPORTED_MEDIA_TYPE));
+        ColumnarFormat out = accepted(accept, in);
+        HistoricalRetriever.Prepared result = historical.prepare(references(features), in, body, timestampColumn,
+                fullFeatureNames, instant("asOf", asOf));
+        StreamingOutput stream = output -> {
+            try (result) {
+                result.writeTo(output, out);
+            }
+        };
+        return Response.ok(stream, out.mediaType()).build();
+    }
+
+    /** features=a.b&features=c.d, or comma-separated. */
+    private static List<String> references(List<String> features) {
+        List<String> out = new ArrayList<>();
+        if (features != null) {
+            for (String f : features) {
+                for (String part : f.split(",")) {
+                    if (!part.isBlank()) {
+                        out.add(part.trim());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ColumnarFormat accepted(String accept, ColumnarFormat fallback) {
+        if (accept == null || accept.isBlank()) {
+            return fallback;
+        }
+        for (String option : accept.split(",")) {
+            String type = option.split(";", 2)[0].trim();
+            if (type.equals("*/*") || type.equals("application/*")) {
+                return fallback;
+            }
+            var format = ColumnarFormat.of(type);
+            if (format.isPresent()) {
+                return format.get();
+            }
+        }
+        throw new WebApplicationException("the training set comes as " + FORMATS + "; Accept was " + accept,
+                Response.Status.NOT_ACCEPTABLE);
+    }
+
+    private static WriteMode mode(String mode) {
+        if (mode == null || mode.isBlank()) {
+            return null;
+        }
+        try {
+            return WriteMode.valueOf(mode.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException("mode must be APPEND or OVERWRITE, not '" + mode + "'");
+        }
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new InvalidArgumentException(name + " must be an ISO-8601 instant such as 2026-01-31T00:00:00Z, not '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.quiver.ingest;
+
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+
+import io.quiver.columnar.ColumnarFormat;
+import io.quiver.columnar.DuckDbEngine;
+import io.quiver.columnar.StagedUpload;
+import io.quiver.columnar.TempDirectory;
+import io.quiver.config.QuiverConfig;
+import io.quiver.error.ErrorCode;
+import io.quiver.error.InvalidArgumentException;
+import io.quiver.error.QuiverException;
+import io.quiver.offline.OfflineWriter;
+import io.quiver.offline.WriteMode;
+import io.quiver.offline.WriteResult;
+import io.quiver.registry.model.GroupSchema;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Bulk writes: an Arrow IPC stream or Parquet file is staged in DuckDB as it arrives, checked whole against the
+ * group version's schema ({@link ColumnarValidator}), then sorted into data files and committed as one snapshot by
+ * {@link OfflineWriter}. A rejected, truncated or unreadable upload writes nothing.
+ */
+@ApplicationScoped
+public class BulkIngestService {
+
+    private final OfflineWriter writer;
+    private final DuckDbEngine engine;
+    private final long maxArrowBatchBytes;
+
+    public BulkIngestService(OfflineWriter writer, DuckDbEngine engine, QuiverConfig config) {
+        this.writer = writer;
+        this.engine = engine;
+        this.maxArrowBatchBytes = config.ingest().maxArrowBatchBytes();
+    }
+
+    /**
+     * @param mode APPEND or OVERWRITE; ignored for a backfill
+     * @param backfillStart with {@code backfillEnd}: replace exactly this event-time range instead; null otherwise
+     */
+    public WriteResult write(String group, int version, ColumnarFormat format, InputStream body, WriteMode mode,
+            Instant backfillStart, Instant backfillEnd) {
+        if ((backfillStart == null) != (backfillEnd == null)) {
+            throw new InvalidArgumentException("a backfill needs both backfillStart and backfillEnd, the range [start, end) it replaces");
+        }
+        if (backfillStart != null && mode == WriteMode.OVERWRITE) {
+            throw new InvalidArgumentException("give either mode=OVERWRITE or a backfill range, not both");
+        }
+        // The group is looked up before the body is read: an unknown group fails at once.
+        GroupSchema schema = writer.writableSchema(group, version);
+        try (TempDirectory dir = new TempDirectory("quiver-upload"); Connection c = engine.connect()) {
+            StagedUpload upload = StagedUpload.stage(c, format, body, "the upload", dir.path(), maxArrowBatchBytes);
+            String select = ColumnarValidator.validate(c, upload, schema, backfillStart, backfillEnd);
+            return writer.writeStaged(schema, c, select, mode == null ? WriteMode.APPEND : mode, backfillStart, backfillEnd);
+        } catch (SQLException e) {
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the bulk write to " + group + " failed: "
+                    + e.getMessage() + "; nothing was committed", e);
+        }
+    }
+}
