@@ -9,7 +9,6 @@ import static io.quiver.support.GraphQL.ok;
 import static io.quiver.support.GraphQL.register;
 import static io.quiver.support.GraphQL.unique;
 import static io.quiver.support.GraphQL.with;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -27,12 +26,11 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.objectstore.ObjectStore;
+import io.quiver.support.BulkRest;
 import io.quiver.support.Columnar;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.Race;
 import io.quiver.support.S3ProxyTestResource;
-import io.restassured.RestAssured;
-import io.restassured.config.EncoderConfig;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
@@ -64,11 +62,8 @@ class BulkWriteTest {
                 feature("tags", "ARRAY<STRING>")))));
     }
 
-    static ValidatableResponse post(String group, String contentType, byte[] body, String query) {
-        return given().config(RestAssured.config().encoderConfig(EncoderConfig.encoderConfig()
-                        .appendDefaultContentCharsetToContentTypeIfUndefined(false)))
-                .contentType(contentType).body(body)
-                .when().post("/api/v1/groups/" + group + "/data" + (query == null ? "" : "?" + query)).then();
+    private static ValidatableResponse post(String group, String contentType, byte[] body, String query) {
+        return BulkRest.write(group, contentType, body, query);
     }
 
     private List<String> snapshotOperations() {

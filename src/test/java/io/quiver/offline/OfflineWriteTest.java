@@ -287,7 +287,7 @@ class OfflineWriteTest {
         vars.put("rows", many);
         JsonPath tooMany = failing(WRITE, vars);
         assertThat(tooMany.getString("errors[0].extensions.code")).isEqualTo("INVALID_ARGUMENT");
-        assertThat(tooMany.getString("errors[0].message")).contains("at most 10000 rows");
+        assertThat(tooMany.getString("errors[0].message")).contains("at most 10000 rows").contains("POST /api/v1/groups/" + name + "/data");
 
         vars.put("g", "never_registered_w");
         vars.put("rows", List.of(row(1, "2026-01-01T00:00:00Z")));

@@ -101,7 +101,7 @@ public class OfflineGraphQL {
         int max = config.ingest().maxGraphqlRows();
         if (entityRows.size() > max) {
             throw new InvalidArgumentException("a GraphQL request takes at most " + max + " entity rows, this one has "
-                    + entityRows.size() + "; split it");
+                    + entityRows.size() + "; send larger entity tables to POST /api/v1/historical-features as Arrow or Parquet");
         }
         return JsonRows.toJson(historical.retrieve(features, JsonRows.toRows(entityRows),
                 timestampColumn == null ? "event_timestamp" : timestampColumn, fullFeatureNames, asOf));
@@ -119,7 +119,8 @@ public class OfflineGraphQL {
         int max = config.ingest().maxGraphqlRows();
         if (rows.size() > max) {
             throw new InvalidArgumentException("a GraphQL write takes at most " + max + " rows (quiver.ingest.max-graphql-rows), "
-                    + "this one has " + rows.size() + "; split the batch");
+                    + "this one has " + rows.size() + "; send bulk data to POST /api/v1/groups/" + group
+                    + "/data as an Arrow IPC stream or Parquet file, or split the batch");
         }
         int v = version == null ? 0 : version;
         if (backfill != null) {
