@@ -20,6 +20,7 @@ import io.quiver.error.QuiverException;
 import io.quiver.objectstore.ObjectKeys;
 import io.quiver.objectstore.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 /**
  * Local copies of data files for DuckDB, which cannot read s3:// here. Objects are immutable (every write makes a
@@ -86,11 +87,16 @@ public class ObjectFileCache {
         }
     }
 
+    @Inject
     public ObjectFileCache(ObjectStore objects, QuiverConfig config) {
+        this(objects, Path.of(config.offline().cacheDir().orElse(System.getProperty("java.io.tmpdir") + "/quiver-cache")),
+                config.offline().cacheMaxBytes());
+    }
+
+    ObjectFileCache(ObjectStore objects, Path root, long maxBytes) {
         this.objects = objects;
-        this.root = Path.of(config.offline().cacheDir().orElse(System.getProperty("java.io.tmpdir") + "/quiver-cache"))
-                .toAbsolutePath();
-        this.maxBytes = config.offline().cacheMaxBytes();
+        this.root = root.toAbsolutePath();
+        this.maxBytes = maxBytes;
     }
 
     /** Local copies of the objects (downloaded where missing), held until the lease is closed. */

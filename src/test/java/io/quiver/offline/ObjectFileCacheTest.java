@@ -1,0 +1,85 @@
+package io.quiver.offline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.quiver.error.QuiverException;
+import io.quiver.objectstore.LocalObjectStore;
+
+/** The local copies DuckDB reads: bounded in size, least recently used first out, never a file in use. */
+class ObjectFileCacheTest {
+
+    @TempDir
+    Path store;
+
+    @TempDir
+    Path cacheRoot;
+
+    private LocalObjectStore objects;
+
+    @BeforeEach
+    void putObjects() {
+        objects = new LocalObjectStore(store);
+        for (String k : List.of("a", "b", "c")) {
+            objects.put("groups/g/v1/data/" + k + ".parquet", new byte[100]);
+        }
+    }
+
+    private static String key(String k) {
+        return "groups/g/v1/data/" + k + ".parquet";
+    }
+
+    @Test
+    void beyondItsBoundTheLeastRecentlyUsedCopyNoLeaseHoldsIsDeleted() throws Exception {
+        ObjectFileCache cache = new ObjectFileCache(objects, cacheRoot, 250);
+        ObjectFileCache.Lease a = cache.lease(List.of(key("a")));
+        Path aPath = a.path(key("a"));
+        Path bPath;
+        try (ObjectFileCache.Lease b = cache.lease(List.of(key("b")))) {
+            bPath = b.path(key("b"));
+            assertThat(Files.size(bPath)).isEqualTo(100);
+        }
+        try (ObjectFileCache.Lease c = cache.lease(List.of(key("c")))) {
+            // a is older than b but leased: b goes
+            assertThat(aPath).exists();
+            assertThat(bPath).doesNotExist();
+            assertThat(cache.bytes()).isEqualTo(200);
+        }
+        a.close();
+        try (ObjectFileCache.Lease b = cache.lease(List.of(key("b")))) {
+            assertThat(b.path(key("b"))).exists(); // fetched again
+            assertThat(aPath).doesNotExist();     // now a was the least recently used
+        }
+        assertThat(cache.bytes()).isLessThanOrEqualTo(250);
+    }
+
+    @Test
+    void copiesLeftByAnEarlierRunAreCountedAndEvictable() {
+        try (ObjectFileCache.Lease all = new ObjectFileCache(objects, cacheRoot, 1000).lease(List.of(key("a"), key("b"), key("c")))) {
+            assertThat(all.paths()).hasSize(3).allSatisfy(p -> assertThat(p).exists());
+        }
+        ObjectFileCache restarted = new ObjectFileCache(objects, cacheRoot, 150);
+        try (ObjectFileCache.Lease c = restarted.lease(List.of(key("c")))) {
+            assertThat(restarted.bytes()).isLessThanOrEqualTo(150);
+            assertThat(c.path(key("c"))).exists();
+        }
+    }
+
+    @Test
+    void aMissingObjectFailsTheLeaseAndReleasesWhatItHeld() {
+        ObjectFileCache cache = new ObjectFileCache(objects, cacheRoot, 150);
+        assertThatThrownBy(() -> cache.lease(List.of(key("a"), "groups/g/v1/data/gone.parquet"))).isInstanceOf(QuiverException.class);
+        // a is not held by the failed lease, so it can make room for b
+        try (ObjectFileCache.Lease b = cache.lease(List.of(key("b")))) {
+            assertThat(cache.bytes()).isEqualTo(100);
+        }
+    }
+}
