@@ -9,8 +9,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import org.apache.arrow.c.ArrowArrayStream;
@@ -18,17 +20,19 @@ import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.Field;
 import org.duckdb.DuckDBConnection;
 
 import io.quiver.error.InvalidArgumentException;
 
 /**
  * An uploaded Arrow IPC stream or Parquet file made readable as the TEMP view {@link #VIEW} on one DuckDB
- * connection, with the upload's row number (0-based, in upload order) as column {@link #ROW}. The body is read as a
- * stream: an Arrow stream goes batch by batch into a DuckDB table (DuckDB spills to disk past its memory limit); a
- * Parquet file, which is read from its footer, is first copied to a scratch file. Neither passes through the Java
- * heap whole. A body that is not what its media type says, is truncated or corrupt gives a clear
- * {@code INVALID_ARGUMENT} naming what was wrong.
+ * connection, with the upload's own row number (0-based, in upload order) as column {@link #ROW} and each row's
+ * position in the view as {@link #POSITION}. The body is read as a stream: an Arrow stream goes batch by batch into
+ * a DuckDB table (DuckDB spills to disk past its memory limit); a Parquet file, which is read from its footer, is
+ * first copied to a scratch file. Neither passes through the Java heap whole. Given sort columns, the rows are
+ * sorted while they are staged, so positions follow that order. A body that is not what its media type says, is
+ * truncated or corrupt gives a clear {@code INVALID_ARGUMENT} naming what was wrong.
  */
 public final class StagedUpload {
 
@@ -36,9 +40,15 @@ public final class StagedUpload {
     public static final String VIEW = "staged";
     /** The upload's own row number. */
     public static final String ROW = "__quiver_row";
+    /** The row's position in the view (its sort order when sorted). */
+    public static final String POSITION = "__quiver_pos";
 
     /** One column of the upload as DuckDB reads it: its type as DuckDB spells it, and parsed. */
     public record Column(String name, String duckDbType, SourceType type) {
+    }
+
+    /** A column to sort by when present in the upload, as the type it will be stored in (DuckDB spelling). */
+    public record SortColumn(String name, String duckDbType) {
     }
 
     private final List<Column> columns;
@@ -67,14 +77,15 @@ public final class StagedUpload {
      * @param what how error messages name the body, e.g. "the upload"
      * @param scratch a private directory for scratch files, removed by the caller
      * @param maxBatchBytes the most memory one Arrow record batch may take
+     * @param sortBy columns to sort by, in order; those the upload lacks are skipped (none: upload order)
      */
     public static StagedUpload stage(Connection connection, ColumnarFormat format, InputStream body, String what,
-            Path scratch, long maxBatchBytes) {
+            Path scratch, long maxBatchBytes, List<SortColumn> sortBy) {
         try {
             if (format == ColumnarFormat.ARROW_STREAM) {
-                stageArrow(connection, body, what, maxBatchBytes);
+                stageArrow(connection, body, what, maxBatchBytes, sortBy);
             } else {
-                stageParquet(connection, body, what, scratch);
+                stageParquet(connection, body, what, scratch, sortBy);
             }
             return describe(connection);
         } catch (SQLException e) {
@@ -83,12 +94,15 @@ public final class StagedUpload {
         }
     }
 
-    private static void stageArrow(Connection connection, InputStream body, String what, long maxBatchBytes) throws SQLException {
+    private static void stageArrow(Connection connection, InputStream body, String what, long maxBatchBytes,
+            List<SortColumn> sortBy) throws SQLException {
         String stream = "upload_" + UUID.randomUUID().toString().replace("-", "");
         try (BufferAllocator allocator = new RootAllocator(maxBatchBytes);
-                ArrowStreamReader reader = new ArrowStreamReader(body, allocator)) {
+                RowNumberingReader reader = new RowNumberingReader(new ArrowStreamReader(new InputStreamChannel(body), allocator), allocator, ROW)) {
+            Set<String> names = new LinkedHashSet<>();
             try {
-                reader.getVectorSchemaRoot(); // reads the schema message: a body that is no Arrow stream fails here
+                // reads the schema message: a body that is no Arrow stream fails here
+                reader.sourceSchema().getFields().stream().map(Field::getName).forEach(names::add);
             } catch (IOException | RuntimeException e) {
                 throw new InvalidArgumentException(what + " is not an Arrow IPC stream (" + e.getMessage()
                         + "); send the Arrow streaming format (not the file format) as " + ColumnarFormat.ARROW_MEDIA_TYPE, e);
@@ -97,17 +111,17 @@ public final class StagedUpload {
                 Data.exportArrayStream(allocator, reader, exported);
                 connection.unwrap(DuckDBConnection.class).registerArrowStream(stream, exported);
                 try (Statement s = connection.createStatement()) {
-                    s.execute("CREATE TEMP TABLE upload AS SELECT * FROM " + stream);
-                    s.execute("CREATE TEMP VIEW " + VIEW + " AS SELECT rowid AS " + ROW + ", * FROM upload");
+                    s.execute("CREATE TEMP TABLE upload AS SELECT * FROM " + stream + orderBy(sortBy, names));
+                    s.execute("CREATE TEMP VIEW " + VIEW + " AS SELECT rowid AS " + POSITION + ", * FROM upload");
                 } catch (SQLException e) {
                     String message = e.getMessage() == null ? "" : e.getMessage();
-                    if (message.contains("Unexpected end of") || message.contains("get_next failed")) {
-                        throw new InvalidArgumentException(what + " ended in the middle of the Arrow stream or holds a corrupt "
-                                + "record batch (" + firstLine(message) + "); nothing was written, send the whole stream again", e);
-                    }
                     if (message.contains("Unable to allocate") || message.contains("OutOfMemory")) {
                         throw new InvalidArgumentException(what + " has a record batch larger than " + (maxBatchBytes >> 20)
                                 + " MiB; send smaller record batches (e.g. 64k rows each)", e);
+                    }
+                    if (message.contains("Unexpected end of") || message.contains("get_next failed")) {
+                        throw new InvalidArgumentException(what + " ended in the middle of the Arrow stream or holds a corrupt "
+                                + "record batch (" + firstLine(message) + "); nothing was written, send the whole stream again", e);
                     }
                     throw e;
                 }
@@ -117,17 +131,41 @@ public final class StagedUpload {
         }
     }
 
-    private static void stageParquet(Connection connection, InputStream body, String what, Path scratch) throws SQLException {
+    private static void stageParquet(Connection connection, InputStream body, String what, Path scratch, List<SortColumn> sortBy)
+            throws SQLException {
         Path file = scratch.resolve("upload.parquet");
         try {
             Files.copy(body, file);
         } catch (IOException e) {
             throw new InvalidArgumentException(what + " could not be received: " + e.getMessage(), e);
         }
+        String source = "SELECT file_row_number AS " + ROW + ", * EXCLUDE (file_row_number) FROM read_parquet("
+                + DuckDbTypes.literal(file.toString()) + ", file_row_number = true)";
         try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TEMP VIEW " + VIEW + " AS SELECT file_row_number AS " + ROW + ", * EXCLUDE (file_row_number) "
-                    + "FROM read_parquet(" + DuckDbTypes.literal(file.toString()) + ", file_row_number = true)");
+            if (sortBy.isEmpty()) {
+                s.execute("CREATE TEMP VIEW " + VIEW + " AS SELECT " + ROW + " AS " + POSITION + ", * FROM (" + source + ")");
+                return;
+            }
+            Set<String> names = new LinkedHashSet<>();
+            try (ResultSet r = s.executeQuery("DESCRIBE " + source)) {
+                while (r.next()) {
+                    names.add(r.getString("column_name"));
+                }
+            }
+            s.execute("CREATE TEMP TABLE upload AS " + source + orderBy(sortBy, names));
+            s.execute("CREATE TEMP VIEW " + VIEW + " AS SELECT rowid AS " + POSITION + ", * FROM upload");
         }
+    }
+
+    /** ORDER BY the sort columns the upload has, each converted as it will be stored (TRY_: bad values sort last). */
+    private static String orderBy(List<SortColumn> sortBy, Set<String> present) {
+        List<String> terms = new ArrayList<>();
+        for (SortColumn c : sortBy) {
+            if (present.contains(c.name())) {
+                terms.add("TRY_CAST(" + DuckDbTypes.quoteAny(c.name()) + " AS " + c.duckDbType() + ")");
+            }
+        }
+        return terms.isEmpty() ? "" : " ORDER BY " + String.join(", ", terms);
     }
 
     private static StagedUpload describe(Connection connection) throws SQLException {
@@ -136,7 +174,7 @@ public final class StagedUpload {
             try (ResultSet r = s.executeQuery("DESCRIBE " + VIEW)) {
                 while (r.next()) {
                     String name = r.getString("column_name");
-                    if (!name.equals(ROW)) {
+                    if (!name.equals(ROW) && !name.equals(POSITION)) {
                         String type = r.getString("column_type");
                         columns.add(new Column(name, type, SourceType.parse(type)));
                     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.minio.BucketExistsArgs;
+import io.minio.Checksum;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
@@ -30,7 +31,9 @@ import io.minio.messages.Item;
 /**
  * Objects in an S3 bucket through the MinIO Java SDK: works with AWS S3, MinIO, S3Proxy and other S3-compatible
  * servers. Files at least one part long are uploaded in parts. {@link RetryingObjectStore} wraps it, since every
- * operation is idempotent.
+ * operation is idempotent. Uploads carry a CRC32 checksum the server verifies: the SDK's default, CRC32C, is computed
+ * byte by byte in Java and cost a third of the upload time in the bulk-ingest benchmark; CRC32 uses the JDK's
+ * intrinsic.
  */
 public class S3ObjectStore implements ObjectStore {
 
@@ -57,7 +60,8 @@ public class S3ObjectStore implements ObjectStore {
     public void put(String key, Path file) {
         ObjectKeys.check(key);
         call("upload", key, () -> {
-            client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString(), partSize).build());
+            client.uploadObject(UploadObjectArgs.builder().bucket(bucket).object(key).filename(file.toString(), partSize)
+                    .checksum(Checksum.Algorithm.CRC32).build());
             return null;
         });
     }
@@ -67,7 +71,7 @@ public class S3ObjectStore implements ObjectStore {
         ObjectKeys.check(key);
         call("upload", key, () -> {
             client.putObject(PutObjectArgs.builder().bucket(bucket).object(key)
-                    .data(data, data.length).build());
+                    .data(data, data.length).checksum(Checksum.Algorithm.CRC32).build());
             return null;
         });
     }

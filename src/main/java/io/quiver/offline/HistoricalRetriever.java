@@ -118,7 +118,7 @@ public class HistoricalRetriever {
         Connection c = null;
         try {
             c = engine.connect();
-            StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), maxArrowBatchBytes);
+            StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), maxArrowBatchBytes, List.of());
             List<String> carried = checkEntityTable(c, upload, plan, timestampColumn);
             data = snapshotsOf(plan, asOf);
             List<String> outputs = plan.outputs().stream().map(DuckDbTypes::quoteAny).toList();

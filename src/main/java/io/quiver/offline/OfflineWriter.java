@@ -119,19 +119,19 @@ public class OfflineWriter {
     }
 
     /**
-     * Writes a bulk upload that the caller validated and staged on {@code connection}: {@code select} gives its rows
-     * in stored types. The rows are sorted and cut into files, each uploaded while the next is written, then
-     * committed as one snapshot: APPEND or OVERWRITE, or a backfill of [backfillStart, backfillEnd) when those are
-     * given (the caller checked every row lies in the range).
+     * Writes a bulk upload that the caller validated and staged, in sort order, on {@code connection}:
+     * {@code select} gives its {@code rows} rows in stored types. They are cut into files, each uploaded while the
+     * next is written, then committed as one snapshot: APPEND or OVERWRITE, or a backfill of
+     * [backfillStart, backfillEnd) when those are given (the caller checked every row lies in the range).
      */
-    public WriteResult writeStaged(GroupSchema schema, Connection connection, String select, WriteMode mode,
+    public WriteResult writeStaged(GroupSchema schema, Connection connection, String select, long rows, WriteMode mode,
             Instant backfillStart, Instant backfillEnd) {
         if (backfillStart != null || backfillEnd != null) {
             checkRange(backfillStart, backfillEnd);
         }
         FeatureGroup g = schema.group();
         try (TempDirectory dir = new TempDirectory("quiver-bulk"); Uploads uploads = new Uploads(g, true)) {
-            parquet.writeSorted(connection, g, select, dir.path(), uploads::add);
+            parquet.writeSlices(connection, g, select, rows, dir.path(), uploads::add);
             return backfillStart != null ? commitBackfill(schema, uploads, backfillStart, backfillEnd, dir.path())
                     : commit(schema, uploads, Objects.requireNonNull(mode, "mode"), dir.path());
         }

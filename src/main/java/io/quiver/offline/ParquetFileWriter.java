@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quiver.columnar.DuckDbEngine;
 import io.quiver.columnar.DuckDbTypes;
+import io.quiver.columnar.StagedUpload;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
@@ -39,8 +40,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Writes a group version's data files with DuckDB: zstd-compressed Parquet, sorted by entity keys, then event time,
  * then created time, one column per key, timestamp and feature in the registered types. Small JSON batches become one
  * file (the rows pass through newline-delimited JSON read back with explicit column types, which keeps DECIMALs exact
- * and instants in UTC); bulk uploads are sorted once and cut into files of {@code quiver.offline.file-rows} rows, each
- * handed over as soon as it is complete so that uploading overlaps writing.
+ * and instants in UTC); bulk uploads, sorted while they were staged, are cut into files of
+ * {@code quiver.offline.file-rows} rows, each handed over as soon as it is complete so that uploading overlaps writing.
  */
 @ApplicationScoped
 public class ParquetFileWriter {
@@ -125,32 +126,20 @@ public class ParquetFileWriter {
     }
 
     /**
-     * Sorts the rows {@code select} gives (on the caller's connection, which may read its TEMP relations) and writes
-     * them as consecutive files of at most {@code quiver.offline.file-rows} rows: together they are one sorted run.
-     * Each file is passed to {@code onFile} as soon as it is complete.
+     * Writes the rows of a staged upload, which is already in sort order, as consecutive files of at most
+     * {@code quiver.offline.file-rows} rows: together they are one sorted run. {@code select} reads the staged view
+     * and gives stored columns; files are cut by the view's position column. Each file is passed to {@code onFile}
+     * as soon as it is complete, so that its upload overlaps writing the next.
      */
-    public List<Written> writeSorted(Connection c, FeatureGroup g, String select, Path dir, Consumer<Written> onFile) {
+    public List<Written> writeSlices(Connection c, FeatureGroup g, String select, long rows, Path dir, Consumer<Written> onFile) {
         List<Written> out = new ArrayList<>();
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE TEMP TABLE sorted_rows AS " + select + " ORDER BY " + sortOrder(g));
-            long rows;
-            try (ResultSet r = s.executeQuery("SELECT count(*) FROM sorted_rows")) {
-                r.next();
-                rows = r.getLong(1);
-            }
-            // rowid follows insertion order, which is the sort order: each range is a sorted slice.
-            for (long start = 0, part = 0; start < rows; start += fileRows, part++) {
-                Written w = copy(c, g, "SELECT * FROM sorted_rows WHERE rowid >= " + start + " AND rowid < " + (start + fileRows),
-                        dir.resolve("part-" + part + ".parquet"));
-                out.add(w);
-                onFile.accept(w);
-            }
-            s.execute("DROP TABLE sorted_rows");
-            return out;
-        } catch (SQLException e) {
-            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not sort and write the rows of "
-                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
+        for (long start = 0, part = 0; start < rows; start += fileRows, part++) {
+            Written w = copy(c, g, select + " WHERE " + StagedUpload.POSITION + " >= " + start + " AND " + StagedUpload.POSITION
+                    + " < " + (start + fileRows), dir.resolve("part-" + part + ".parquet"));
+            out.add(w);
+            onFile.accept(w);
         }
+        return out;
     }
 
     /** Runs the query into a Parquet file on a connection of its own. */

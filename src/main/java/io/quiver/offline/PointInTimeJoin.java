@@ -15,7 +15,8 @@ import io.quiver.registry.model.JoinKey;
 /**
  * The SQL of a point-in-time join: one ASOF LEFT JOIN per group from an entity table ({@code __row}, typed keys
  * {@code __key_<name>}, timestamp {@code __ts}) to the group's data files. Each group row is ordered by
- * (event time, created time, file position in the snapshot, row in the file), compared as one STRUCT, so the join
+ * (event time, created time, file position in the snapshot and row in the file packed into one BIGINT), compared as
+ * one STRUCT, so the join
  * picks, among rows at or before the entity timestamp, the latest event time, and among equal event times the
  * latest created time, then the latest write; the entity side's STRUCT puts the upper bound past every tie. A match
  * older than the group's TTL gives nulls. Only the tie-breakers a group needs are in its STRUCT (each costs time).
@@ -25,6 +26,10 @@ final class PointInTimeJoin {
     static final String ROW = "__row";
     static final String TS = "__ts";
     private static final String MAX_BIGINT = "9223372036854775807";
+    /** Rows per file stay below 2^40; file positions below 2^23. */
+    private static final int ROW_BITS = 40;
+    /** Up to this many files, a file's position is looked up in a list; beyond, joined. */
+    private static final int LIST_POSITION_MAX_FILES = 64;
 
     /** One group's part: its features (with output names, in request order) and its snapshot's local files. */
     record Part(GroupSchema schema, List<Feature> features, List<String> outputNames, List<Path> files) {
@@ -66,7 +71,7 @@ final class PointInTimeJoin {
             String keys = g.entityKeys().stream().map(k -> "e." + keyColumn(k.name()) + " = " + alias + "." + DuckDbTypes.quote(k.name()))
                     .collect(Collectors.joining(" AND "));
             from.append(" ASOF LEFT JOIN (").append(groupRows(p)).append(") ").append(alias).append(" ON ").append(keys)
-                    .append(" AND ").append(order(p, "e." + TS, true)).append(" >= ").append(alias).append(".__o");
+                    .append(" AND ").append(order(p, null)).append(" >= ").append(alias).append(".__o");
         }
         return "SELECT " + String.join(", ", select) + " FROM " + from;
     }
@@ -75,40 +80,43 @@ final class PointInTimeJoin {
     private static String groupRows(Part p) {
         FeatureGroup g = p.schema().group();
         String files = p.files().stream().map(f -> DuckDbTypes.literal(f.toString())).collect(Collectors.joining(", ", "[", "]"));
-        String scan = "read_parquet(" + files + ", file_row_number = true, union_by_name = true"
-                + (p.files().size() > 1 ? ", filename = true" : "") + ")";
-        if (p.files().size() > 1) {
+        boolean several = p.files().size() > 1;
+        String scan = "read_parquet(" + files + ", file_row_number = true, union_by_name = true" + (several ? ", filename = true" : "") + ")";
+        String position = "0";
+        if (several && p.files().size() <= LIST_POSITION_MAX_FILES) {
+            position = "list_position(" + files + ", filename) - 1";
+        } else if (several) {
+            // a hash join costs the same for any number of files; list_position scans the list for every row
             String positions = IntStream.range(0, p.files().size())
                     .mapToObj(i -> "(" + DuckDbTypes.literal(p.files().get(i).toString()) + ", " + i + ")").collect(Collectors.joining(", "));
-            scan = "(SELECT d.*, fp.position AS __file FROM " + scan + " d JOIN (VALUES " + positions
-                    + ") fp(path, position) ON d.filename = fp.path)";
+            scan = "(SELECT d.*, fp.position FROM " + scan + " d JOIN (VALUES " + positions + ") fp(path, position) ON d.filename = fp.path)";
+            position = "position";
         }
         List<String> columns = new ArrayList<>();
         for (JoinKey k : g.entityKeys()) {
             columns.add(DuckDbTypes.quote(k.name()));
         }
         columns.add("CAST(" + DuckDbTypes.quote(g.eventTimestampColumn()) + " AS TIMESTAMPTZ) AS " + TS);
-        columns.add(order(p, null, false) + " AS __o");
+        columns.add(order(p, "(CAST(" + position + " AS BIGINT) << " + ROW_BITS + ") + file_row_number") + " AS __o");
         p.features().forEach(f -> columns.add(DuckDbTypes.quote(f.name())));
         return "SELECT " + String.join(", ", columns) + " FROM " + scan;
     }
 
     /**
-     * The ordering STRUCT: of a group row, or (entitySide) the bound an entity row compares against: its
-     * timestamp, then the largest value of every tie-breaker.
+     * The ordering STRUCT of a group row: event time, created time (when the group has one), then the write as
+     * one number, file position in the snapshot above row in the file. {@code write} null gives the bound an entity
+     * row compares against: its own timestamp, then the largest value of every tie-breaker.
      */
-    private static String order(Part p, String entityTs, boolean entitySide) {
+    private static String order(Part p, String write) {
         FeatureGroup g = p.schema().group();
+        boolean entity = write == null;
         List<String> fields = new ArrayList<>();
-        fields.add("'t': " + (entitySide ? entityTs : "CAST(" + DuckDbTypes.quote(g.eventTimestampColumn()) + " AS TIMESTAMPTZ)"));
+        fields.add("'t': " + (entity ? "e." + TS : "CAST(" + DuckDbTypes.quote(g.eventTimestampColumn()) + " AS TIMESTAMPTZ)"));
         if (g.createdTimestampColumn() != null) {
-            fields.add("'c': " + (entitySide ? "CAST('infinity' AS TIMESTAMPTZ)"
+            fields.add("'c': " + (entity ? "CAST('infinity' AS TIMESTAMPTZ)"
                     : "COALESCE(CAST(" + DuckDbTypes.quote(g.createdTimestampColumn()) + " AS TIMESTAMPTZ), CAST('-infinity' AS TIMESTAMPTZ))"));
         }
-        if (p.files().size() > 1) {
-            fields.add("'f': " + (entitySide ? MAX_BIGINT : "CAST(__file AS BIGINT)"));
-        }
-        fields.add("'r': " + (entitySide ? MAX_BIGINT : "CAST(file_row_number AS BIGINT)"));
+        fields.add("'w': " + (entity ? MAX_BIGINT : write));
         return "{" + String.join(", ", fields) + "}";
     }
 }

@@ -166,6 +166,16 @@ class HistoricalRetrievalTest {
      */
     @Test
     void matchesABruteForceOracle() {
+        oracle(4, 80);
+    }
+
+    /** Past 64 files a row's file position comes from a join instead of a list lookup: the same answers. */
+    @Test
+    void matchesTheOracleOverSeventyFiles() {
+        oracle(70, 6);
+    }
+
+    private void oracle(int batches, int rowsPerBatch) {
         String e = unique("cust");
         String g = unique("oracle");
         int ttlMinutes = 7;
@@ -174,11 +184,11 @@ class HistoricalRetrievalTest {
         Random random = new Random(20261123);
         List<long[]> written = new ArrayList<>(); // {customer, eventMinute, createdSecond, value, writeOrder}
         long value = 0;
-        for (int batch = 0; batch < 4; batch++) {
+        for (int batch = 0; batch < batches; batch++) {
             // Within one batch (customer, minute, created) is unique: which of two identical rows a file holds last
             // is not defined, so nothing could decide between them. Across batches the later write wins.
             Map<String, long[]> batchRows = new LinkedHashMap<>();
-            for (int i = 0; i < 80; i++) {
+            for (int i = 0; i < rowsPerBatch; i++) {
                 long customer = random.nextInt(12);
                 long minute = random.nextInt(40);
                 long created = random.nextInt(5); // few values: equal created times across batches

@@ -28,7 +28,16 @@ public final class S3ProxyServer implements AutoCloseable {
         this.port = port;
     }
 
+    /** In memory (the tests' objects are small). */
     public static S3ProxyServer start() {
+        return start(null);
+    }
+
+    /**
+     * @param filesystem keep objects as files under this directory (benchmarks: gigabytes do not fit S3Proxy's heap);
+     *        null keeps them in memory
+     */
+    public static S3ProxyServer start(Path filesystem) {
         Path jar = Path.of("target", "s3proxy", "s3proxy.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing; run the tests through Maven (it copies S3Proxy there)");
@@ -43,11 +52,12 @@ public final class S3ProxyServer implements AutoCloseable {
                     "s3proxy.identity=" + ACCESS_KEY,
                     "s3proxy.credential=" + SECRET_KEY,
                     "s3proxy.ignore-unknown-headers=true",
-                    "jclouds.provider=transient",
+                    filesystem == null ? "jclouds.provider=transient"
+                            : "jclouds.provider=filesystem-nio2\njclouds.filesystem.basedir=" + filesystem.toAbsolutePath(),
                     "jclouds.identity=" + ACCESS_KEY,
                     "jclouds.credential=" + SECRET_KEY, ""));
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process process = new ProcessBuilder(List.of(java, "-Xmx256m", "-jar", jar.toAbsolutePath().toString(),
+            Process process = new ProcessBuilder(List.of(java, filesystem == null ? "-Xmx256m" : "-Xmx512m", "-jar", jar.toAbsolutePath().toString(),
                     "--properties", properties.toString()))
                     .redirectErrorStream(true)
                     .redirectOutput(dir.resolve("s3proxy.log").toFile())

@@ -1,0 +1,96 @@
+package io.quiver.columnar;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.dictionary.Dictionary;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.Schema;
+
+/**
+ * Passes another reader's record batches through with one more column: each row's 0-based position in the
+ * stream. DuckDB may then sort the rows while it reads them and still name the upload's own row in an error.
+ * Buffers are transferred, not copied.
+ */
+final class RowNumberingReader extends ArrowReader {
+
+    private final ArrowReader source;
+    private final String column;
+    private long next;
+
+    RowNumberingReader(ArrowReader source, BufferAllocator allocator, String column) {
+        super(allocator);
+        this.source = source;
+        this.column = column;
+    }
+
+    /** The source's schema, read from the stream (fails here when the body is no Arrow stream). */
+    Schema sourceSchema() throws IOException {
+        return source.getVectorSchemaRoot().getSchema();
+    }
+
+    @Override
+    protected Schema readSchema() throws IOException {
+        Schema schema = sourceSchema();
+        List<Field> fields = new ArrayList<>(schema.getFields());
+        fields.add(Field.notNullable(column, new ArrowType.Int(64, true)));
+        return new Schema(fields, schema.getCustomMetadata());
+    }
+
+    @Override
+    public boolean loadNextBatch() throws IOException {
+        prepareLoadNextBatch();
+        if (!source.loadNextBatch()) {
+            return false;
+        }
+        VectorSchemaRoot in = source.getVectorSchemaRoot();
+        VectorSchemaRoot out = getVectorSchemaRoot();
+        int rows = in.getRowCount();
+        int columns = in.getFieldVectors().size();
+        for (int i = 0; i < columns; i++) {
+            in.getVector(i).makeTransferPair(out.getVector(i)).transfer();
+        }
+        BigIntVector positions = (BigIntVector) out.getVector(columns);
+        positions.allocateNew(rows);
+        for (int r = 0; r < rows; r++) {
+            positions.set(r, next + r);
+        }
+        positions.setValueCount(rows);
+        out.setRowCount(rows);
+        next += rows;
+        return true;
+    }
+
+    @Override
+    public long bytesRead() {
+        return source.bytesRead();
+    }
+
+    @Override
+    protected void closeReadSource() throws IOException {
+        source.close();
+    }
+
+    @Override
+    public Map<Long, Dictionary> getDictionaryVectors() throws IOException {
+        return source.getDictionaryVectors();
+    }
+
+    @Override
+    public Dictionary lookup(long id) {
+        return source.lookup(id);
+    }
+
+    @Override
+    public Set<Long> getDictionaryIds() {
+        return source.getDictionaryIds();
+    }
+}
