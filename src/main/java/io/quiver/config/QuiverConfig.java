@@ -107,8 +107,8 @@ public interface QuiverConfig {
         long cacheMaxBytes();
 
         /**
-         * zstd level of data files. 1 writes about a quarter faster than DuckDB's default (3) for files about 4% larger
-         * (measured: docs/performance.md).
+         * zstd level of data files. 1 writes 10-20% faster than DuckDB's default (3) for files 3-4% larger
+         * (measured on the benchmark data, see docs/performance.md).
          */
         @WithDefault("1")
         int zstdLevel();
