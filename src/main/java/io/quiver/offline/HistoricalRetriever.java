@@ -71,10 +71,11 @@ public class HistoricalRetriever {
 
     /**
      * @param asOf read each group as it was at this moment (reproducible training sets); null for the current state
+     * @param pins groups to read at a given snapshot id instead (they win over {@code asOf})
      * @return one output row per entity row, in order: the entity row's columns, then one column per feature
      */
     public List<Map<String, Object>> retrieve(List<String> references, List<Map<String, Object>> entityRows,
-            String timestampColumn, boolean fullFeatureNames, Instant asOf) {
+            String timestampColumn, boolean fullFeatureNames, Instant asOf, List<SnapshotPin> pins) {
         HistoricalPlanner.Plan plan = planner.plan(references, fullFeatureNames);
         if (entityRows == null || entityRows.isEmpty()) {
             throw new InvalidArgumentException("give at least one entity row (entity keys and '" + timestampColumn + "')");
@@ -86,7 +87,7 @@ public class HistoricalRetriever {
             plan.outputs().forEach(c -> o.put(c, null));
             out.add(o);
         }
-        try (TempDirectory dir = new TempDirectory("quiver-historical"); Snapshots data = snapshotsOf(plan, asOf);
+        try (TempDirectory dir = new TempDirectory("quiver-historical"); Snapshots data = snapshotsOf(plan, asOf, pins);
                 Connection c = engine.connect(); Statement s = c.createStatement()) {
             loadJsonEntities(s, dir.path(), parsed, plan.keys());
             String values = plan.parts(data.paths()).stream().flatMap(p -> java.util.stream.IntStream.range(0, p.features().size())
@@ -111,7 +112,7 @@ public class HistoricalRetriever {
      * {@link Prepared#writeTo}, so every error surfaces here, before a response starts.
      */
     public Prepared prepare(List<String> references, ColumnarFormat format, InputStream entityTable, String timestampColumn,
-            boolean fullFeatureNames, Instant asOf) {
+            boolean fullFeatureNames, Instant asOf, List<SnapshotPin> pins) {
         HistoricalPlanner.Plan plan = planner.plan(references, fullFeatureNames);
         TempDirectory dir = new TempDirectory("quiver-historical");
         Snapshots data = null;
@@ -120,7 +121,7 @@ public class HistoricalRetriever {
             c = engine.connect();
             StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), maxArrowBatchBytes, List.of());
             List<String> carried = checkEntityTable(c, upload, plan, timestampColumn);
-            data = snapshotsOf(plan, asOf);
+            data = snapshotsOf(plan, asOf, pins);
             List<String> outputs = plan.outputs().stream().map(DuckDbTypes::quoteAny).toList();
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TEMP TABLE result AS " + PointInTimeJoin.sql(plan.parts(data.paths()), "entity",
@@ -200,11 +201,25 @@ public class HistoricalRetriever {
         return carried;
     }
 
-    /** The snapshot of each group (now or as of a moment) with local copies of its files, held until closed. */
-    private Snapshots snapshotsOf(HistoricalPlanner.Plan plan, Instant asOf) {
+    /**
+     * The snapshot of each group (pinned by id, as of a moment, or current) with local copies of its files, held
+     * until closed.
+     */
+    private Snapshots snapshotsOf(HistoricalPlanner.Plan plan, Instant asOf, List<SnapshotPin> pins) {
+        Map<String, Long> pinned = new LinkedHashMap<>();
+        for (SnapshotPin pin : pins == null ? List.<SnapshotPin>of() : pins.stream().filter(java.util.Objects::nonNull).toList()) {
+            if (plan.groups().stream().noneMatch(g -> g.group().name().equals(pin.group()))) {
+                throw new InvalidArgumentException("a snapshot is pinned for '" + pin.group() + "', but no requested feature belongs to it");
+            }
+            if (pinned.put(pin.group(), pin.snapshotId()) != null) {
+                throw new InvalidArgumentException("group '" + pin.group() + "' is pinned to more than one snapshot; give one");
+            }
+        }
         Map<GroupSchema, List<String>> keys = new LinkedHashMap<>();
         for (GroupSchema g : plan.groups()) {
-            Optional<Snapshot> snapshot = asOf == null ? snapshots.current(g.group().name(), g.group().version())
+            Long pin = pinned.get(g.group().name());
+            Optional<Snapshot> snapshot = pin != null ? Optional.of(snapshots.byId(g.group().name(), g.group().version(), pin))
+                    : asOf == null ? snapshots.current(g.group().name(), g.group().version())
                     : snapshots.asOf(g.group().name(), g.group().version(), asOf);
             keys.put(g, snapshot.map(sn -> sn.files().stream().map(SnapshotFile::key).toList()).orElse(List.of()));
         }

@@ -112,6 +112,21 @@ class HistoricalRestTest {
     }
 
     @Test
+    void aSnapshotPinReadsAGroupAsItWasWrittenThen() {
+        long first = ok("query($g: String!) { snapshots(group: $g) { id } }", Map.of("g", orders)).getLong("data.snapshots[0].id");
+        BulkRest.write(orders, ARROW, Columnar.arrow("SELECT 's1' AS store_id, TIMESTAMPTZ '2026-01-01 13:00:00' AS event_timestamp, 9::BIGINT AS score"),
+                null).statusCode(200);
+        byte[] entities = Columnar.arrow("SELECT 's1' AS store_id, TIMESTAMPTZ '2026-01-02' AS event_timestamp");
+
+        assertThat(Columnar.readArrow(request(ARROW, null, entities, "features=" + orders + ".score").statusCode(200).extract().asByteArray())
+                .get(0)).containsEntry("score", "9");
+        assertThat(Columnar.readArrow(request(ARROW, null, entities, "features=" + orders + ".score&snapshot=" + orders + ":" + first)
+                .statusCode(200).extract().asByteArray()).get(0)).containsEntry("score", "8");
+        assertThat(request(ARROW, null, entities, "features=" + orders + ".score&snapshot=" + orders + "-1").statusCode(400)
+                .extract().jsonPath().getString("detail")).contains("group:id");
+    }
+
+    @Test
     void badEntityTablesAndRequestsGetClearErrors() {
         String query = "features=" + customers + ".score";
         JsonPath missing = request(ARROW, null, Columnar.arrow("SELECT 1::BIGINT AS id, TIMESTAMPTZ '2026-01-01' AS event_timestamp"), query)

@@ -141,6 +141,22 @@ class HistoricalRetrievalTest {
         JsonPath then = query(List.of(byCustomer + ".spend", byPair + ".affinity"), rows, false, first.committedAt().toString());
         assertThat(then.getString("data.historicalFeatures[0].spend")).isEqualTo("10.5");
         assertThat(then.getString("data.historicalFeatures[0].affinity")).isNull();
+
+        // a snapshot pin holds one group at a known state; the other group is read as it is now
+        String pinned = """
+                query($f: [String!]!, $rows: [JSON!]!, $pins: [SnapshotPinInput]) {
+                  historicalFeatures(features: $f, entityRows: $rows, snapshots: $pins)
+                }""";
+        JsonPath pin = ok(pinned, Map.of("f", List.of(byCustomer + ".spend", byPair + ".affinity"), "rows", rows,
+                "pins", List.of(Map.of("group", byCustomer, "snapshotId", first.id()))));
+        assertThat(pin.getString("data.historicalFeatures[0].spend")).isEqualTo("10.5");
+        assertThat(pin.getFloat("data.historicalFeatures[0].affinity")).isEqualTo(0.25f);
+        JsonPath wrongGroup = failing(pinned, Map.of("f", List.of(byPair + ".affinity"), "rows", rows,
+                "pins", List.of(Map.of("group", byCustomer, "snapshotId", first.id()))));
+        assertThat(wrongGroup.getString("errors[0].message")).contains("no requested feature belongs to it");
+        JsonPath noSuchSnapshot = failing(pinned, Map.of("f", List.of(byPair + ".affinity"), "rows", rows,
+                "pins", List.of(Map.of("group", byPair, "snapshotId", first.id()))));
+        assertThat(noSuchSnapshot.getString("errors[0].message")).contains("has no snapshot " + first.id());
     }
 
     @Test
@@ -207,7 +223,7 @@ class HistoricalRetrievalTest {
         entityRows.addAll(entityRows.subList(0, 20)); // repeated entity rows
         Collections.shuffle(entityRows, random);
 
-        List<Map<String, Object>> out = retriever.retrieve(List.of(g + ".v"), entityRows, "event_timestamp", false, null);
+        List<Map<String, Object>> out = retriever.retrieve(List.of(g + ".v"), entityRows, "event_timestamp", false, null, List.of());
 
         assertThat(out).hasSize(entityRows.size());
         // Not vacuous: both matches and misses (before any row, outside the TTL, unknown entity) occur.

@@ -71,7 +71,7 @@ class SnapshotMaintenanceTest {
         assertThat(compacted.getInt("data.compact.rowCount")).isEqualTo(4);
         assertThat(compacted.getList("data.compact.files")).hasSize(1);
         List<Map<String, Object>> values = retriever.retrieve(List.of(name + ".v"), List.of(
-                Map.of("customer_id", 3, "event_timestamp", "2026-01-02T00:00:00Z")), "event_timestamp", false, null);
+                Map.of("customer_id", 3, "event_timestamp", "2026-01-02T00:00:00Z")), "event_timestamp", false, null, List.of());
         assertThat(values.get(0).get("v").toString()).isEqualTo("30");
         assertThat(dataFiles()).hasSize(5); // old files stay for time travel
 

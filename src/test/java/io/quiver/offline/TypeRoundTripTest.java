@@ -105,4 +105,39 @@ class TypeRoundTripTest {
         Map<String, Object> nulls = json.getMap("data.historicalFeatures[1]");
         TYPES.keySet().forEach(k -> assertThat(nulls).containsEntry(k, null));
     }
+
+    /** The same values through the bulk REST endpoints: Arrow in, Parquet files in S3, Arrow and Parquet out. */
+    @Test
+    void everyTypeRoundTripsExactlyThroughArrowAndParquet() {
+        String e = unique("cust");
+        String g = unique("types_rest");
+        register(List.of(entity(e, "customer_id", "BIGINT")),
+                List.of(group(g, e, TYPES.entrySet().stream().map(t -> feature(t.getKey(), t.getValue())).toList())));
+        String values = "SELECT (-2147483648)::INTEGER AS i, 9223372036854775807::BIGINT AS b, 0.5::FLOAT AS f, 0.1::DOUBLE AS d, "
+                + "'1234567890123456789012345678.0123456789'::DECIMAL(38,10) AS dec, 'naïve \"quoted\" ✓' AS s, "
+                + "TIMESTAMPTZ '2026-01-02 03:04:05.123456+00' AS t, DATE '2024-02-29' AS day, false AS flag, "
+                + "[1, -9007199254740993]::BIGINT[] AS arr, MAP {'a': 1.25::DOUBLE} AS m, MAP {7::INTEGER: 'seven'} AS mi, "
+                + "{'name': 'x', 'n': 3::INTEGER, 'tags': ['p', 'q']} AS st, [{'k': 'a', 'v': 1.5::DECIMAL(12,3)}] AS nested";
+        String nulls = TYPES.keySet().stream().map(k -> "NULL AS " + k).collect(java.util.stream.Collectors.joining(", "));
+        byte[] upload = io.quiver.support.Columnar.arrow("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp, * FROM ("
+                + values + ") UNION ALL BY NAME SELECT 2::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp, " + nulls);
+        io.quiver.support.BulkRest.write(g, io.quiver.support.Columnar.ARROW, upload, null).statusCode(200);
+
+        String features = "features=" + String.join(",", TYPES.keySet().stream().map(k -> g + "." + k).toList());
+        byte[] entities = io.quiver.support.Columnar.arrow("SELECT * FROM (VALUES (1::BIGINT), (2)) t(customer_id), "
+                + "(SELECT TIMESTAMPTZ '2026-02-01' AS event_timestamp)");
+        Map<String, String> expected = io.quiver.support.Columnar.query(values).get(0);
+        for (String format : List.of(io.quiver.support.Columnar.ARROW, io.quiver.support.Columnar.PARQUET)) {
+            byte[] answer = io.quiver.support.BulkRest.historical(io.quiver.support.Columnar.ARROW, format, entities, features)
+                    .statusCode(200).extract().asByteArray();
+            List<Map<String, String>> rows = format.equals(io.quiver.support.Columnar.ARROW)
+                    ? io.quiver.support.Columnar.readArrowAsText(answer) : io.quiver.support.Columnar.readParquet(answer);
+            for (String k : TYPES.keySet()) {
+                assertThat(rows.get(0).get(k)).as("%s via %s", k, format).isEqualTo(expected.get(k));
+                assertThat(rows.get(1).get(k)).as("null %s via %s", k, format).isNull();
+            }
+        }
+        assertThat(expected.get("dec")).isEqualTo("1234567890123456789012345678.0123456789");
+        assertThat(expected.get("t")).isEqualTo("2026-01-02 03:04:05.123456+00");
+    }
 }

@@ -97,6 +97,23 @@ public final class Columnar {
         }
     }
 
+    /** Rows of an Arrow IPC stream read by DuckDB, every value cast to text by DuckDB (comparable with {@link #query}). */
+    public static List<Map<String, String>> readArrowAsText(byte[] stream) {
+        try (BufferAllocator allocator = new RootAllocator();
+                ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(stream), allocator);
+                org.apache.arrow.c.ArrowArrayStream exported = org.apache.arrow.c.ArrowArrayStream.allocateNew(allocator);
+                Connection c = duckdb()) {
+            org.apache.arrow.c.Data.exportArrayStream(allocator, reader, exported);
+            c.unwrap(org.duckdb.DuckDBConnection.class).registerArrowStream("answer", exported);
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE answer_rows AS SELECT * FROM answer");
+            }
+            return rows(c, "SELECT * FROM answer_rows");
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("could not read the Arrow stream", e);
+        }
+    }
+
     /** The Arrow schema of a stream, as field name -> Arrow type text. */
     public static Map<String, String> arrowSchema(byte[] stream) {
         try (BufferAllocator allocator = new RootAllocator();
@@ -126,7 +143,15 @@ public final class Columnar {
 
     /** Runs a query in a fresh DuckDB (UTC) and returns its rows, every value cast to text by DuckDB. */
     public static List<Map<String, String>> query(String sql) {
-        try (Connection c = duckdb(); Statement s = c.createStatement();
+        try (Connection c = duckdb()) {
+            return rows(c, sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + sql, e);
+        }
+    }
+
+    private static List<Map<String, String>> rows(Connection c, String sql) {
+        try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("SELECT CAST(COLUMNS(*) AS VARCHAR) FROM (" + sql + ")")) {
             ResultSetMetaData m = r.getMetaData();
             List<Map<String, String>> rows = new ArrayList<>();

@@ -27,6 +27,7 @@ import io.quiver.registry.model.FeatureGroup;
 import io.quiver.offline.OfflineWriter;
 import io.quiver.offline.Snapshot;
 import io.quiver.offline.SnapshotLog;
+import io.quiver.offline.SnapshotPin;
 import io.quiver.offline.WriteMode;
 import io.quiver.offline.WriteResult;
 import jakarta.json.JsonObject;
@@ -97,14 +98,15 @@ public class OfflineGraphQL {
             @NonNull List<@NonNull JsonObject> entityRows,
             @Description("Name of the entity rows' timestamp column") @DefaultValue("event_timestamp") String timestampColumn,
             @Description("Name output columns group__feature instead of feature") @DefaultValue("false") boolean fullFeatureNames,
-            @Description("Read every group as it was at this moment (reproducible training sets); omit for now") Instant asOf) {
+            @Description("Read every group as it was at this moment (reproducible training sets); omit for now") Instant asOf,
+            @Description("Read these groups at these snapshot ids instead (they win over asOf)") List<SnapshotPin> snapshots) {
         int max = config.ingest().maxGraphqlRows();
         if (entityRows.size() > max) {
             throw new InvalidArgumentException("a GraphQL request takes at most " + max + " entity rows, this one has "
                     + entityRows.size() + "; send larger entity tables to POST /api/v1/historical-features as Arrow or Parquet");
         }
         return JsonRows.toJson(historical.retrieve(features, JsonRows.toRows(entityRows),
-                timestampColumn == null ? "event_timestamp" : timestampColumn, fullFeatureNames, asOf));
+                timestampColumn == null ? "event_timestamp" : timestampColumn, fullFeatureNames, asOf, snapshots));
     }
 
     @Mutation("write")

@@ -13,6 +13,7 @@ import io.quiver.columnar.ColumnarFormat;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.ingest.BulkIngestService;
 import io.quiver.offline.HistoricalRetriever;
+import io.quiver.offline.SnapshotPin;
 import io.quiver.offline.WriteMode;
 import io.quiver.offline.WriteResult;
 import jakarta.ws.rs.Consumes;
@@ -66,17 +67,18 @@ public class OfflineResource {
     @Operation(summary = "Point-in-time correct training set: the body is the entity table (Arrow IPC stream or Parquet: "
             + "join keys, a timestamp column, any other columns, carried through); the answer has one row per entity row, "
             + "in order, with each requested feature as of that row's timestamp (Arrow or Parquet, by Accept; the "
-            + "request's format by default)")
+            + "request's format by default). Reproducible: asOf reads every group as of a moment, snapshot=group:id pins one")
     public Response historicalFeatures(@QueryParam("features") List<String> features,
             @QueryParam("timestampColumn") @DefaultValue("event_timestamp") String timestampColumn,
             @QueryParam("fullFeatureNames") @DefaultValue("false") boolean fullFeatureNames,
-            @QueryParam("asOf") String asOf, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @QueryParam("asOf") String asOf, @QueryParam("snapshot") List<String> snapshots,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.ACCEPT) String accept, InputStream body) {
         ColumnarFormat in = ColumnarFormat.of(contentType).orElseThrow(() -> new WebApplicationException(
                 "Content-Type must be " + FORMATS + ", not " + contentType, Response.Status.UNSUPPORTED_MEDIA_TYPE));
         ColumnarFormat out = accepted(accept, in);
         HistoricalRetriever.Prepared result = historical.prepare(references(features), in, body, timestampColumn,
-                fullFeatureNames, instant("asOf", asOf));
+                fullFeatureNames, instant("asOf", asOf), pins(snapshots));
         StreamingOutput stream = output -> {
             try (result) {
                 result.writeTo(output, out);
@@ -95,6 +97,20 @@ public class OfflineResource {
                         out.add(part.trim());
                     }
                 }
+            }
+        }
+        return out;
+    }
+
+    /** snapshot=group:id, repeated or comma-separated. */
+    private static List<SnapshotPin> pins(List<String> snapshots) {
+        List<SnapshotPin> out = new ArrayList<>();
+        for (String pin : references(snapshots)) {
+            String[] parts = pin.split(":", 2);
+            try {
+                out.add(new SnapshotPin(parts[0], Long.parseLong(parts[1].trim())));
+            } catch (RuntimeException e) {
+                throw new InvalidArgumentException("snapshot must be group:id, e.g. snapshot=customer_profile:42, not '" + pin + "'");
             }
         }
         return out;
