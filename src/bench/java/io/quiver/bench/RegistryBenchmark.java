@@ -31,6 +31,7 @@ import io.quiver.registry.spec.FeatureGroupFilter;
 import io.quiver.serving.FeatureResolver;
 import io.quiver.support.GraphQL;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import jakarta.inject.Inject;
 
@@ -47,6 +48,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
 class RegistryBenchmark {
 
     private static final int GROUPS = 1_000;

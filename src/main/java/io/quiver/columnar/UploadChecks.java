@@ -95,10 +95,15 @@ public final class UploadChecks {
 
     /** Runs the per-value rules and throws when anything, column or value, broke a rule. */
     public void throwIfAny(Connection connection, String what) {
+        throwIfAny(connection, what, true);
+    }
+
+    /** @param write whether the upload was data to store (the message then says nothing was written) */
+    public void throwIfAny(Connection connection, String what, boolean write) {
         List<Violation> listed = new ArrayList<>(columnViolations);
         long total = columnViolations.size() + checkValues(connection, listed);
         if (total > 0) {
-            throw new SchemaValidationException(what, listed.subList(0, Math.min(listed.size(), MAX_LISTED)), total);
+            throw new SchemaValidationException(what, listed.subList(0, Math.min(listed.size(), MAX_LISTED)), total, write);
         }
     }
 

@@ -73,6 +73,54 @@ public interface QuiverConfig {
     /** The embedded DuckDB engine that writes, reads and joins Parquet (one instance shared by all requests). */
     Duckdb duckdb();
 
+    /** Online store settings. */
+    Online online();
+
+    interface Online {
+        /** REDIS (shared by replicas; {@code quarkus.redis.*} says where) or MEMORY (this process only: the embedded default). */
+        @WithDefault("REDIS")
+        Kind type();
+
+        /** Prefix of every Redis key Quiver writes, so one Redis can hold several deployments. */
+        @WithDefault("quiver:")
+        String keyPrefix();
+
+        /** Longest an online read waits for Redis; past it the read is served from the offline store (degraded). */
+        @WithDefault("PT0.5S")
+        Duration readTimeout();
+
+        /** Longest one batch of online writes may take. */
+        @WithDefault("PT10S")
+        Duration writeTimeout();
+
+        /** Entities per call of the write script (standalone Redis; a cluster takes one per call). */
+        @WithDefault("256")
+        int keysPerScript();
+
+        /** Records handed to the store at once by write-through and materialization. */
+        @WithDefault("10000")
+        int writeBatch();
+
+        /**
+         * After this many consecutive-ish failures (half of the last 4 calls) the store is not asked for
+         * {@code circuit-delay}: reads go straight to the offline store instead of waiting for a timeout each.
+         */
+        @WithDefault("PT5S")
+        Duration circuitDelay();
+
+        /**
+         * Whether readiness is DOWN while the online store is unreachable. True takes a replica out of rotation; false
+         * keeps it serving online reads from the offline store (degraded), which is what you want when every replica
+         * shares the one Redis. The check reports the store's state either way.
+         */
+        @WithDefault("true")
+        boolean readinessRequiresStore();
+
+        enum Kind {
+            REDIS, MEMORY
+        }
+    }
+
     interface Duckdb {
         /**
          * Memory DuckDB may hold across all requests (DuckDB syntax, e.g. 2GB); beyond it, sorts and staged uploads

@@ -29,6 +29,8 @@ public enum ErrorCode {
     OBJECT_NOT_FOUND(404),
     /** The object store (S3 or the local directory) failed or is unreachable; safe operations were retried. */
     OBJECT_STORE_UNAVAILABLE(503),
+    /** The online store (Redis) failed, timed out or is unreachable; reads fall back to the offline store. */
+    ONLINE_STORE_UNAVAILABLE(503),
     /** An unexpected failure; the server log holds the cause. */
     INTERNAL_ERROR(500);
 

@@ -12,7 +12,12 @@ public class SchemaValidationException extends QuiverException {
 
     /** For large batches: {@code listed} holds the first violations, {@code total} counts them all. */
     public SchemaValidationException(String what, List<Violation> listed, long total) {
-        super(ErrorCode.SCHEMA_VALIDATION_FAILED, summary(what, listed, total), listed, null);
+        this(what, listed, total, true);
+    }
+
+    /** @param write whether the rejected input was data to store (the message then says nothing was written) */
+    public SchemaValidationException(String what, List<Violation> listed, long total, boolean write) {
+        super(ErrorCode.SCHEMA_VALIDATION_FAILED, summary(what, listed, total, write), listed, null);
         this.total = total;
     }
 
@@ -21,10 +26,10 @@ public class SchemaValidationException extends QuiverException {
         return total;
     }
 
-    private static String summary(String what, List<Violation> listed, long total) {
+    private static String summary(String what, List<Violation> listed, long total, boolean write) {
         String first = listed.isEmpty() ? "" : " First: " + listed.get(0) + ".";
         String shown = listed.size() < total ? " (the first " + listed.size() + " are listed)" : "";
         return what + " was rejected with " + total + (total == 1 ? " violation" : " violations") + shown
-                + "; nothing was written. Fix every listed violation and retry." + first;
+                + (write ? "; nothing was written" : "") + ". Fix every listed violation and retry." + first;
     }
 }

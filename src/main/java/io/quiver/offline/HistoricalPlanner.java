@@ -1,7 +1,5 @@
 package io.quiver.offline;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -21,6 +19,7 @@ import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.JoinKey;
 import io.quiver.registry.validation.ValueChecker;
+import io.quiver.serving.EntityKeys;
 import io.quiver.serving.FeatureResolver;
 import io.quiver.serving.ResolvedFeature;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -107,7 +106,7 @@ public class HistoricalPlanner {
             List<Violation> problems = new ArrayList<>();
             for (Map.Entry<String, DataType> k : keys.entrySet()) {
                 Object v = row.get(k.getKey());
-                Object converted = key(v, k.getValue());
+                Object converted = EntityKeys.convert(v, k.getValue());
                 if (converted == null) {
                     problems.add(new Violation("entityRows[" + i + "]." + k.getKey(), v == null ? "MISSING_KEY" : "TYPE",
                             v == null ? "every entity row needs the join key '" + k.getKey() + "'"
@@ -135,25 +134,10 @@ public class HistoricalPlanner {
             out.add(typed);
         }
         if (total > 0) {
-            throw new SchemaValidationException("The entity rows", listed, total);
+            throw new SchemaValidationException("The entity rows", listed, total, false);
         }
         return out;
     }
 
-    private static Object key(Object v, DataType type) {
-        if (type == DataType.STRING) {
-            return v instanceof String s ? s : null;
-        }
-        if (v instanceof BigInteger || v instanceof Long || v instanceof Integer) {
-            BigInteger i = new BigInteger(v.toString());
-            long min = type == DataType.INT ? Integer.MIN_VALUE : Long.MIN_VALUE;
-            long max = type == DataType.INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
-            return i.compareTo(BigInteger.valueOf(min)) >= 0 && i.compareTo(BigInteger.valueOf(max)) <= 0 ? i.longValue() : null;
-        }
-        if (v instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0) {
-            return key(d.toBigIntegerExact(), type);
-        }
-        return null;
-    }
 
 }

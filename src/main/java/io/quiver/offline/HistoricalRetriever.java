@@ -194,7 +194,7 @@ public class HistoricalRetriever {
         }
         checks.required(timestampColumn, FeatureDataType.scalar(DataType.TIMESTAMP), "MISSING_TIMESTAMP", "timestamp")
                 .ifPresent(col -> select.add("CAST(" + col + " AS TIMESTAMPTZ) AS " + PointInTimeJoin.TS));
-        checks.throwIfAny(c, "The entity table of " + upload.rows() + " rows");
+        checks.throwIfAny(c, "The entity table of " + upload.rows() + " rows", false);
         try (Statement s = c.createStatement()) {
             s.execute("CREATE TEMP VIEW entity AS SELECT " + String.join(", ", select) + " FROM " + StagedUpload.VIEW);
         }

@@ -34,6 +34,7 @@ import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 
 /**
  * The offline write path: validated rows become Parquet files uploaded under the group version's prefix, then one
@@ -53,15 +54,17 @@ public class OfflineWriter {
     private final ObjectFileCache cache;
     private final ParquetFileWriter parquet;
     private final QuiverConfig config;
+    private final Event<WriteCommitted> committed;
 
     public OfflineWriter(RegistryCatalog catalog, ObjectStore objects, SnapshotLog snapshots, ObjectFileCache cache,
-            ParquetFileWriter parquet, QuiverConfig config) {
+            ParquetFileWriter parquet, QuiverConfig config, Event<WriteCommitted> committed) {
         this.catalog = catalog;
         this.objects = objects;
         this.snapshots = snapshots;
         this.cache = cache;
         this.parquet = parquet;
         this.config = config;
+        this.committed = committed;
     }
 
     /** Where a group version's data files live in the object store. */
@@ -154,7 +157,7 @@ public class OfflineWriter {
                         mode == WriteMode.APPEND ? SnapshotOperation.APPEND : SnapshotOperation.OVERWRITE, files);
                 uploads.committed(files);
                 LOG.debugf("wrote %d rows in %d files to %s@%d as snapshot %d", rows, added.size(), g.name(), g.version(), snapshot.id());
-                return new WriteResult(rows, snapshot);
+                return new WriteResult(rows, snapshot, afterCommit(schema, uploads, snapshot));
             } catch (QuiverException e) {
                 if (e.code() != ErrorCode.CONFLICT) {
                     throw e;
@@ -197,7 +200,7 @@ public class OfflineWriter {
             try {
                 Snapshot snapshot = snapshots.commit(g, head.map(Snapshot::id).orElse(null), SnapshotOperation.BACKFILL, files);
                 uploads.committed(files);
-                return new WriteResult(rows, snapshot);
+                return new WriteResult(rows, snapshot, afterCommit(schema, uploads, snapshot));
             } catch (QuiverException e) {
                 if (e.code() != ErrorCode.CONFLICT) {
                     throw e;
@@ -209,6 +212,19 @@ public class OfflineWriter {
         }
         throw new QuiverException(ErrorCode.CONFLICT, "feature group '" + g.name() + "' version " + g.version()
                 + " kept changing under the backfill; nothing was committed, retry later", lastConflict);
+    }
+
+    /** Tells the online store about the committed rows while their files are still local. */
+    private OnlineUpdate afterCommit(GroupSchema schema, Uploads uploads, Snapshot snapshot) {
+        WriteCommitted event = new WriteCommitted(schema, uploads.localFiles(), snapshot);
+        try {
+            committed.fire(event);
+        } catch (RuntimeException e) {
+            // the observer flags its own failures; anything else must not turn a committed write into an error
+            LOG.errorf(e, "after the commit of snapshot %d of %s@%d", snapshot.id(), schema.group().name(), schema.group().version());
+            return new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, e.getMessage());
+        }
+        return event.online();
     }
 
     private static void checkRange(Instant start, Instant end) {
@@ -231,6 +247,7 @@ public class OfflineWriter {
         private final ExecutorService background;
         private final List<Future<SnapshotFile>> pending = new ArrayList<>();
         private final List<String> uncommitted = Collections.synchronizedList(new ArrayList<>());
+        private final List<Path> local = Collections.synchronizedList(new ArrayList<>());
 
         Uploads(FeatureGroup group, boolean inBackground) {
             this.group = group;
@@ -242,6 +259,7 @@ public class OfflineWriter {
         }
 
         void add(ParquetFileWriter.Written written) {
+            local.add(written.file());
             if (background == null) {
                 pending.add(CompletableFuture.completedFuture(uploadNow(written)));
             } else {
@@ -274,6 +292,13 @@ public class OfflineWriter {
                 }
             }
             return files;
+        }
+
+        /** The new rows' local files (not backfill rewrites of older files), in write order. */
+        List<Path> localFiles() {
+            synchronized (local) {
+                return List.copyOf(local);
+            }
         }
 
         void committed(List<SnapshotFile> files) {

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 import io.quiver.columnar.DuckDbTypes;
 import io.quiver.registry.model.Feature;
@@ -26,10 +25,6 @@ final class PointInTimeJoin {
     static final String ROW = "__row";
     static final String TS = "__ts";
     private static final String MAX_BIGINT = "9223372036854775807";
-    /** Rows per file stay below 2^40; file positions below 2^23. */
-    private static final int ROW_BITS = 40;
-    /** Up to this many files, a file's position is looked up in a list; beyond, joined. */
-    private static final int LIST_POSITION_MAX_FILES = 64;
 
     /** One group's part: its features (with output names, in request order) and its snapshot's local files. */
     record Part(GroupSchema schema, List<Feature> features, List<String> outputNames, List<Path> files) {
@@ -79,27 +74,15 @@ final class PointInTimeJoin {
     /** The group's rows: keys, event time, ordering STRUCT, requested features. */
     private static String groupRows(Part p) {
         FeatureGroup g = p.schema().group();
-        String files = p.files().stream().map(f -> DuckDbTypes.literal(f.toString())).collect(Collectors.joining(", ", "[", "]"));
-        boolean several = p.files().size() > 1;
-        String scan = "read_parquet(" + files + ", file_row_number = true, union_by_name = true" + (several ? ", filename = true" : "") + ")";
-        String position = "0";
-        if (several && p.files().size() <= LIST_POSITION_MAX_FILES) {
-            position = "list_position(" + files + ", filename) - 1";
-        } else if (several) {
-            // a hash join costs the same for any number of files; list_position scans the list for every row
-            String positions = IntStream.range(0, p.files().size())
-                    .mapToObj(i -> "(" + DuckDbTypes.literal(p.files().get(i).toString()) + ", " + i + ")").collect(Collectors.joining(", "));
-            scan = "(SELECT d.*, fp.position FROM " + scan + " d JOIN (VALUES " + positions + ") fp(path, position) ON d.filename = fp.path)";
-            position = "position";
-        }
+        SnapshotScan scan = SnapshotScan.of(p.files());
         List<String> columns = new ArrayList<>();
         for (JoinKey k : g.entityKeys()) {
             columns.add(DuckDbTypes.quote(k.name()));
         }
         columns.add("CAST(" + DuckDbTypes.quote(g.eventTimestampColumn()) + " AS TIMESTAMPTZ) AS " + TS);
-        columns.add(order(p, "(CAST(" + position + " AS BIGINT) << " + ROW_BITS + ") + file_row_number") + " AS __o");
+        columns.add(order(p, scan.writeOrder()) + " AS __o");
         p.features().forEach(f -> columns.add(DuckDbTypes.quote(f.name())));
-        return "SELECT " + String.join(", ", columns) + " FROM " + scan;
+        return "SELECT " + String.join(", ", columns) + " FROM " + scan.relation();
     }
 
     /**

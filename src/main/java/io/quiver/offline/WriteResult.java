@@ -7,8 +7,10 @@ import org.eclipse.microprofile.graphql.Description;
 @Description("What a write committed")
 public record WriteResult(
         @Description("Rows written") long rowsWritten,
-        @Description("The snapshot the write committed; readers see it from now on") Snapshot snapshot) {
+        @Description("The snapshot the write committed; readers see it from now on") Snapshot snapshot,
+        @Description("What the write did to the online store") OnlineUpdate online) {
     public WriteResult {
         requireNonNull(snapshot, "snapshot");
+        requireNonNull(online, "online");
     }
 }

@@ -332,6 +332,7 @@ public class RegistrationService {
         row.storagePath = storagePath;
         row.onlineEnabled = draft.onlineEnabled();
         row.offlineEnabled = draft.offlineEnabled();
+        row.materializationSchedule = draft.materializationSchedule();
         row.description = draft.description();
         row.owner = draft.owner();
         row.tags.clear();

@@ -18,6 +18,7 @@ import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.FeatureRef;
 import io.quiver.registry.model.GroupSchema;
+import io.quiver.registry.model.GroupStatus;
 import io.quiver.registry.persistence.FeatureGroupRow;
 import io.quiver.registry.persistence.FeatureRow;
 import io.quiver.registry.persistence.LineageSource;
@@ -200,6 +201,12 @@ public class RegistryCatalog {
 
     public List<FeatureGroup> groupsByIds(List<Long> ids) {
         return repository.groupsByIds(ids);
+    }
+
+    /** The latest, active versions that name a materialization schedule. */
+    public List<FeatureGroup> scheduledGroups() {
+        return repository.toModels(FeatureGroupRow.list("latest = true and status = ?1 and materializationSchedule is not null",
+                GroupStatus.ACTIVE));
     }
 
     /** Lineage of a feature: what it is computed from, and what is computed from it. */

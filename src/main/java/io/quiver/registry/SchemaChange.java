@@ -55,6 +55,7 @@ public record SchemaChange(Kind kind, List<String> changes) {
         compare(compatible, "ttlSeconds", g.ttlSeconds(), draft.ttlSeconds());
         compare(compatible, "onlineEnabled", g.onlineEnabled(), draft.onlineEnabled());
         compare(compatible, "offlineEnabled", g.offlineEnabled(), draft.offlineEnabled());
+        compare(compatible, "materializationSchedule", g.materializationSchedule(), draft.materializationSchedule());
         compare(compatible, "description", g.description(), draft.description());
         compare(compatible, "owner", g.owner(), draft.owner());
         compare(compatible, "tags", new TreeSet<>(g.tags()), draft.tags());

@@ -21,6 +21,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 
@@ -28,6 +29,7 @@ import io.restassured.path.json.JsonPath;
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
 class RegistrationTest {
 
     private static final String GROUP_QUERY = """

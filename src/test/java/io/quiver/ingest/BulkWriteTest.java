@@ -30,6 +30,7 @@ import io.quiver.support.BulkRest;
 import io.quiver.support.Columnar;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.Race;
+import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
@@ -39,6 +40,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
 class BulkWriteTest {
 
     @Inject

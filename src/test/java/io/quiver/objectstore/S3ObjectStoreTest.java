@@ -10,6 +10,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.error.ErrorCode;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import jakarta.inject.Inject;
 
@@ -17,6 +18,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
 class S3ObjectStoreTest extends ObjectStoreContract {
 
     @Inject

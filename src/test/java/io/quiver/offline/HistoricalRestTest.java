@@ -26,6 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.support.BulkRest;
 import io.quiver.support.Columnar;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
@@ -34,6 +35,7 @@ import io.restassured.response.ValidatableResponse;
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
 class HistoricalRestTest {
 
     private String customers;

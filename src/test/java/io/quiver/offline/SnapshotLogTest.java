@@ -28,6 +28,7 @@ import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.Race;
+import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -36,6 +37,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
 class SnapshotLogTest {
 
     @Inject

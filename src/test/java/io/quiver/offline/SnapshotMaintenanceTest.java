@@ -22,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.objectstore.ObjectInfo;
 import io.quiver.objectstore.ObjectStore;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -30,6 +31,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
 class SnapshotMaintenanceTest {
 
     @Inject

@@ -20,6 +20,7 @@ import io.quiver.error.FeatureGroupNotFoundException;
 import io.quiver.error.FeatureNotFoundException;
 import io.quiver.serving.FeatureResolver;
 import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import jakarta.inject.Inject;
 
@@ -27,6 +28,7 @@ import jakarta.inject.Inject;
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
 class FeatureResolverCacheTest {
 
     @Inject

@@ -39,6 +39,11 @@ final class JsonRows {
         return out;
     }
 
+    /** Plain values as one JSON array. */
+    static JsonArray toJsonArray(List<Object> values) {
+        return (JsonArray) json(values);
+    }
+
     private static JsonValue json(Object v) {
         if (v == null) {
             return JsonValue.NULL;

@@ -37,6 +37,7 @@ public record FeatureGroup(
         @Description("Base path of this group's materialized data; version n lives under <path>/v<n>") String storagePath,
         @Description("Whether latest values are kept in the online store") boolean onlineEnabled,
         @Description("Whether history is kept in the offline store") boolean offlineEnabled,
+        @Description("Quartz cron of scheduled incremental materialization; null when not scheduled") String materializationSchedule,
         @Description("What the group holds") String description,
         @Description("Who answers for the group (team or person)") String owner,
         @Description("Labels for search and filtering") List<String> tags,

@@ -91,6 +91,9 @@ public class FeatureGroupRow extends PanacheEntityBase {
     @Column(name = "offline_enabled")
     public boolean offlineEnabled;
 
+    @Column(name = "materialization_schedule")
+    public String materializationSchedule;
+
     public String description;
     public String owner;
 
@@ -141,7 +144,7 @@ public class FeatureGroupRow extends PanacheEntityBase {
         return new FeatureGroup(id, name, version, latest, entityNames, keys, eventTimestampColumn, eventTimestampType,
                 createdTimestampColumn, createdTimestampType, ttlSeconds,
                 mode, storageFormat, storagePath, onlineEnabled,
-                offlineEnabled, description, owner, tags.stream().sorted().toList(),
+                offlineEnabled, materializationSchedule, description, owner, tags.stream().sorted().toList(),
                 metadata.entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList(), status,
                 overrides, createdAt, updatedAt, lastDataUpdateAt);
     }

@@ -24,6 +24,8 @@ public record FeatureGroupSpec(
         @Description("Base path of the group's data; <quiver.storage-path>/<name> when omitted") String storagePath,
         @Description("Keep latest values online; default true") Boolean onlineEnabled,
         @Description("Keep history offline; default true") Boolean offlineEnabled,
+        @Description("Quartz cron (e.g. '0 0/15 * * * ?') for incremental materialization into the online store; none by default")
+        String materializationSchedule,
         @Description("What the group holds") String description,
         @Description("Team or person answering for the group") String owner,
         @Description("Labels") List<String> tags,

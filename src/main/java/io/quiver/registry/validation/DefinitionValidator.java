@@ -237,9 +237,18 @@ public final class DefinitionValidator {
         if (violations.size() > before) {
             return Optional.empty();
         }
+        String schedule = blankToNull(g.materializationSchedule());
+        if (schedule != null) {
+            Optional<String> problem = Schedules.problem(schedule);
+            if (problem.isPresent()) {
+                add(path + ".materializationSchedule", "CRON", problem.get());
+                return Optional.empty();
+            }
+            schedule = schedule.trim();
+        }
         return Optional.of(new GroupDraft(g.name(), entities, eventColumn, eventType, createdColumn, createdType, ttl,
                 storagePath, g.onlineEnabled() == null || g.onlineEnabled(), g.offlineEnabled() == null || g.offlineEnabled(),
-                blankToNull(g.description()), blankToNull(g.owner()), tags, metadata, config, features));
+                schedule, blankToNull(g.description()), blankToNull(g.owner()), tags, metadata, config, features));
     }
 
     private Optional<FeatureDraft> feature(String path, String group, FeatureSpec f, Set<String> seen, Set<String> reserved) {

@@ -33,8 +33,8 @@ public record ValidatedRegistration(List<EntityDraft> entities, List<GroupDraft>
      */
     public record GroupDraft(String name, List<String> entities, String eventTimestampColumn, DataType eventTimestampType,
             String createdTimestampColumn, DataType createdTimestampType, long ttlSeconds, String storagePath,
-            boolean onlineEnabled, boolean offlineEnabled, String description, String owner, SortedSet<String> tags,
-            Map<String, String> metadata, Map<ConfigKey, String> config, List<FeatureDraft> features) {
+            boolean onlineEnabled, boolean offlineEnabled, String materializationSchedule, String description, String owner,
+            SortedSet<String> tags, Map<String, String> metadata, Map<ConfigKey, String> config, List<FeatureDraft> features) {
         public GroupDraft {
             requireNonNull(name, "name");
             entities = List.copyOf(entities);

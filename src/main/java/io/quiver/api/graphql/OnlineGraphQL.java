@@ -1,0 +1,150 @@
+package io.quiver.api.graphql;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.eclipse.microprofile.graphql.DefaultValue;
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.GraphQLApi;
+import org.eclipse.microprofile.graphql.Mutation;
+import org.eclipse.microprofile.graphql.Name;
+import org.eclipse.microprofile.graphql.NonNull;
+import org.eclipse.microprofile.graphql.Query;
+import org.eclipse.microprofile.graphql.Source;
+
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.graphql.api.Subscription;
+import io.smallrye.mutiny.Multi;
+import io.quiver.error.InvalidArgumentException;
+import io.quiver.online.MaterializationJob;
+import io.quiver.online.MaterializationJobs;
+import io.quiver.online.Materializer;
+import io.quiver.registry.RegistryCatalog;
+import io.quiver.serving.OnlineResult;
+import io.quiver.serving.OnlineServing;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+
+/** GraphQL adapter for online serving: online reads, materialization jobs and their progress. */
+@GraphQLApi
+@TranslateErrors
+public class OnlineGraphQL {
+
+    private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(250);
+    private static final int MAX_ENTITIES = 10_000;
+
+    private final OnlineServing serving;
+    private final Materializer materializer;
+    private final MaterializationJobs jobs;
+    private final RegistryCatalog catalog;
+
+    public OnlineGraphQL(OnlineServing serving, Materializer materializer, MaterializationJobs jobs, RegistryCatalog catalog) {
+        this.serving = serving;
+        this.materializer = materializer;
+        this.jobs = jobs;
+        this.catalog = catalog;
+    }
+
+    @Query("onlineFeatures")
+    @Description("The latest values of features for a few entities, for inference: one column per entity key and feature, "
+            + "with a status (PRESENT, NULL_VALUE, NOT_FOUND, OUTSIDE_MAX_AGE) and event time per value. Online-enabled groups "
+            + "are read from the online store in one round trip; offline-only groups, and all groups while the online store "
+            + "is down, from the offline store (metadata says so)")
+    public @NonNull OnlineResult onlineFeatures(
+            @Description("Feature references: group.feature, group:feature or group@2.feature") @NonNull List<@NonNull String> features,
+            @Description("Entities: one object per entity with the join keys of every requested group") @NonNull List<@NonNull JsonObject> entities,
+            @Description("Name feature columns group__feature instead of feature") @DefaultValue("false") boolean fullFeatureNames) {
+        if (entities.size() > MAX_ENTITIES) {
+            throw new InvalidArgumentException("an online read takes at most " + MAX_ENTITIES + " entities, this one has "
+                    + entities.size() + "; use historicalFeatures for batch scoring");
+        }
+        return serving.read(features, JsonRows.toRows(entities), fullFeatureNames);
+    }
+
+    @Name("values")
+    @NonBlocking
+    @Description("One value per entity, in entity order (JSON: numbers, text, booleans, lists, objects, null)")
+    public List<JsonArray> values(@Source List<OnlineResult.Column> columns) {
+        return columns.stream().map(c -> JsonRows.toJsonArray(c.values())).toList();
+    }
+
+    @Mutation("materialize")
+    @Description("Loads the latest row per entity with an event time in [start, end) from the offline store into the online "
+            + "store, as a recorded job. Returns at once (status QUEUED or RUNNING) unless wait: true")
+    public @NonNull MaterializationJob materialize(@Description("Group name") @NonNull String group,
+            @Description("Version; omit for the latest") Integer version,
+            @Description("First event time loaded (inclusive)") @NonNull Instant start,
+            @Description("First event time not loaded") @NonNull Instant end,
+            @Description("Answer only when the job has ended") @DefaultValue("false") boolean wait) {
+        return materializer.materialize(group, version == null ? 0 : version, start, end, wait, MaterializationJob.Trigger.MANUAL);
+    }
+
+    @Mutation("materializeIncremental")
+    @Description("Materializes from where the last successful run ended (earlier if a write's online update failed since) "
+            + "up to now, as a recorded job; the first run loads everything")
+    public @NonNull MaterializationJob materializeIncremental(@Description("Group name") @NonNull String group,
+            @Description("Version; omit for the latest") Integer version,
+            @Description("Answer only when the job has ended") @DefaultValue("false") boolean wait) {
+        return materializer.materializeIncremental(group, version == null ? 0 : version, wait, MaterializationJob.Trigger.MANUAL);
+    }
+
+    @Query("materializationJobs")
+    @Description("A group version's materialization jobs, newest first")
+    public @NonNull List<@NonNull MaterializationJob> materializationJobs(@Description("Group name") @NonNull String group,
+            @Description("Version; omit for the latest") Integer version,
+            @Description("Only jobs with this status") MaterializationJob.Status status,
+            @Description("At most this many") @DefaultValue("20") int first) {
+        if (first < 1 || first > 500) {
+            throw new InvalidArgumentException("first must be between 1 and 500, not " + first);
+        }
+        return jobs.list(catalog.group(group, version == null ? 0 : version).group(), status, first);
+    }
+
+    @Subscription("materializationProgress")
+    @Description("A materialization job as it progresses: its state now, then every change (status, entities written), "
+            + "ending after it SUCCEEDED or FAILED")
+    public Multi<MaterializationJob> materializationProgress(@Description("Job id") @NonNull Long jobId) {
+        return Multi.createFrom().emitter(emitter -> {
+            AtomicReference<MaterializationJob> last = new AtomicReference<>();
+            AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+            Runnable poll = () -> {
+                try {
+                    MaterializationJob job = jobs.get(jobId).orElse(null);
+                    if (job == null) {
+                        emitter.fail(new InvalidArgumentException("there is no materialization job " + jobId));
+                        return;
+                    }
+                    MaterializationJob previous = last.get();
+                    if (previous == null || previous.status() != job.status() || previous.entities() != job.entities()) {
+                        last.set(job);
+                        emitter.emit(job);
+                    }
+                    if (job.status().done()) {
+                        emitter.complete();
+                    }
+                } catch (RuntimeException e) {
+                    emitter.fail(e);
+                }
+            };
+            task.set(materializer.ticker().scheduleWithFixedDelay(() -> {
+                if (emitter.isCancelled()) {
+                    ScheduledFuture<?> self = task.get();
+                    if (self != null) {
+                        self.cancel(false);
+                    }
+                    return;
+                }
+                poll.run();
+            }, 0, PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS));
+            emitter.onTermination(() -> {
+                if (task.get() != null) {
+                    task.get().cancel(false);
+                }
+            });
+        });
+    }
+}

@@ -1,0 +1,73 @@
+package io.quiver.online;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.Name;
+
+/** One materialization run: what it covers, how far it got, how it ended. */
+@Description("One materialization run of a group version into the online store")
+public record MaterializationJob(
+        @Description("Job id") long id,
+        @Description("Group name") String group,
+        @Description("Group version") int version,
+        @Description("RANGE (materialize) or INCREMENTAL (materializeIncremental)") Kind kind,
+        @Description("MANUAL (an API call) or SCHEDULE (the group's materializationSchedule)") Trigger trigger,
+        @Description("First event time covered (inclusive); null for everything before end") Instant start,
+        @Description("First event time not covered") Instant end,
+        @Description("QUEUED, RUNNING, SUCCEEDED or FAILED") Status status,
+        @Description("Rows in the data files the job reads") long rowsRead,
+        @Description("Entities whose latest values were written online so far") long entities,
+        @Description("The offline snapshot the job read; null before it started") Long snapshotId,
+        @Description("Why the job failed; null otherwise") String error,
+        @Description("When the job was requested") Instant createdAt,
+        @Description("When it started running") Instant startedAt,
+        @Description("When it ended") Instant finishedAt) {
+
+    /** What a job covers. */
+    @Description("What a materialization job covers")
+    @Name("MaterializationKind")
+    public enum Kind {
+        @Description("An explicit event-time range [start, end)")
+        RANGE,
+        @Description("From where the last successful run ended (and any write whose online update failed) to now")
+        INCREMENTAL
+    }
+
+    /** What started a job. */
+    @Description("What started a materialization job")
+    @Name("MaterializationTrigger")
+    public enum Trigger {
+        @Description("An API call")
+        MANUAL,
+        @Description("The group's materializationSchedule")
+        SCHEDULE
+    }
+
+    /** Where a job is. */
+    @Description("Where a materialization job is")
+    @Name("MaterializationStatus")
+    public enum Status {
+        @Description("Accepted, not started")
+        QUEUED,
+        @Description("Reading the offline store and writing online")
+        RUNNING,
+        @Description("Done: every entity's latest value in the range is online")
+        SUCCEEDED,
+        @Description("Stopped by an error; the online store holds only complete, newer-wins records, so it can be rerun")
+        FAILED;
+
+        public boolean done() {
+            return this == SUCCEEDED || this == FAILED;
+        }
+    }
+
+    @Description("How long the job ran (so far), in milliseconds; null before it started")
+    public Long getDurationMs() {
+        if (startedAt == null) {
+            return null;
+        }
+        return Duration.between(startedAt, finishedAt == null ? Instant.now() : finishedAt).toMillis();
+    }
+}

@@ -1,0 +1,146 @@
+package io.quiver.online;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+import io.quarkus.panache.common.Sort;
+import io.quiver.error.ErrorCode;
+import io.quiver.error.QuiverException;
+import io.quiver.registry.RegistryCatalog;
+import io.quiver.registry.model.FeatureGroup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+/**
+ * The materialization job records and the per-group lease, each change in its own short transaction (a job runs
+ * for minutes; no transaction stays open that long).
+ */
+@ApplicationScoped
+@ActivateRequestContext
+public class MaterializationJobs {
+
+    private final RegistryCatalog catalog;
+
+    public MaterializationJobs(RegistryCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    @Transactional
+    public MaterializationJob create(FeatureGroup g, MaterializationJob.Kind kind, MaterializationJob.Trigger trigger,
+            Instant start, Instant end) {
+        MaterializationJobRow row = new MaterializationJobRow();
+        row.groupId = g.id();
+        row.kind = kind;
+        row.trigger = trigger;
+        row.start = start;
+        row.end = end;
+        row.status = MaterializationJob.Status.QUEUED;
+        row.createdAt = now();
+        row.persist();
+        return row.toModel(g.name(), g.version());
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<MaterializationJob> get(long id) {
+        MaterializationJobRow row = MaterializationJobRow.findById(id);
+        if (row == null) {
+            return Optional.empty();
+        }
+        FeatureGroup g = catalog.groupsByIds(List.of(row.groupId)).stream().findFirst().orElse(null);
+        return g == null ? Optional.empty() : Optional.of(row.toModel(g.name(), g.version()));
+    }
+
+    /** Newest first, optionally only one status, at most {@code limit}. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<MaterializationJob> list(FeatureGroup g, MaterializationJob.Status status, int limit) {
+        var query = status == null ? MaterializationJobRow.<MaterializationJobRow>find("groupId", Sort.descending("id"), g.id())
+                : MaterializationJobRow.<MaterializationJobRow>find("groupId = ?1 and status = ?2", Sort.descending("id"), g.id(), status);
+        return query.page(0, limit).list().stream().map(r -> r.toModel(g.name(), g.version())).toList();
+    }
+
+    /** Where the last successful job of the group version ended. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Optional<Instant> lastSucceededEnd(long groupId) {
+        return MaterializationJobRow.<MaterializationJobRow>find("groupId = ?1 and status = ?2", Sort.descending("end"), groupId,
+                MaterializationJob.Status.SUCCEEDED).firstResultOptional().map(r -> r.end);
+    }
+
+    /**
+     * Takes the group's lease for the job, unless a live one holds it.
+     *
+     * @return the job holding the lease instead; empty when this job got it
+     */
+    @Transactional
+    public Optional<Long> acquire(long groupId, long jobId, Duration lease) {
+        MaterializationLockRow lock = MaterializationLockRow.findById(groupId, LockModeType.PESSIMISTIC_WRITE);
+        Instant now = now();
+        if (lock == null) {
+            lock = new MaterializationLockRow();
+            lock.groupId = groupId;
+            lock.jobId = jobId;
+            lock.expiresAt = now.plus(lease);
+            lock.persist(); // two replicas inserting at once: one commit fails on the key, and that one reports "held"
+            return Optional.empty();
+        }
+        if (lock.jobId != jobId && lock.expiresAt.isAfter(now)) {
+            return Optional.of(lock.jobId);
+        }
+        lock.jobId = jobId;
+        lock.expiresAt = now.plus(lease);
+        return Optional.empty();
+    }
+
+    @Transactional
+    public void release(long groupId, long jobId) {
+        MaterializationLockRow.delete("groupId = ?1 and jobId = ?2", groupId, jobId);
+    }
+
+    @Transactional
+    public void started(long jobId, Long snapshotId, long rowsRead, Instant start) {
+        MaterializationJobRow row = row(jobId);
+        row.status = MaterializationJob.Status.RUNNING;
+        row.startedAt = now();
+        row.snapshotId = snapshotId;
+        row.rowsRead = rowsRead;
+        row.start = start;
+    }
+
+    /** Records progress and renews the lease. */
+    @Transactional
+    public void progress(long groupId, long jobId, long entities, Duration lease) {
+        row(jobId).entities = entities;
+        MaterializationLockRow lock = MaterializationLockRow.findById(groupId);
+        if (lock != null && lock.jobId == jobId) {
+            lock.expiresAt = now().plus(lease);
+        }
+    }
+
+    @Transactional
+    public void finished(long jobId, MaterializationJob.Status status, long entities, String error) {
+        MaterializationJobRow row = row(jobId);
+        row.status = status;
+        row.entities = entities;
+        row.error = error;
+        row.finishedAt = now();
+        if (row.startedAt == null) {
+            row.startedAt = row.finishedAt;
+        }
+    }
+
+    private static MaterializationJobRow row(long jobId) {
+        MaterializationJobRow row = MaterializationJobRow.findById(jobId);
+        if (row == null) {
+            throw new QuiverException(ErrorCode.INTERNAL_ERROR, "materialization job " + jobId + " vanished");
+        }
+        return row;
+    }
+}

@@ -1,0 +1,93 @@
+package io.quiver.online;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import io.quiver.registry.RegistryCatalog;
+import io.quiver.registry.RegistryChanged;
+import io.quiver.registry.model.FeatureGroup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+
+/**
+ * Runs {@code materializeIncremental} for every group whose latest version names a {@code materializationSchedule}
+ * (Quartz cron). The schedule is rebuilt at start and after every registry change. Every replica schedules the
+ * runs; the group's lease in the database lets one run at a time, so a replica that finds it taken skips (its job
+ * is recorded as FAILED with the reason), and a run never overlaps itself within a replica either.
+ */
+@ApplicationScoped
+public class MaterializationScheduler {
+
+    private static final Logger LOG = Logger.getLogger(MaterializationScheduler.class);
+    private static final String PREFIX = "quiver-materialize:";
+
+    private final Scheduler scheduler;
+    private final RegistryCatalog catalog;
+    private final Materializer materializer;
+    /** Job id -> cron, of what this replica has scheduled. Guarded by {@code this}. */
+    private final Map<String, String> scheduled = new HashMap<>();
+
+    public MaterializationScheduler(Scheduler scheduler, RegistryCatalog catalog, Materializer materializer) {
+        this.scheduler = scheduler;
+        this.catalog = catalog;
+        this.materializer = materializer;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        refresh();
+    }
+
+    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) RegistryChanged event) {
+        refresh();
+    }
+
+    /** Brings the scheduled jobs in line with the registry. */
+    public synchronized void refresh() {
+        Map<String, FeatureGroup> wanted = new HashMap<>();
+        try {
+            for (FeatureGroup g : catalog.scheduledGroups()) {
+                wanted.put(PREFIX + g.name(), g);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("could not read materialization schedules (%s); keeping the current ones", e.getMessage());
+            return;
+        }
+        for (String id : Map.copyOf(scheduled).keySet()) {
+            FeatureGroup g = wanted.get(id);
+            if (g == null || !g.materializationSchedule().equals(scheduled.get(id))) {
+                scheduler.unscheduleJob(id);
+                scheduled.remove(id);
+            }
+        }
+        wanted.forEach((id, g) -> {
+            if (!scheduled.containsKey(id)) {
+                String group = g.name();
+                scheduler.newJob(id).setCron(g.materializationSchedule())
+                        .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                        .setTask(execution -> run(group))
+                        .schedule();
+                scheduled.put(id, g.materializationSchedule());
+                LOG.infof("materializing %s on schedule '%s'", group, g.materializationSchedule());
+            }
+        });
+    }
+
+    /** The ids of this replica's scheduled materializations (for tests and operators). */
+    public synchronized Map<String, String> scheduled() {
+        return Map.copyOf(scheduled);
+    }
+
+    private void run(String group) {
+        try {
+            materializer.materializeIncremental(group, 0, true, MaterializationJob.Trigger.SCHEDULE);
+        } catch (RuntimeException e) {
+            LOG.warnf("scheduled materialization of %s could not start: %s", group, e.getMessage());
+        }
+    }
+}

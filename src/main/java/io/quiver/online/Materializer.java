@@ -1,0 +1,206 @@
+package io.quiver.online;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.jboss.logging.Logger;
+
+import io.quiver.error.InvalidArgumentException;
+import io.quiver.error.QuiverException;
+import io.quiver.offline.ObjectFileCache;
+import io.quiver.offline.Snapshot;
+import io.quiver.offline.SnapshotFile;
+import io.quiver.offline.SnapshotLog;
+import io.quiver.registry.RegistryCatalog;
+import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.GroupSchema;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Materialization: the latest row per entity of a group version's offline data within an event-time range goes
+ * into the online store. {@code materialize} takes an explicit range; {@code materializeIncremental} runs from where
+ * the last successful run ended (earlier when a write's online update failed since) to now. Every run is a recorded
+ * job (queued, running, succeeded, failed; entities, duration, error) and holds the group's lease, so one run at a
+ * time per group version, across replicas. Online writes never replace newer values, so a failed or repeated run
+ * leaves the online store consistent and can simply be run again.
+ */
+@ApplicationScoped
+public class Materializer {
+
+    private static final Logger LOG = Logger.getLogger(Materializer.class);
+    private static final Duration LEASE = Duration.ofMinutes(5);
+    private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private final RegistryCatalog catalog;
+    private final SnapshotLog snapshots;
+    private final ObjectFileCache files;
+    private final OnlineLoader loader;
+    private final MaterializationJobs jobs;
+    private final OnlineSync.PendingWrites pending;
+    private ExecutorService runner;
+    private ScheduledExecutorService ticker;
+
+    public Materializer(RegistryCatalog catalog, SnapshotLog snapshots, ObjectFileCache files, OnlineLoader loader,
+            MaterializationJobs jobs, OnlineSync.PendingWrites pending) {
+        this.catalog = catalog;
+        this.snapshots = snapshots;
+        this.files = files;
+        this.loader = loader;
+        this.jobs = jobs;
+        this.pending = pending;
+    }
+
+    /** Materializes [start, end) of the group version; waits for the job to end when {@code wait}. */
+    public MaterializationJob materialize(String group, int version, Instant start, Instant end, boolean wait,
+            MaterializationJob.Trigger trigger) {
+        if (start == null || end == null || !start.isBefore(end)) {
+            throw new InvalidArgumentException("materialize needs start before end, the event-time range [start, end); got ["
+                    + start + ", " + end + ")");
+        }
+        FeatureGroup g = onlineGroup(group, version);
+        return submit(jobs.create(g, MaterializationJob.Kind.RANGE, trigger, start, end), wait);
+    }
+
+    /** Materializes from where the last successful run ended (or the beginning) to now. */
+    public MaterializationJob materializeIncremental(String group, int version, boolean wait, MaterializationJob.Trigger trigger) {
+        FeatureGroup g = onlineGroup(group, version);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return submit(jobs.create(g, MaterializationJob.Kind.INCREMENTAL, trigger, null, now), wait);
+    }
+
+    private FeatureGroup onlineGroup(String group, int version) {
+        FeatureGroup g = catalog.group(group, version).group();
+        if (!g.onlineEnabled()) {
+            throw new InvalidArgumentException("feature group '" + g.name() + "' version " + g.version()
+                    + " has onlineEnabled: false, so it keeps no online values; register it with onlineEnabled: true first");
+        }
+        return g;
+    }
+
+    private MaterializationJob submit(MaterializationJob job, boolean wait) {
+        if (wait) {
+            run(job);
+        } else {
+            executor().submit(() -> run(job));
+        }
+        return jobs.get(job.id()).orElse(job);
+    }
+
+    private void run(MaterializationJob job) {
+        long started = System.nanoTime();
+        Optional<GroupSchema> found = catalog.find(job.group(), job.version());
+        if (found.isEmpty()) {
+            jobs.finished(job.id(), MaterializationJob.Status.FAILED, 0, "the group version was deleted before the job ran");
+            return;
+        }
+        GroupSchema schema = found.get();
+        FeatureGroup g = schema.group();
+        Optional<Long> holder;
+        try {
+            holder = jobs.acquire(g.id(), job.id(), LEASE);
+        } catch (RuntimeException e) {
+            holder = Optional.of(-1L); // another replica took the lease at the same moment
+        }
+        if (holder.isPresent()) {
+            jobs.finished(job.id(), MaterializationJob.Status.FAILED, 0, "another materialization of " + g.name() + " version "
+                    + g.version() + " is running" + (holder.get() > 0 ? " (job " + holder.get() + ")" : "") + "; run this one again after it");
+            return;
+        }
+        AtomicLong entities = new AtomicLong();
+        try {
+            Instant start = job.start();
+            Instant runStarted = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            if (job.kind() == MaterializationJob.Kind.INCREMENTAL) {
+                start = earliest(jobs.lastSucceededEnd(g.id()).orElse(null), pending.earliest(g.id()).orElse(null),
+                        pending.any(g.id()));
+            }
+            Optional<Snapshot> snapshot = snapshots.current(g.name(), g.version());
+            Instant from = start;
+            List<SnapshotFile> relevant = snapshot.map(Snapshot::files).orElse(List.of()).stream()
+                    .filter(f -> f.maxEventTime() != null && (from == null || !f.maxEventTime().isBefore(from))
+                            && f.minEventTime().isBefore(job.end()))
+                    .toList();
+            jobs.started(job.id(), snapshot.map(Snapshot::id).orElse(null), relevant.stream().mapToLong(SnapshotFile::rows).sum(), start);
+            long[] lastReport = {System.nanoTime()};
+            try (ObjectFileCache.Lease lease = files.lease(relevant.stream().map(SnapshotFile::key).toList())) {
+                loader.load(schema, lease.paths(), start, job.end(), n -> {
+                    entities.set(n);
+                    if (System.nanoTime() - lastReport[0] > PROGRESS_EVERY_NANOS) {
+                        lastReport[0] = System.nanoTime();
+                        jobs.progress(g.id(), job.id(), n, LEASE);
+                    }
+                });
+            }
+            if (job.kind() == MaterializationJob.Kind.INCREMENTAL) {
+                pending.clear(g.id(), runStarted);
+            }
+            jobs.finished(job.id(), MaterializationJob.Status.SUCCEEDED, entities.get(), null);
+            LOG.infof("materialized %s@%d [%s, %s): %d entities in %d ms (job %d)", g.name(), g.version(), start, job.end(),
+                    entities.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), job.id());
+        } catch (QuiverException e) {
+            LOG.warnf("materialization job %d of %s@%d failed: %s", job.id(), g.name(), g.version(), e.getMessage());
+            jobs.finished(job.id(), MaterializationJob.Status.FAILED, entities.get(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "materialization job %d of %s@%d failed", job.id(), g.name(), g.version());
+            jobs.finished(job.id(), MaterializationJob.Status.FAILED, entities.get(), "unexpected failure: " + e);
+        } finally {
+            jobs.release(g.id(), job.id());
+        }
+    }
+
+    /**
+     * Where an incremental run starts: the last successful run's end, moved back to the earliest pending write.
+     * A pending write without event times (an empty write) needs nothing; no previous run means the beginning.
+     */
+    static Instant earliest(Instant lastEnd, Instant earliestPending, boolean anyPending) {
+        if (lastEnd == null) {
+            return null;
+        }
+        if (anyPending && earliestPending != null && earliestPending.isBefore(lastEnd)) {
+            return earliestPending;
+        }
+        return lastEnd;
+    }
+
+    /** Polls a job every {@code interval} for subscribers; cancelled by the caller. */
+    public ScheduledExecutorService ticker() {
+        synchronized (this) {
+            if (ticker == null) {
+                ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "quiver-job-progress"));
+            }
+            return ticker;
+        }
+    }
+
+    private synchronized ExecutorService executor() {
+        if (runner == null) {
+            runner = Executors.newFixedThreadPool(2, r -> daemon(r, "quiver-materialize"));
+        }
+        return runner;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (runner != null) {
+            runner.shutdownNow();
+        }
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+    }
+}

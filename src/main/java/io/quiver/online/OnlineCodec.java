@@ -1,0 +1,55 @@
+package io.quiver.online;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quiver.columnar.DuckDbTypes;
+import io.quiver.registry.model.DataType;
+import io.quiver.registry.model.Feature;
+import io.quiver.registry.model.FeatureGroup;
+
+/**
+ * How a group version's latest values are kept online: one table per group version ({@code <group>:<version>}),
+ * one record per entity keyed by {@link io.quiver.serving.EntityKeys}, the values as one JSON object (feature name
+ * to value, every feature of the version; TIMESTAMPs as ISO-8601 UTC with microseconds, DECIMALs exact). JSON keeps
+ * records readable with redis-cli and independent of feature order; a version's new nullable feature simply reads
+ * as null in older records.
+ */
+public final class OnlineCodec {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private OnlineCodec() {
+    }
+
+    public static String table(FeatureGroup g) {
+        return g.name() + ":" + g.version();
+    }
+
+    /** DuckDB expression giving a row's record payload from its feature columns. */
+    public static String payloadSql(List<Feature> features) {
+        if (features.isEmpty()) {
+            return "'{}'";
+        }
+        return features.stream().map(f -> DuckDbTypes.literal(f.name()) + ": " + (f.dataTypeDetail().base() == DataType.TIMESTAMP
+                ? "strftime(" + DuckDbTypes.quote(f.name()) + ", '%Y-%m-%dT%H:%M:%S.%fZ')" : DuckDbTypes.quote(f.name())))
+                .collect(Collectors.joining(", ", "to_json({", "})"));
+    }
+
+    /** Feature name to value (numbers with a fraction as BigDecimal, nested values as lists and maps). */
+    public static Map<String, Object> decode(String payload) {
+        try {
+            return JSON.readValue(payload, new TypeReference<LinkedHashMap<String, Object>>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an online record holds invalid JSON: " + payload, e);
+        }
+    }
+}

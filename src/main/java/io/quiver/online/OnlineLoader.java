@@ -1,0 +1,141 @@
+package io.quiver.online;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
+
+import io.quiver.columnar.DuckDbEngine;
+import io.quiver.columnar.DuckDbTypes;
+import io.quiver.config.QuiverConfig;
+import io.quiver.error.ErrorCode;
+import io.quiver.error.QuiverException;
+import io.quiver.offline.SnapshotScan;
+import io.quiver.registry.model.DataType;
+import io.quiver.registry.model.FeatureDataType;
+import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.GroupSchema;
+import io.quiver.registry.model.JoinKey;
+import io.quiver.serving.EntityKeys;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Puts the latest row of each entity among some data files into the online store: DuckDB picks, per entity, the
+ * row with the latest event time (then created time, then latest write, the point-in-time rules) and builds its
+ * payload; the records go to the store in batches. Used for write-through after a commit and for materialization.
+ */
+@ApplicationScoped
+public class OnlineLoader {
+
+    private final OnlineStore store;
+    private final DuckDbEngine engine;
+    private final int batch;
+
+    public OnlineLoader(OnlineStore store, DuckDbEngine engine, QuiverConfig config) {
+        this.store = store;
+        this.engine = engine;
+        this.batch = Math.max(1, config.online().writeBatch());
+    }
+
+    /** What a load did. */
+    public record Loaded(long entities, long applied) {
+    }
+
+    /**
+     * @param start first event time to consider (inclusive); null for no bound
+     * @param end first event time not to consider; null for no bound
+     * @param progress told the number of entities handed to the store so far, after each batch
+     */
+    public Loaded load(GroupSchema schema, List<Path> files, Instant start, Instant end, LongConsumer progress) {
+        String table = OnlineCodec.table(schema.group());
+        List<OnlineRecord> records = new ArrayList<>(batch);
+        long[] counts = new long[2];
+        scan(schema, files, start, end, null, r -> {
+            records.add(r);
+            if (records.size() == batch) {
+                counts[1] += store.write(table, records);
+                counts[0] += records.size();
+                records.clear();
+                progress.accept(counts[0]);
+            }
+        });
+        if (!records.isEmpty()) {
+            counts[1] += store.write(table, records);
+            counts[0] += records.size();
+            progress.accept(counts[0]);
+        }
+        return new Loaded(counts[0], counts[1]);
+    }
+
+    /**
+     * The latest record of each of the given entities (typed key values in join-key order) in the files, the way
+     * the online store would hold it: for reads of offline-only groups, and for reads while the online store is down.
+     */
+    public Map<String, OnlineRecord> latest(GroupSchema schema, List<Path> files, List<List<Object>> entities) {
+        Map<String, OnlineRecord> out = new HashMap<>();
+        if (!entities.isEmpty()) {
+            scan(schema, files, null, null, entities, r -> out.put(r.entity(), r));
+        }
+        return out;
+    }
+
+    private void scan(GroupSchema schema, List<Path> files, Instant start, Instant end, List<List<Object>> only,
+            Consumer<OnlineRecord> sink) {
+        if (files.isEmpty()) {
+            return;
+        }
+        FeatureGroup g = schema.group();
+        SnapshotScan scan = SnapshotScan.of(files);
+        String ts = "CAST(" + DuckDbTypes.quote(g.eventTimestampColumn()) + " AS TIMESTAMPTZ)";
+        List<String> keys = g.entityKeys().stream().map(k -> DuckDbTypes.quote(k.name())).toList();
+        List<String> where = new ArrayList<>();
+        if (start != null) {
+            where.add(ts + " >= TIMESTAMPTZ " + DuckDbTypes.literal(start.toString()));
+        }
+        if (end != null) {
+            where.add(ts + " < TIMESTAMPTZ " + DuckDbTypes.literal(end.toString()));
+        }
+        String relation = scan.relation();
+        if (only != null) {
+            // a semi join on the wanted keys: DuckDB still reads the files, but only the wanted rows reach the window
+            String values = only.stream().map(key -> {
+                List<String> literals = new ArrayList<>();
+                for (int i = 0; i < key.size(); i++) {
+                    JoinKey k = g.entityKeys().get(i);
+                    literals.add("CAST(" + (key.get(i) instanceof String s ? DuckDbTypes.literal(s) : key.get(i).toString()) + " AS "
+                            + DuckDbTypes.of(FeatureDataType.scalar(k.valueType())) + ")");
+                }
+                return "(" + String.join(", ", literals) + ")";
+            }).collect(Collectors.joining(", "));
+            String on = keys.stream().map(k -> "d." + k + " = w." + k).collect(Collectors.joining(" AND "));
+            relation = "(SELECT d.* FROM " + relation + " d SEMI JOIN (VALUES " + values + ") w(" + String.join(", ", keys) + ") ON " + on + ")";
+        }
+        String order = ts + " DESC" + (g.createdTimestampColumn() == null ? ""
+                : ", CAST(" + DuckDbTypes.quote(g.createdTimestampColumn()) + " AS TIMESTAMPTZ) DESC NULLS LAST") + ", " + scan.writeOrder() + " DESC";
+        String sql = "SELECT " + String.join(", ", keys) + ", epoch_us(" + ts + "), " + OnlineCodec.payloadSql(schema.features())
+                + " FROM " + relation + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
+                + " QUALIFY row_number() OVER (PARTITION BY " + String.join(", ", keys) + " ORDER BY " + order + ") = 1";
+        int keyCount = g.entityKeys().size();
+        try (Connection c = engine.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                List<Object> key = new ArrayList<>(keyCount);
+                for (int i = 0; i < keyCount; i++) {
+                    key.add(g.entityKeys().get(i).valueType() == DataType.STRING ? r.getString(i + 1) : (Object) r.getLong(i + 1));
+                }
+                sink.accept(new OnlineRecord(EntityKeys.encode(key), r.getLong(keyCount + 1), r.getString(keyCount + 2)));
+            }
+        } catch (SQLException e) {
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not read the latest values of "
+                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
+        }
+    }
+}

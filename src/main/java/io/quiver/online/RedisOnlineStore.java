@@ -1,0 +1,149 @@
+package io.quiver.online;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * The online store in Redis (standalone or cluster). Layout: one hash per table and entity, key
+ * {@code <prefix><table>:<entity>}, fields {@code t} (event time, microseconds since the epoch, decimal) and
+ * {@code v} (the encoded values). A read of any number of keys is one pipelined batch of {@code HMGET}s: one round
+ * trip. Writes run a Lua script that compares event times inside Redis, so the newer-wins rule holds under any
+ * concurrency; standalone, one script call covers up to {@code keysPerScript} entities and the calls go in one batch.
+ * In cluster mode a script may only touch one slot, so it covers one entity, and commands are sent concurrently
+ * (the cluster client routes each to its node) instead of as one pipeline.
+ */
+public class RedisOnlineStore implements OnlineStore {
+
+    /** KEYS = entity hashes; ARGV = event time and payload per key. Returns how many were replaced or created. */
+    static final String WRITE_SCRIPT = """
+            local applied = 0
+            for i = 1, #KEYS do
+              local t = ARGV[2 * i - 1]
+              local current = redis.call('HGET', KEYS[i], 't')
+              if (not current) or tonumber(current) <= tonumber(t) then
+                redis.call('HSET', KEYS[i], 't', t, 'v', ARGV[2 * i])
+                applied = applied + 1
+              end
+            end
+            return applied""";
+
+    private static final int SCRIPTS_PER_BATCH = 20;
+
+    private final Redis redis;
+    private final String prefix;
+    private final Duration readTimeout;
+    private final Duration writeTimeout;
+    private final boolean cluster;
+    private final int keysPerScript;
+    private final String location;
+
+    public RedisOnlineStore(Redis redis, String prefix, Duration readTimeout, Duration writeTimeout, boolean cluster,
+            int keysPerScript, String location) {
+        this.redis = redis;
+        this.prefix = prefix;
+        this.readTimeout = readTimeout;
+        this.writeTimeout = writeTimeout;
+        this.cluster = cluster;
+        this.keysPerScript = cluster ? 1 : Math.max(1, keysPerScript);
+        this.location = location;
+    }
+
+    String key(String table, String entity) {
+        return prefix + table + ":" + entity;
+    }
+
+    @Override
+    public long write(String table, List<OnlineRecord> records) {
+        long applied = 0;
+        List<Request> batch = new ArrayList<>();
+        for (int start = 0; start < records.size(); start += keysPerScript) {
+            List<OnlineRecord> chunk = records.subList(start, Math.min(records.size(), start + keysPerScript));
+            Request eval = Request.cmd(Command.EVAL).arg(WRITE_SCRIPT).arg(chunk.size());
+            chunk.forEach(r -> eval.arg(key(table, r.entity())));
+            chunk.forEach(r -> eval.arg(Long.toString(r.eventMicros())).arg(r.payload()));
+            batch.add(eval);
+            if (batch.size() == SCRIPTS_PER_BATCH) {
+                applied += sum(run(batch, writeTimeout, "write to"));
+                batch.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            applied += sum(run(batch, writeTimeout, "write to"));
+        }
+        return applied;
+    }
+
+    @Override
+    public List<OnlineRecord> read(List<OnlineKey> keys) {
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        List<Request> requests = new ArrayList<>(keys.size());
+        for (OnlineKey k : keys) {
+            requests.add(Request.cmd(Command.HMGET).arg(key(k.table(), k.entity())).arg("t").arg("v"));
+        }
+        List<Response> responses = run(requests, readTimeout, "read from");
+        List<OnlineRecord> out = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            Response r = responses.get(i);
+            Response t = r == null ? null : r.get(0);
+            Response v = r == null ? null : r.get(1);
+            out.add(t == null || v == null ? null : new OnlineRecord(keys.get(i).entity(), Long.parseLong(t.toString()), v.toString()));
+        }
+        return out;
+    }
+
+    @Override
+    public void drop(String table) {
+        // SCAN is per node; a cluster would need it on every master. Standalone only; documented.
+        String cursor = "0";
+        do {
+            Response page = run(List.of(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + table + ":*")
+                    .arg("COUNT").arg(1000)), writeTimeout, "scan").get(0);
+            cursor = page.get(0).toString();
+            Response keys = page.get(1);
+            if (keys.size() > 0) {
+                Request unlink = Request.cmd(Command.UNLINK);
+                keys.forEach(k -> unlink.arg(k.toString()));
+                run(List.of(unlink), writeTimeout, "delete from");
+            }
+        } while (!cursor.equals("0"));
+    }
+
+    @Override
+    public void checkReady() {
+        run(List.of(Request.cmd(Command.PING)), readTimeout, "ping");
+    }
+
+    @Override
+    public String location() {
+        return location;
+    }
+
+    private List<Response> run(List<Request> requests, Duration timeout, String what) {
+        try {
+            Uni<List<Response>> call = cluster
+                    ? Uni.join().all(requests.stream().map(redis::send).toList()).andFailFast()
+                    : redis.batch(requests);
+            return call.await().atMost(timeout);
+        } catch (RuntimeException e) {
+            throw new OnlineStoreException("could not " + what + " Redis at " + location + " within " + timeout.toMillis()
+                    + " ms: " + e.getMessage(), e);
+        }
+    }
+
+    private static long sum(List<Response> responses) {
+        long total = 0;
+        for (Response r : responses) {
+            total += r.toLong();
+        }
+        return total;
+    }
+}

@@ -1,0 +1,55 @@
+package io.quiver.serving;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quiver.registry.model.DataType;
+
+/**
+ * Entity key values as clients send them (JSON numbers and strings) and as the online store keys them: a JSON array
+ * of the typed values in join-key order, e.g. {@code [1001]} or {@code ["u-7",3]}. The same text whether the values
+ * came from a request or from a data file, so writes and reads meet.
+ */
+public final class EntityKeys {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EntityKeys() {
+    }
+
+    /**
+     * The typed key value (a Long for INT and BIGINT keys, a String for STRING keys), or null when the value is
+     * missing or cannot be a key of that type (text is not parsed into numbers, and numbers must be whole and fit).
+     */
+    public static Object convert(Object v, DataType type) {
+        if (type == DataType.STRING) {
+            return v instanceof String s ? s : null;
+        }
+        if (v instanceof BigInteger || v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            BigInteger i = new BigInteger(v.toString());
+            long min = type == DataType.INT ? Integer.MIN_VALUE : Long.MIN_VALUE;
+            long max = type == DataType.INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
+            return i.compareTo(BigInteger.valueOf(min)) >= 0 && i.compareTo(BigInteger.valueOf(max)) <= 0 ? i.longValue() : null;
+        }
+        if (v instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0) {
+            return convert(d.toBigIntegerExact(), type);
+        }
+        if ((v instanceof Double || v instanceof Float) && ((Number) v).doubleValue() == Math.rint(((Number) v).doubleValue())) {
+            return convert(BigDecimal.valueOf(((Number) v).doubleValue()), type);
+        }
+        return null;
+    }
+
+    /** The store's text for typed key values (Longs and Strings, in join-key order). */
+    public static String encode(List<Object> typed) {
+        try {
+            return JSON.writeValueAsString(typed);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("key values cannot be encoded: " + typed, e);
+        }
+    }
+}
