@@ -26,7 +26,7 @@ import io.quiver.online.Materializer;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.serving.OnlineResult;
 import io.quiver.serving.OnlineServing;
-import jakarta.json.JsonArray;
+import jakarta.json.JsonValue;
 import jakarta.json.JsonObject;
 
 /** GraphQL adapter for online serving: online reads, materialization jobs and their progress. */
@@ -68,8 +68,8 @@ public class OnlineGraphQL {
     @Name("values")
     @NonBlocking
     @Description("One value per entity, in entity order (JSON: numbers, text, booleans, lists, objects, null)")
-    public List<JsonArray> values(@Source List<OnlineResult.Column> columns) {
-        return columns.stream().map(c -> JsonRows.toJsonArray(c.values())).toList();
+    public List<JsonValue> values(@Source List<OnlineResult.Column> columns) {
+        return columns.stream().<JsonValue>map(c -> JsonRows.toJsonArray(c.values())).toList();
     }
 
     @Mutation("materialize")
