@@ -1,0 +1,99 @@
+package io.quiver.online;
+
+import static io.quiver.support.GraphQL.entity;
+import static io.quiver.support.GraphQL.feature;
+import static io.quiver.support.GraphQL.group;
+import static io.quiver.support.GraphQL.ok;
+import static io.quiver.support.GraphQL.register;
+import static io.quiver.support.GraphQL.unique;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.support.OwnRedisResource;
+import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.S3ProxyTestResource;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+
+/**
+ * Redis goes down and comes back (a redis-server of this class's own, killed and restarted empty): online reads fall
+ * back to the offline store and say so, writes still commit offline and are flagged, readiness reports the outage,
+ * and an incremental materialization after the restart puts everything back online.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = OwnRedisResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+class DegradationTest {
+
+    private static final String READ = """
+            query($f: [String!]!, $e: [JSON!]!) {
+              onlineFeatures(features: $f, entities: $e) {
+                columns { values statuses } metadata { degraded groups { source reason } }
+              }
+            }""";
+
+    @Inject
+    OnlineStore store;
+
+    private JsonPath read(String group) {
+        return ok(READ, Map.of("f", List.of(group + ".score"), "e", List.of(Map.of("user_id", 1))));
+    }
+
+    @Test
+    void readsFallBackToTheOfflineStoreWhileRedisIsDownAndEverythingComesBackAfter() throws Exception {
+        assertThat(store.location()).contains(":" + OwnRedisResource.server.port());
+        String e = unique("user");
+        String g = unique("deg");
+        register(List.of(entity(e, "user_id", "BIGINT")), List.of(group(g, e, List.of(feature("score", "DOUBLE")))));
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        assertThat(OnlineServingTest.write(g, List.of(OnlineServingTest.row("user_id", 1, "event_timestamp", t.minusSeconds(60).toString(),
+                "score", 1.5))).getString("data.write.online.status")).isEqualTo("UPDATED");
+        assertThat(read(g).getString("data.onlineFeatures.metadata.groups[0].source")).isEqualTo("ONLINE");
+
+        OwnRedisResource.server.stop();
+
+        JsonPath down = read(g);
+        assertThat(down.getBoolean("data.onlineFeatures.metadata.degraded")).isTrue();
+        assertThat(down.getString("data.onlineFeatures.metadata.groups[0].source")).isEqualTo("OFFLINE");
+        assertThat(down.getString("data.onlineFeatures.metadata.groups[0].reason")).contains("online store failed");
+        assertThat(down.getList("data.onlineFeatures.columns[1].values", Float.class)).containsExactly(1.5f);
+        assertThat(down.getList("data.onlineFeatures.columns[1].statuses")).containsExactly("PRESENT");
+        given().get("/q/health/ready").then().statusCode(503);
+
+        JsonPath written = OnlineServingTest.write(g, List.of(OnlineServingTest.row("user_id", 1, "event_timestamp", t.toString(), "score", 2.5)));
+        assertThat(written.getString("data.write.online.status")).isEqualTo("PENDING");
+        assertThat(written.getString("data.write.online.error")).contains("next materialization");
+        assertThat(read(g).getList("data.onlineFeatures.columns[1].values", Float.class)).containsExactly(2.5f); // committed offline
+
+        OwnRedisResource.server.startAgain(); // empty: it kept nothing on disk
+        JsonPath back = null;
+        for (int i = 0; i < 50; i++) {
+            back = read(g);
+            if (!back.getBoolean("data.onlineFeatures.metadata.degraded")) {
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        assertThat(back.getBoolean("data.onlineFeatures.metadata.degraded")).isFalse();
+        assertThat(back.getList("data.onlineFeatures.columns[1].statuses")).containsExactly("NOT_FOUND");
+        given().get("/q/health/ready").then().statusCode(200);
+
+        JsonPath job = ok("mutation($g: String!) { materializeIncremental(group: $g, wait: true) { status entities } }", Map.of("g", g));
+        assertThat(job.getString("data.materializeIncremental.status")).isEqualTo("SUCCEEDED");
+        JsonPath healed = read(g);
+        assertThat(healed.getList("data.onlineFeatures.columns[1].values", Float.class)).containsExactly(2.5f);
+        assertThat(healed.getString("data.onlineFeatures.metadata.groups[0].source")).isEqualTo("ONLINE");
+    }
+}
