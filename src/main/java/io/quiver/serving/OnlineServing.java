@@ -29,6 +29,7 @@ import io.quiver.online.OnlineRecord;
 import io.quiver.online.OnlineStore;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.Feature;
+import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.JoinKey;
@@ -55,7 +56,8 @@ public class OnlineServing {
     private final OnlineLoader loader;
     private final SnapshotLog snapshots;
     private final ObjectFileCache files;
-    private final MeterRegistry metrics;
+    private final Timer readTimer;
+    private final Timer degradedTimer;
 
     public OnlineServing(FeatureResolver resolver, OnlineStore store, OnlineLoader loader, SnapshotLog snapshots,
             ObjectFileCache files, MeterRegistry metrics) {
@@ -64,7 +66,10 @@ public class OnlineServing {
         this.loader = loader;
         this.snapshots = snapshots;
         this.files = files;
-        this.metrics = metrics;
+        this.readTimer = Timer.builder("quiver.online.read").description("Online reads, by whether they were degraded")
+                .tag("degraded", "false").register(metrics);
+        this.degradedTimer = Timer.builder("quiver.online.read").description("Online reads, by whether they were degraded")
+                .tag("degraded", "true").register(metrics);
     }
 
     /** The features of one group version asked for, with their output names. */
@@ -160,20 +165,25 @@ public class OnlineServing {
         long now = Instant.now().toEpochMilli() * 1000;
         for (GroupRead read : groups.values()) {
             FeatureGroup g = read.schema().group();
+            Map<String, FeatureDataType> wanted = new HashMap<>();
+            read.features().forEach(f -> wanted.put(f.name(), f.dataTypeDetail()));
             List<Map<String, Object>> decoded = new ArrayList<>(entities.size());
             List<OnlineRecord> records = new ArrayList<>(entities.size());
+            List<Instant> times = new ArrayList<>(entities.size());
             for (String k : encoded.get(read.schema())) {
                 OnlineRecord r = found.get(read.schema()).get(k);
                 records.add(r);
-                decoded.add(r == null ? null : OnlineCodec.decode(r.payload()));
+                decoded.add(r == null ? null : OnlineCodec.decode(r.payload(), wanted));
+                // one Instant per record, shared by the group's columns (clients format it once)
+                times.add(r == null ? null : Instant.ofEpochSecond(Math.floorDiv(r.eventMicros(), 1_000_000L),
+                        Math.floorMod(r.eventMicros(), 1_000_000L) * 1000));
             }
             for (int f = 0; f < read.features().size(); f++) {
-                columns.add(featureColumn(read.names().get(f), read.features().get(f).name(), g, records, decoded, now));
+                columns.add(featureColumn(read.names().get(f), read.features().get(f).name(), g, records, decoded, times, now));
             }
         }
         double latencyMs = (System.nanoTime() - started) / 1e6;
-        Timer.builder("quiver.online.read").description("Online reads, by where the values came from")
-                .tag("degraded", String.valueOf(degraded)).register(metrics).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        (degraded ? degradedTimer : readTimer).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         List<String> featureNames = columns.stream().map(Column::name).toList();
         return new OnlineResult(columns, new OnlineResult.Metadata(featureNames, latencyMs, degraded, List.copyOf(sources.values())));
     }
@@ -201,19 +211,16 @@ public class OnlineServing {
     }
 
     private static Column featureColumn(String name, String feature, FeatureGroup g, List<OnlineRecord> records,
-            List<Map<String, Object>> decoded, long nowMicros) {
+            List<Map<String, Object>> decoded, List<Instant> times, long nowMicros) {
         List<Object> values = new ArrayList<>(records.size());
         List<ValueStatus> statuses = new ArrayList<>(records.size());
-        List<Instant> times = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             OnlineRecord r = records.get(i);
             if (r == null) {
                 values.add(null);
                 statuses.add(ValueStatus.NOT_FOUND);
-                times.add(null);
                 continue;
             }
-            times.add(Instant.ofEpochSecond(Math.floorDiv(r.eventMicros(), 1_000_000L), Math.floorMod(r.eventMicros(), 1_000_000L) * 1000));
             Object value = decoded.get(i).get(feature);
             if (g.ttlSeconds() > 0 && r.eventMicros() < nowMicros - g.ttlSeconds() * 1_000_000L) {
                 values.add(null);

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
@@ -15,9 +14,18 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+
+import io.quiver.serving.JsonText;
 
 /** GraphQL JSON values to and from the plain values the services take; numbers stay exact. */
 final class JsonRows {
+
+    /**
+     * Looked up once: {@code jakarta.json.Json}'s static methods look the provider up (a ServiceLoader scan of the
+     * class path) on every call, which profiling showed as the main cost of GraphQL answers with many values.
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private JsonRows() {
     }
@@ -48,29 +56,32 @@ final class JsonRows {
         if (v == null) {
             return JsonValue.NULL;
         }
+        if (v instanceof JsonText t) {
+            return new TextNumber(t.text());
+        }
         if (v instanceof Boolean b) {
             return b ? JsonValue.TRUE : JsonValue.FALSE;
         }
         if (v instanceof BigDecimal d) {
-            return Json.createValue(d);
+            return JSON.createValue(d);
         }
         if (v instanceof BigInteger i) {
-            return Json.createValue(i);
+            return JSON.createValue(i);
         }
         if (v instanceof Number n) {
-            return Json.createValue(new BigDecimal(n.toString()));
+            return JSON.createValue(new BigDecimal(n.toString()));
         }
         if (v instanceof Map<?, ?> m) {
-            JsonObjectBuilder b = Json.createObjectBuilder();
+            JsonObjectBuilder b = JSON.createObjectBuilder();
             m.forEach((k, val) -> b.add(String.valueOf(k), json(val)));
             return b.build();
         }
         if (v instanceof List<?> l) {
-            JsonArrayBuilder b = Json.createArrayBuilder();
+            JsonArrayBuilder b = JSON.createArrayBuilder();
             l.forEach(val -> b.add(json(val)));
             return b.build();
         }
-        return Json.createValue(v.toString());
+        return JSON.createValue(v.toString());
     }
 
     private static Map<String, Object> object(JsonObject o) {

@@ -1,17 +1,21 @@
 package io.quiver.api.rest;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quiver.error.InvalidArgumentException;
+import io.quiver.serving.JsonText;
 import io.quiver.serving.OnlineResult;
 import io.quiver.serving.OnlineServing;
 import jakarta.ws.rs.Consumes;
@@ -19,11 +23,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.StreamingOutput;
 
 /**
  * Feast's HTTP feature server API ({@code POST /get-online-features}): the same request and response shapes, so
  * Feast HTTP clients work against Quiver. Feature references may use Feast's {@code view:feature} form. The
- * response's metadata adds Quiver's serving latency, degraded flag and per-group source.
+ * response's metadata adds Quiver's serving latency, degraded flag and per-group source. The answer is computed
+ * before anything is written (errors are problem+json), then streamed.
  */
 @Path("/get-online-features")
 public class FeastResource {
@@ -31,9 +37,11 @@ public class FeastResource {
     private static final String EPOCH = Instant.EPOCH.toString();
 
     private final OnlineServing serving;
+    private final ObjectMapper json;
 
-    public FeastResource(OnlineServing serving) {
+    public FeastResource(OnlineServing serving, ObjectMapper json) {
         this.serving = serving;
+        this.json = json;
     }
 
     /** Feast's request: features, entities column-wise (join key -> values), full_feature_names. */
@@ -42,24 +50,11 @@ public class FeastResource {
             @JsonProperty("feature_service") String featureService) {
     }
 
-    /** Feast's response: metadata.feature_names and one result per name. */
-    public record Response(Metadata metadata, List<Result> results) {
-    }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Metadata(@JsonProperty("feature_names") List<String> featureNames,
-            @JsonProperty("serving_latency_ms") double servingLatencyMs, boolean degraded,
-            List<OnlineResult.GroupSource> groups) {
-    }
-
-    public record Result(List<Object> values, List<String> statuses, @JsonProperty("event_timestamps") List<String> eventTimestamps) {
-    }
-
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Feast-compatible online read: {features, entities: {join_key: [values]}, full_feature_names}")
-    public Response getOnlineFeatures(Request request) {
+    public StreamingOutput getOnlineFeatures(Request request) {
         if (request == null) {
             throw new InvalidArgumentException("send a JSON body: {\"features\": [\"view:feature\"], \"entities\": {\"key\": [values]}}");
         }
@@ -69,13 +64,56 @@ public class FeastResource {
         }
         OnlineResult result = serving.read(request.features(), rows(request.entities()),
                 request.fullFeatureNames() != null && request.fullFeatureNames());
-        List<Result> results = new ArrayList<>();
-        for (OnlineResult.Column c : result.columns()) {
-            results.add(new Result(c.values(), c.statuses().stream().map(Enum::name).toList(),
-                    c.eventTimestamps().stream().map(t -> t == null ? EPOCH : t.toString()).toList()));
-        }
+        // written with a streaming generator: tens of thousands of values, statuses and times per answer
+        return out -> {
+            try (JsonGenerator g = json.getFactory().createGenerator(out)) {
+                write(g, result);
+            }
+        };
+    }
+
+    private void write(JsonGenerator g, OnlineResult result) throws IOException {
         OnlineResult.Metadata m = result.metadata();
-        return new Response(new Metadata(m.featureNames(), m.servingLatencyMs(), m.degraded(), m.groups()), results);
+        g.writeStartObject();
+        g.writeObjectFieldStart("metadata");
+        g.writeArrayFieldStart("feature_names");
+        for (String name : m.featureNames()) {
+            g.writeString(name);
+        }
+        g.writeEndArray();
+        g.writeNumberField("serving_latency_ms", m.servingLatencyMs());
+        g.writeBooleanField("degraded", m.degraded());
+        g.writeFieldName("groups");
+        json.writeValue(g, m.groups());
+        g.writeEndObject();
+        g.writeArrayFieldStart("results");
+        // a group's columns share one Instant per entity: format each once
+        Map<Instant, String> formatted = new IdentityHashMap<>();
+        for (OnlineResult.Column c : result.columns()) {
+            g.writeStartObject();
+            g.writeArrayFieldStart("values");
+            for (Object v : c.values()) {
+                if (v instanceof JsonText t) {
+                    g.writeNumber(t.text());
+                } else {
+                    json.writeValue(g, v);
+                }
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("statuses");
+            for (OnlineResult.ValueStatus s : c.statuses()) {
+                g.writeString(s.name());
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("event_timestamps");
+            for (Instant t : c.eventTimestamps()) {
+                g.writeString(t == null ? EPOCH : formatted.computeIfAbsent(t, Instant::toString));
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     /** Column-wise entities to one map per entity; every column must have the same length. */

@@ -25,4 +25,20 @@ public record GroupSchema(FeatureGroup group, List<Feature> features, Map<String
     public Optional<Feature> feature(String name) {
         return Optional.ofNullable(byName.get(name));
     }
+
+    /**
+     * One group version as of one definition: the same row id and update time. Cheaper than comparing every
+     * feature (serving keys maps by schema on every request), and two schemas that compare equal here were read from
+     * the same registry state.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof GroupSchema other && other.group.id() == group.id()
+                && java.util.Objects.equals(other.group.updatedAt(), group.updatedAt()) && other.group.name().equals(group.name());
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(group.id());
+    }
 }
