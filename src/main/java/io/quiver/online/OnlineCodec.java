@@ -30,7 +30,11 @@ public final class OnlineCodec {
     }
 
     public static String table(FeatureGroup g) {
-        return g.name() + ":" + g.version();
+        return table(g.name(), g.version());
+    }
+
+    public static String table(String group, int version) {
+        return group + ":" + version;
     }
 
     /** DuckDB expression giving a row's record payload from its feature columns. */

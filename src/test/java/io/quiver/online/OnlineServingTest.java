@@ -57,6 +57,9 @@ class OnlineServingTest {
 
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
+    @jakarta.inject.Inject
+    OnlineStore store;
+
     private String driver;
     private String stats;
 
@@ -173,6 +176,17 @@ class OnlineServingTest {
         assertThat(r.getList("data.onlineFeatures.metadata.groups.source")).containsExactly("ONLINE", "OFFLINE");
         assertThat(r.getString("data.onlineFeatures.metadata.groups[1].reason")).contains("offline-only");
         assertThat(r.getBoolean("data.onlineFeatures.metadata.degraded")).isFalse();
+    }
+
+    @Test
+    void deletingAGroupRemovesItsOnlineRecords() {
+        write(stats, List.of(row("driver_id", 31, "event_timestamp", NOW.toString(), "conv_rate", 0.1)));
+        OnlineKey key = new OnlineKey(stats + ":1", "[31]");
+        assertThat(store.read(List.of(key)).get(0)).isNotNull();
+
+        ok("mutation($n: String!) { deleteFeatureGroup(name: $n) { deletedVersions } }", Map.of("n", stats));
+
+        assertThat(store.read(List.of(key)).get(0)).isNull();
     }
 
     @Test
