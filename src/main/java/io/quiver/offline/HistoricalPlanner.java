@@ -17,7 +17,6 @@ import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.GroupSchema;
-import io.quiver.registry.model.JoinKey;
 import io.quiver.registry.validation.ValueChecker;
 import io.quiver.serving.EntityKeys;
 import io.quiver.serving.FeatureResolver;
@@ -76,21 +75,7 @@ public class HistoricalPlanner {
         }
         List<GroupRequest> requests = new ArrayList<>();
         byGroup.forEach((g, features) -> requests.add(new GroupRequest(g, features, names.get(g))));
-        return new Plan(requests, seen, keyColumns(byGroup.keySet()));
-    }
-
-    private static Map<String, DataType> keyColumns(Set<GroupSchema> groups) {
-        Map<String, DataType> keys = new LinkedHashMap<>();
-        for (GroupSchema g : groups) {
-            for (JoinKey k : g.group().entityKeys()) {
-                DataType previous = keys.putIfAbsent(k.name(), k.valueType());
-                if (previous != null && previous != k.valueType()) {
-                    throw new InvalidArgumentException("join key '" + k.name() + "' is " + previous + " in one requested group and "
-                            + k.valueType() + " in '" + g.group().name() + "'; request them separately");
-                }
-            }
-        }
-        return keys;
+        return new Plan(requests, seen, EntityKeys.keyTypes(byGroup.keySet()));
     }
 
     /** Checks the entity rows and returns, per row, its typed keys and timestamp. */

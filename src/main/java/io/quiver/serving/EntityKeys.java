@@ -2,12 +2,18 @@ package io.quiver.serving;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quiver.error.InvalidArgumentException;
 import io.quiver.registry.model.DataType;
+import io.quiver.registry.model.GroupSchema;
+import io.quiver.registry.model.JoinKey;
 
 /**
  * Entity key values as clients send them (JSON numbers and strings) and as the online store keys them: a JSON array
@@ -42,6 +48,24 @@ public final class EntityKeys {
             return convert(BigDecimal.valueOf(((Number) v).doubleValue()), type);
         }
         return null;
+    }
+
+    /**
+     * The join keys an entity needs for a set of groups, by name in first-seen order, with their types; groups that
+     * share a key name must agree on its type.
+     */
+    public static Map<String, DataType> keyTypes(Collection<GroupSchema> groups) {
+        Map<String, DataType> keys = new LinkedHashMap<>();
+        for (GroupSchema g : groups) {
+            for (JoinKey k : g.group().entityKeys()) {
+                DataType previous = keys.putIfAbsent(k.name(), k.valueType());
+                if (previous != null && previous != k.valueType()) {
+                    throw new InvalidArgumentException("join key '" + k.name() + "' is " + previous + " in one requested group and "
+                            + k.valueType() + " in '" + g.group().name() + "'; request them separately");
+                }
+            }
+        }
+        return keys;
     }
 
     /** The store's text for typed key values (Longs and Strings, in join-key order). */

@@ -32,7 +32,6 @@ import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
-import io.quiver.registry.model.JoinKey;
 import io.quiver.serving.OnlineResult.Column;
 import io.quiver.serving.OnlineResult.Source;
 import io.quiver.serving.OnlineResult.ValueStatus;
@@ -100,7 +99,7 @@ public class OnlineServing {
             g.features().add(r.feature());
             g.names().add(name);
         }
-        Map<String, DataType> keyTypes = keyTypes(groups.keySet());
+        Map<String, DataType> keyTypes = EntityKeys.keyTypes(groups.keySet());
         List<Map<String, Object>> typedKeys = typedKeys(entities, keyTypes);
 
         // Encoded entity key per group and entity.
@@ -231,20 +230,6 @@ public class OnlineServing {
             }
         }
         return new Column(name, values, statuses, times);
-    }
-
-    private static Map<String, DataType> keyTypes(Set<GroupSchema> groups) {
-        Map<String, DataType> keys = new LinkedHashMap<>();
-        for (GroupSchema g : groups) {
-            for (JoinKey k : g.group().entityKeys()) {
-                DataType previous = keys.putIfAbsent(k.name(), k.valueType());
-                if (previous != null && previous != k.valueType()) {
-                    throw new InvalidArgumentException("join key '" + k.name() + "' is " + previous + " in one requested group and "
-                            + k.valueType() + " in '" + g.group().name() + "'; request them separately");
-                }
-            }
-        }
-        return keys;
     }
 
     /** Typed join key values per entity, or every problem listed. */

@@ -10,7 +10,6 @@ import static io.quiver.support.GraphQL.unique;
 import static io.quiver.support.GraphQL.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
