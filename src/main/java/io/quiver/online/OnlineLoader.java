@@ -10,6 +10,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
@@ -26,19 +31,25 @@ import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.JoinKey;
 import io.quiver.serving.EntityKeys;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Puts the latest row of each entity among some data files into the online store: DuckDB picks, per entity, the
  * row with the latest event time (then created time, then latest write, the point-in-time rules) and builds its
- * payload; the records go to the store in batches. Used for write-through after a commit and for materialization.
+ * payload; the records go to the store in batches, several at once while DuckDB produces the next. Used for
+ * write-through after a commit and for materialization.
  */
 @ApplicationScoped
 public class OnlineLoader {
 
+    /** Batches written concurrently while DuckDB produces more. */
+    private static final int IN_FLIGHT = 3;
+
     private final OnlineStore store;
     private final DuckDbEngine engine;
     private final int batch;
+    private ExecutorService writers;
 
     public OnlineLoader(OnlineStore store, DuckDbEngine engine, QuiverConfig config) {
         this.store = store;
@@ -57,23 +68,70 @@ public class OnlineLoader {
      */
     public Loaded load(GroupSchema schema, List<Path> files, Instant start, Instant end, LongConsumer progress) {
         String table = OnlineCodec.table(schema.group());
+        // Batches go to the store on other threads while DuckDB produces the next ones; at most IN_FLIGHT wait.
+        Semaphore slots = new Semaphore(IN_FLIGHT);
+        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        AtomicLong entities = new AtomicLong();
+        AtomicLong applied = new AtomicLong();
         List<OnlineRecord> records = new ArrayList<>(batch);
-        long[] counts = new long[2];
-        scan(schema, files, start, end, null, r -> {
-            records.add(r);
-            if (records.size() == batch) {
-                counts[1] += store.write(table, records);
-                counts[0] += records.size();
-                records.clear();
-                progress.accept(counts[0]);
+        Runnable flush = () -> {
+            List<OnlineRecord> chunk = List.copyOf(records);
+            records.clear();
+            slots.acquireUninterruptibly();
+            RuntimeException failed = failure.get();
+            if (failed != null) {
+                slots.release();
+                throw failed;
             }
-        });
-        if (!records.isEmpty()) {
-            counts[1] += store.write(table, records);
-            counts[0] += records.size();
-            progress.accept(counts[0]);
+            writers().execute(() -> {
+                try {
+                    applied.addAndGet(store.write(table, chunk));
+                    entities.addAndGet(chunk.size());
+                } catch (RuntimeException ex) {
+                    failure.compareAndSet(null, ex);
+                } finally {
+                    slots.release();
+                }
+            });
+            progress.accept(entities.get());
+        };
+        try {
+            scan(schema, files, start, end, null, r -> {
+                records.add(r);
+                if (records.size() == batch) {
+                    flush.run();
+                }
+            });
+            if (!records.isEmpty()) {
+                flush.run();
+            }
+        } finally {
+            slots.acquireUninterruptibly(IN_FLIGHT); // every batch handed over has ended, written or failed
+            slots.release(IN_FLIGHT);
         }
-        return new Loaded(counts[0], counts[1]);
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        progress.accept(entities.get());
+        return new Loaded(entities.get(), applied.get());
+    }
+
+    private synchronized ExecutorService writers() {
+        if (writers == null) {
+            writers = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
+                Thread t = new Thread(r, "quiver-online-write");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return writers;
+    }
+
+    @PreDestroy
+    synchronized void stop() {
+        if (writers != null) {
+            writers.shutdownNow();
+        }
     }
 
     /**

@@ -1,10 +1,13 @@
 package io.quiver.api.graphql;
 
-import jakarta.json.Json;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
 
-import io.quiver.error.Violation;
 import io.smallrye.graphql.api.ErrorExtensionProvider;
 
 /**
@@ -13,6 +16,8 @@ import io.smallrye.graphql.api.ErrorExtensionProvider;
  */
 public class ViolationsExtension implements ErrorExtensionProvider {
 
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     @Override
     public String getKey() {
         return "violations";
@@ -20,12 +25,16 @@ public class ViolationsExtension implements ErrorExtensionProvider {
 
     @Override
     public JsonValue mapValueFrom(Throwable exception) {
-        JsonArrayBuilder array = Json.createArrayBuilder();
-        if (!(exception instanceof GraphQLFailure f)) {
+        JsonArrayBuilder array = JSON.createArrayBuilder();
+        // GraphQLFailure, seen through a JDK interface: see GraphQLFailure#get
+        if (!(exception instanceof Supplier<?> failure) || !(failure.get() instanceof List<?> violations)) {
             return array.build();
         }
-        for (Violation v : f.failure().violations()) {
-            array.add(Json.createObjectBuilder().add("path", v.path()).add("rule", v.rule()).add("message", v.message()));
+        for (Object v : violations) {
+            if (v instanceof Map<?, ?> m) {
+                array.add(JSON.createObjectBuilder().add("path", String.valueOf(m.get("path"))).add("rule", String.valueOf(m.get("rule")))
+                        .add("message", String.valueOf(m.get("message"))));
+            }
         }
         return array.build();
     }
