@@ -77,6 +77,10 @@ class OnlineBenchmark {
     @Test
     void onlineServing() throws Exception {
         prefix = ConfigProvider.getConfig().getValue("quiver.online.key-prefix", String.class);
+        if (!Boolean.parseBoolean(System.getProperty("bench.reads", "true"))) {
+            materialization();
+            return;
+        }
         System.out.printf("%nOnline serving benchmark: %d client threads, %d s per run, %d cores%n", CLIENTS, SECONDS,
                 Runtime.getRuntime().availableProcessors());
         register("bo_a", 50);
