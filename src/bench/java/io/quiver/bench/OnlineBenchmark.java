@@ -71,6 +71,9 @@ class OnlineBenchmark {
     @Inject
     Redis redis;
 
+    @Inject
+    io.quiver.registry.RegistryCatalog catalog;
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private String prefix;
 
@@ -149,11 +152,13 @@ class OnlineBenchmark {
             return out;
         };
         // bare: the same keys, one pipeline of HMGETs
+        Map<String, String> tables = new HashMap<>();
+        groups.forEach(g -> tables.put(g, io.quiver.online.OnlineCodec.table(catalog.group(g, 0).group())));
         Result bare = load(seed -> {
             List<Request> batch = new ArrayList<>();
             for (String g : groups) {
                 for (long id : ids.apply(seed)) {
-                    batch.add(Request.cmd(Command.HMGET).arg(prefix + g + ":1:[" + id + "]").arg("t").arg("v"));
+                    batch.add(Request.cmd(Command.HMGET).arg(prefix + tables.get(g) + ":[" + id + "]").arg("t").arg("c").arg("v"));
                 }
             }
             redis.batch(batch).await().atMost(Duration.ofSeconds(5));
@@ -271,7 +276,8 @@ class OnlineBenchmark {
         long b0 = System.nanoTime();
         List<Request> batch = new ArrayList<>();
         for (long i = 0; i < written; i++) {
-            batch.add(Request.cmd(Command.HSET).arg(prefix + "bare:" + i).arg("t").arg("1767225600000000").arg("v").arg(payload));
+            batch.add(Request.cmd(Command.HSET).arg(prefix + "bare:" + i).arg("t").arg("1767225600000000").arg("c")
+                    .arg("-9223372036854775808").arg("v").arg(payload));
             if (batch.size() == 1_000) {
                 redis.batch(batch).await().atMost(Duration.ofSeconds(30));
                 batch = new ArrayList<>();

@@ -89,8 +89,15 @@ public final class StagedUpload {
             }
             return describe(connection);
         } catch (SQLException e) {
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            if (message.contains("Out of Memory") || message.contains("No space left") || message.contains("Could not write file")) {
+                // the service's limits, not the client's data
+                throw new io.quiver.error.QuiverException(io.quiver.error.ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the service ran out of "
+                        + "memory or scratch disk staging " + what + " (" + firstLine(message) + "); retry later, send it in smaller "
+                        + "parts, or raise quiver.duckdb.memory-limit", e);
+            }
             throw new InvalidArgumentException(what + " could not be read as " + describe(format) + ": "
-                    + firstLine(e.getMessage()) + "; send a complete, valid " + describe(format), e);
+                    + firstLine(message) + "; send a complete, valid " + describe(format), e);
         }
     }
 
@@ -142,6 +149,14 @@ public final class StagedUpload {
         String source = "SELECT file_row_number AS " + ROW + ", * EXCLUDE (file_row_number) FROM read_parquet("
                 + DuckDbTypes.literal(file.toString()) + ", file_row_number = true)";
         try (Statement s = connection.createStatement()) {
+            try (ResultSet r = s.executeQuery("DESCRIBE SELECT * FROM read_parquet(" + DuckDbTypes.literal(file.toString()) + ")")) {
+                while (r.next()) {
+                    if (r.getString("column_name").equalsIgnoreCase("file_row_number")) {
+                        throw new InvalidArgumentException(what + " has a column named 'file_row_number', which is reserved (no group can "
+                                + "have it); drop or rename it");
+                    }
+                }
+            }
             if (sortBy.isEmpty()) {
                 s.execute("CREATE TEMP VIEW " + VIEW + " AS SELECT " + ROW + " AS " + POSITION + ", * FROM (" + source + ")");
                 return;
@@ -157,7 +172,11 @@ public final class StagedUpload {
         }
     }
 
-    /** ORDER BY the sort columns the upload has, each converted as it will be stored (TRY_: bad values sort last). */
+    /**
+     * ORDER BY the sort columns the upload has, each converted as it will be stored (TRY_: bad values sort last), then
+     * the upload's own order, so that of two rows equal in every sort column the later one is later in the file too
+     * (DuckDB's sort is not stable): readers then take the upload's last row.
+     */
     private static String orderBy(List<SortColumn> sortBy, Set<String> present) {
         List<String> terms = new ArrayList<>();
         for (SortColumn c : sortBy) {
@@ -165,7 +184,7 @@ public final class StagedUpload {
                 terms.add("TRY_CAST(" + DuckDbTypes.quoteAny(c.name()) + " AS " + c.duckDbType() + ")");
             }
         }
-        return terms.isEmpty() ? "" : " ORDER BY " + String.join(", ", terms);
+        return terms.isEmpty() ? "" : " ORDER BY " + String.join(", ", terms) + ", " + ROW;
     }
 
     private static StagedUpload describe(Connection connection) throws SQLException {

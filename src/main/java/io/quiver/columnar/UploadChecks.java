@@ -90,6 +90,12 @@ public final class UploadChecks {
         } else if (Conversions.mayOverflowFloat(type, col.type())) {
             valueRule(name, "TYPE", c + " IS NOT NULL AND TRY_CAST(" + c + " AS FLOAT) IS NULL", c, "is outside FLOAT's range");
         }
+        if ((type.base() == io.quiver.registry.model.DataType.FLOAT || type.base() == io.quiver.registry.model.DataType.DOUBLE)
+                && (col.type().name().equals("FLOAT") || col.type().name().equals("DOUBLE"))) {
+            // JSON (the GraphQL write path, online records) has no NaN or infinity; neither does a feature value here
+            valueRule(name, "TYPE", c + " IS NOT NULL AND (isnan(" + c + ") OR isinf(" + c + "))", c,
+                    "is not a finite number; send null for a missing value");
+        }
         return Optional.of(c);
     }
 

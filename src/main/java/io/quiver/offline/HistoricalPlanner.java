@@ -50,9 +50,12 @@ public class HistoricalPlanner {
             return requests.stream().map(GroupRequest::schema).toList();
         }
 
-        List<PointInTimeJoin.Part> parts(Map<GroupSchema, List<Path>> files) {
-            return requests.stream().map(r -> new PointInTimeJoin.Part(r.schema(), r.features(), r.outputNames(),
-                    files.getOrDefault(r.schema(), List.of()))).toList();
+        List<PointInTimeJoin.Part> parts(java.sql.Connection c, Map<GroupSchema, List<Path>> files) {
+            return requests.stream().map(r -> {
+                List<Path> paths = files.getOrDefault(r.schema(), List.of());
+                return new PointInTimeJoin.Part(r.schema(), r.features(), r.outputNames(),
+                        paths.isEmpty() ? null : SnapshotScan.of(c, r.schema(), paths));
+            }).toList();
         }
     }
 

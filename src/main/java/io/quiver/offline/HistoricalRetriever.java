@@ -90,11 +90,12 @@ public class HistoricalRetriever {
         try (TempDirectory dir = new TempDirectory("quiver-historical"); Snapshots data = snapshotsOf(plan, asOf, pins);
                 Connection c = engine.connect(); Statement s = c.createStatement()) {
             loadJsonEntities(s, dir.path(), parsed, plan.keys());
-            String values = plan.parts(data.paths()).stream().flatMap(p -> java.util.stream.IntStream.range(0, p.features().size())
+            List<PointInTimeJoin.Part> parts = plan.parts(c, data.paths());
+            String values = parts.stream().flatMap(p -> java.util.stream.IntStream.range(0, p.features().size())
                     .mapToObj(i -> DuckDbTypes.literal(p.outputNames().get(i)) + ": " + jsonValue(p.features().get(i).dataTypeDetail(),
                             DuckDbTypes.quoteAny(p.outputNames().get(i)))))
                     .collect(Collectors.joining(", ", "{", "}"));
-            String join = PointInTimeJoin.sql(plan.parts(data.paths()), "entity", List.of());
+            String join = PointInTimeJoin.sql(parts, "entity", List.of());
             try (ResultSet r = s.executeQuery("SELECT " + PointInTimeJoin.ROW + ", to_json(" + values + ") FROM (" + join + ")")) {
                 while (r.next()) {
                     Map<String, Object> row = out.get(r.getInt(1));
@@ -124,7 +125,7 @@ public class HistoricalRetriever {
             data = snapshotsOf(plan, asOf, pins);
             List<String> outputs = plan.outputs().stream().map(DuckDbTypes::quoteAny).toList();
             try (Statement s = c.createStatement()) {
-                s.execute("CREATE TEMP TABLE result AS " + PointInTimeJoin.sql(plan.parts(data.paths()), "entity",
+                s.execute("CREATE TEMP TABLE result AS " + PointInTimeJoin.sql(plan.parts(c, data.paths()), "entity",
                         carried.stream().map(col -> "e." + col).toList()));
             }
             List<String> columns = new ArrayList<>(carried);
@@ -161,9 +162,14 @@ public class HistoricalRetriever {
             }
         }
 
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+        /** Releases the connection, files and leases; safe to call more than once (and from another thread). */
         @Override
         public void close() {
-            closeAll(dir, data, connection);
+            if (closed.compareAndSet(false, true)) {
+                closeAll(dir, data, connection);
+            }
         }
     }
 
@@ -175,10 +181,13 @@ public class HistoricalRetriever {
         }
         UploadChecks checks = new UploadChecks(upload);
         List<String> carried = new ArrayList<>();
+        // DuckDB compares names without case: 'Score' and 'score' would be one column
+        java.util.Set<String> outputs = new java.util.HashSet<>();
+        plan.outputs().forEach(o -> outputs.add(o.toLowerCase(java.util.Locale.ROOT)));
         for (StagedUpload.Column col : upload.columns()) {
             if (col.name().startsWith("__")) {
                 checks.columnViolation(col.name(), "RESERVED_NAME", "column names starting with '__' are reserved; rename '" + col.name() + "'");
-            } else if (plan.outputs().contains(col.name())) {
+            } else if (outputs.contains(col.name().toLowerCase(java.util.Locale.ROOT))) {
                 checks.columnViolation(col.name(), "COLUMN_COLLISION", "the entity table already has a column named like the requested feature '"
                         + col.name() + "'; rename it or use fullFeatureNames");
             }

@@ -216,7 +216,7 @@ public class OfflineWriter {
 
     /** Tells the online store about the committed rows while their files are still local. */
     private OnlineUpdate afterCommit(GroupSchema schema, Uploads uploads, Snapshot snapshot) {
-        WriteCommitted event = new WriteCommitted(schema, uploads.localFiles(), snapshot);
+        WriteCommitted event = new WriteCommitted(schema, uploads.localFiles(), snapshot, uploads.minEventTime());
         try {
             committed.fire(event);
         } catch (RuntimeException e) {
@@ -248,6 +248,7 @@ public class OfflineWriter {
         private final List<Future<SnapshotFile>> pending = new ArrayList<>();
         private final List<String> uncommitted = Collections.synchronizedList(new ArrayList<>());
         private final List<Path> local = Collections.synchronizedList(new ArrayList<>());
+        private Instant minEventTime;
 
         Uploads(FeatureGroup group, boolean inBackground) {
             this.group = group;
@@ -260,6 +261,9 @@ public class OfflineWriter {
 
         void add(ParquetFileWriter.Written written) {
             local.add(written.file());
+            if (written.minEventTime() != null && (minEventTime == null || written.minEventTime().isBefore(minEventTime))) {
+                minEventTime = written.minEventTime();
+            }
             if (background == null) {
                 pending.add(CompletableFuture.completedFuture(uploadNow(written)));
             } else {
@@ -292,6 +296,11 @@ public class OfflineWriter {
                 }
             }
             return files;
+        }
+
+        /** The earliest event time among the new rows. */
+        Instant minEventTime() {
+            return minEventTime;
         }
 
         /** The new rows' local files (not backfill rewrites of older files), in write order. */

@@ -50,6 +50,8 @@ public class ParquetFileWriter {
     static final int ROW_GROUP_SIZE = 122_880;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A batch row's position, carried through the sort only. */
+    private static final String SEQUENCE = "__quiver_seq";
 
     private final DuckDbEngine engine;
     private final int compressionLevel;
@@ -72,17 +74,22 @@ public class ParquetFileWriter {
         Path parquet = dir.resolve("data.parquet");
         try {
             try (BufferedWriter out = Files.newBufferedWriter(json)) {
+                long seq = 0;
                 for (Map<String, Object> row : rows) {
                     Map<String, Object> encoded = new LinkedHashMap<>();
                     columns.keySet().forEach(c -> encoded.put(c, encode(row.get(c))));
+                    encoded.put(SEQUENCE, seq++);
                     out.write(JSON.writeValueAsString(encoded));
                     out.write('\n');
                 }
             }
             List<String> typed = new ArrayList<>();
             columns.forEach((name, type) -> typed.add(DuckDbTypes.quote(name) + ": " + DuckDbTypes.literal(DuckDbTypes.of(type))));
-            String select = "SELECT * FROM read_json(" + DuckDbTypes.literal(json.toString())
-                    + ", format = 'newline_delimited', columns = {" + String.join(", ", typed) + "}) ORDER BY " + sortOrder(g);
+            typed.add(SEQUENCE + ": 'BIGINT'");
+            // the batch's own order last: of two rows equal in every sort column, the later stays later (readers take it)
+            String select = "SELECT " + columns.keySet().stream().map(DuckDbTypes::quote).collect(Collectors.joining(", "))
+                    + " FROM read_json(" + DuckDbTypes.literal(json.toString()) + ", format = 'newline_delimited', columns = {"
+                    + String.join(", ", typed) + "}) ORDER BY " + sortOrder(g) + ", " + SEQUENCE;
             return copy(g, select, parquet);
         } catch (IOException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not write the Parquet file for "
@@ -108,10 +115,18 @@ public class ParquetFileWriter {
         return w.rows() == 0 ? Optional.empty() : Optional.of(w);
     }
 
-    /** Merges data files into one, sorted like a fresh write (for compaction). */
+    /** Merges data files into one, sorted like a fresh write, ties kept in write order (for compaction). */
     public Written merge(GroupSchema schema, List<Path> sources, Path target) {
-        String files = sources.stream().map(p -> DuckDbTypes.literal(p.toString())).collect(Collectors.joining(", ", "[", "]"));
-        return copy(schema.group(), "SELECT * FROM read_parquet(" + files + ") ORDER BY " + sortOrder(schema.group()), target);
+        try (Connection c = engine.connect()) {
+            SnapshotScan scan = SnapshotScan.of(c, schema, sources);
+            String columns = columns(schema).keySet().stream().map(DuckDbTypes::quote).collect(Collectors.joining(", "));
+            // every column of the version (files older than a feature get nulls), rows of equal keys and times in write order
+            return copy(c, schema.group(), "SELECT " + columns + " FROM " + scan.relation() + " ORDER BY " + sortOrder(schema.group())
+                    + ", " + scan.writeOrder(), target);
+        } catch (SQLException e) {
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not merge the files of "
+                    + schema.group().name() + " version " + schema.group().version() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Files are sorted by entity keys, then event time, then created time: readers find an entity's rows together. */

@@ -1,6 +1,5 @@
 package io.quiver.offline;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -26,8 +25,8 @@ final class PointInTimeJoin {
     static final String TS = "__ts";
     private static final String MAX_BIGINT = "9223372036854775807";
 
-    /** One group's part: its features (with output names, in request order) and its snapshot's local files. */
-    record Part(GroupSchema schema, List<Feature> features, List<String> outputNames, List<Path> files) {
+    /** One group's part: its features (with output names, in request order) and its snapshot's files (null: none). */
+    record Part(GroupSchema schema, List<Feature> features, List<String> outputNames, SnapshotScan scan) {
     }
 
     private PointInTimeJoin() {
@@ -50,7 +49,7 @@ final class PointInTimeJoin {
             Part p = parts.get(i);
             FeatureGroup g = p.schema().group();
             String alias = "g" + i;
-            if (p.files().isEmpty()) {
+            if (p.scan() == null) {
                 for (int f = 0; f < p.features().size(); f++) {
                     select.add("CAST(NULL AS " + DuckDbTypes.of(p.features().get(f).dataTypeDetail()) + ") AS "
                             + DuckDbTypes.quoteAny(p.outputNames().get(f)));
@@ -74,7 +73,7 @@ final class PointInTimeJoin {
     /** The group's rows: keys, event time, ordering STRUCT, requested features. */
     private static String groupRows(Part p) {
         FeatureGroup g = p.schema().group();
-        SnapshotScan scan = SnapshotScan.of(p.files());
+        SnapshotScan scan = p.scan();
         List<String> columns = new ArrayList<>();
         for (JoinKey k : g.entityKeys()) {
             columns.add(DuckDbTypes.quote(k.name()));

@@ -67,9 +67,8 @@ public class StatisticsService {
             }
             try (ObjectFileCache.Lease lease = files.lease(data.stream().map(SnapshotFile::key).toList());
                     Connection c = engine.connect(); Statement s = c.createStatement()) {
-                String fileList = lease.paths().stream().map(p -> DuckDbTypes.literal(p.toString()))
-                        .collect(Collectors.joining(", ", "[", "]"));
-                try (ResultSet r = s.executeQuery("SELECT " + String.join(", ", select) + " FROM read_parquet(" + fileList + ")")) {
+                SnapshotScan scan = SnapshotScan.of(c, schema, lease.paths());
+                try (ResultSet r = s.executeQuery("SELECT " + String.join(", ", select) + " FROM " + scan.relation())) {
                     r.next();
                     rows = r.getLong(1);
                     int i = 2;

@@ -1,6 +1,7 @@
 package io.quiver.offline;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 import io.quiver.registry.model.GroupSchema;
@@ -15,12 +16,19 @@ public final class WriteCommitted {
     private final GroupSchema schema;
     private final List<Path> files;
     private final Snapshot snapshot;
+    private final Instant minEventTime;
     private OnlineUpdate online = OnlineUpdate.DISABLED;
 
-    public WriteCommitted(GroupSchema schema, List<Path> files, Snapshot snapshot) {
+    public WriteCommitted(GroupSchema schema, List<Path> files, Snapshot snapshot, Instant minEventTime) {
         this.schema = schema;
         this.files = List.copyOf(files);
         this.snapshot = snapshot;
+        this.minEventTime = minEventTime;
+    }
+
+    /** The earliest event time among the written rows (not the whole snapshot's). */
+    public Instant minEventTime() {
+        return minEventTime;
     }
 
     public GroupSchema schema() {

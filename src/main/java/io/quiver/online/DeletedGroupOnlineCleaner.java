@@ -21,12 +21,14 @@ public class DeletedGroupOnlineCleaner {
     }
 
     void onDeleted(@Observes(during = TransactionPhase.AFTER_SUCCESS) GroupVersionsDeleted event) {
-        for (int version : event.versions()) {
+        for (int i = 0; i < event.versions().size(); i++) {
+            String table = OnlineCodec.table(event.name(), event.versions().get(i), event.ids().get(i));
             try {
-                store.drop(OnlineCodec.table(event.name(), version));
+                store.drop(table);
             } catch (QuiverException e) {
-                LOG.warnf("could not remove the online records of %s@%d: %s; they are unreachable and can be deleted by key prefix",
-                        event.name(), version, e.getMessage());
+                // the table name holds the deleted row's id, so no later version can read these records
+                LOG.warnf("could not remove the online records of %s (%s); no group version reads them any more, delete the keys "
+                        + "under that table by hand", table, e.getMessage());
             }
         }
     }

@@ -18,7 +18,7 @@ public class InMemoryOnlineStore implements OnlineStore {
             boolean[] replaced = {false};
             // compute() is atomic per key: concurrent writers of one entity cannot both win
             rows.compute(r.entity(), (k, current) -> {
-                if (current == null || current.eventMicros() <= r.eventMicros()) {
+                if (r.replaces(current)) {
                     replaced[0] = true;
                     return r;
                 }

@@ -67,11 +67,14 @@ public class MaterializationJobs {
         return query.page(0, limit).list().stream().map(r -> r.toModel(g.name(), g.version())).toList();
     }
 
-    /** Where the last successful job of the group version ended. */
+    /**
+     * Where the last successful incremental job of the group version ended. Explicit ranges do not count: a range
+     * ending in the future, or leaving a gap before it, must not move where incremental runs continue.
+     */
     @Transactional(Transactional.TxType.SUPPORTS)
-    public Optional<Instant> lastSucceededEnd(long groupId) {
-        return MaterializationJobRow.<MaterializationJobRow>find("groupId = ?1 and status = ?2", Sort.descending("end"), groupId,
-                MaterializationJob.Status.SUCCEEDED).firstResultOptional().map(r -> r.end);
+    public Optional<Instant> lastIncrementalEnd(long groupId) {
+        return MaterializationJobRow.<MaterializationJobRow>find("groupId = ?1 and status = ?2 and kind = ?3", Sort.descending("end"), groupId,
+                MaterializationJob.Status.SUCCEEDED, MaterializationJob.Kind.INCREMENTAL).firstResultOptional().map(r -> r.end);
     }
 
     /**
@@ -97,6 +100,34 @@ public class MaterializationJobs {
         lock.jobId = jobId;
         lock.expiresAt = now.plus(lease);
         return Optional.empty();
+    }
+
+    /**
+     * Ends jobs nobody is running any more: RUNNING without a live lease (the replica running it stopped), QUEUED for
+     * longer than {@code queuedFor} (the replica holding it stopped before starting it). Their subscribers then end.
+     */
+    @Transactional
+    public int failAbandoned(Duration queuedFor) {
+        Instant now = now();
+        int ended = 0;
+        for (MaterializationJobRow row : MaterializationJobRow.<MaterializationJobRow>list("status in ?1",
+                List.of(MaterializationJob.Status.RUNNING, MaterializationJob.Status.QUEUED))) {
+            boolean abandoned;
+            if (row.status == MaterializationJob.Status.RUNNING) {
+                MaterializationLockRow lock = MaterializationLockRow.findById(row.groupId);
+                abandoned = lock == null || lock.jobId != row.id || lock.expiresAt.isBefore(now);
+            } else {
+                abandoned = row.createdAt.isBefore(now.minus(queuedFor));
+            }
+            if (abandoned) {
+                row.status = MaterializationJob.Status.FAILED;
+                row.error = row.startedAt == null ? "never started: the replica that accepted it stopped; run it again"
+                        : "abandoned: the replica running it stopped; run it again";
+                row.finishedAt = now;
+                ended++;
+            }
+        }
+        return ended;
     }
 
     @Transactional

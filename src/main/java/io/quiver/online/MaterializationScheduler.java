@@ -19,7 +19,9 @@ import jakarta.enterprise.event.TransactionPhase;
  * Runs {@code materializeIncremental} for every group whose latest version names a {@code materializationSchedule}
  * (Quartz cron). The schedule is rebuilt at start and after every registry change. Every replica schedules the
  * runs; the group's lease in the database lets one run at a time, so a replica that finds it taken skips (its job
- * is recorded as FAILED with the reason), and a run never overlaps itself within a replica either.
+ * is recorded as FAILED with the reason), and a run never overlaps itself within a replica either. Changes made
+ * through other replicas are picked up every {@code quiver.online.schedule-refresh} (60 s), and a run first checks
+ * that its group is still scheduled.
  */
 @ApplicationScoped
 public class MaterializationScheduler {
@@ -30,21 +32,43 @@ public class MaterializationScheduler {
     private final Scheduler scheduler;
     private final RegistryCatalog catalog;
     private final Materializer materializer;
+    private final MaterializationJobs jobs;
     /** Job id -> cron, of what this replica has scheduled. Guarded by {@code this}. */
     private final Map<String, String> scheduled = new HashMap<>();
 
-    public MaterializationScheduler(Scheduler scheduler, RegistryCatalog catalog, Materializer materializer) {
+    public MaterializationScheduler(Scheduler scheduler, RegistryCatalog catalog, Materializer materializer,
+            MaterializationJobs jobs) {
         this.scheduler = scheduler;
         this.catalog = catalog;
         this.materializer = materializer;
+        this.jobs = jobs;
     }
 
     void onStart(@Observes StartupEvent event) {
         refresh();
+        endAbandonedJobs();
     }
 
     void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) RegistryChanged event) {
         refresh();
+    }
+
+    /** Registrations made through other replicas reach this one only through the database: look again regularly. */
+    @Scheduled(every = "${quiver.online.schedule-refresh:60s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        refresh();
+        endAbandonedJobs();
+    }
+
+    private void endAbandonedJobs() {
+        try {
+            int ended = jobs.failAbandoned(java.time.Duration.ofMinutes(10));
+            if (ended > 0) {
+                LOG.warnf("ended %d materialization jobs whose replica stopped", ended);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("could not look for abandoned materialization jobs: %s", e.getMessage());
+        }
     }
 
     /** Brings the scheduled jobs in line with the registry. */
@@ -85,6 +109,10 @@ public class MaterializationScheduler {
 
     private void run(String group) {
         try {
+            // another replica may have removed the schedule since this one last looked
+            if (catalog.find(group, 0).map(g -> g.group().materializationSchedule() == null).orElse(true)) {
+                return;
+            }
             materializer.materializeIncremental(group, 0, true, MaterializationJob.Trigger.SCHEDULE);
         } catch (RuntimeException e) {
             LOG.warnf("scheduled materialization of %s could not start: %s", group, e.getMessage());

@@ -108,7 +108,12 @@ public class Materializer {
         try {
             holder = jobs.acquire(g.id(), job.id(), LEASE);
         } catch (RuntimeException e) {
-            holder = Optional.of(-1L); // another replica took the lease at the same moment
+            if (!isKeyConflict(e)) {
+                jobs.finished(job.id(), MaterializationJob.Status.FAILED, 0, "could not take the group's materialization lease: "
+                        + e.getMessage());
+                return;
+            }
+            holder = Optional.of(-1L); // another replica inserted the lease at the same moment
         }
         if (holder.isPresent()) {
             jobs.finished(job.id(), MaterializationJob.Status.FAILED, 0, "another materialization of " + g.name() + " version "
@@ -118,10 +123,10 @@ public class Materializer {
         AtomicLong entities = new AtomicLong();
         try {
             Instant start = job.start();
-            Instant runStarted = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            OnlineSync.PendingWrites.Pending flagged = new OnlineSync.PendingWrites.Pending(List.of(), null);
             if (job.kind() == MaterializationJob.Kind.INCREMENTAL) {
-                start = earliest(jobs.lastSucceededEnd(g.id()).orElse(null), pending.earliest(g.id()).orElse(null),
-                        pending.any(g.id()));
+                flagged = pending.pending(g.id());
+                start = earliest(jobs.lastIncrementalEnd(g.id()).orElse(null), flagged.earliest(), !flagged.ids().isEmpty());
             }
             Optional<Snapshot> snapshot = snapshots.current(g.name(), g.version());
             Instant from = start;
@@ -140,9 +145,7 @@ public class Materializer {
                     }
                 });
             }
-            if (job.kind() == MaterializationJob.Kind.INCREMENTAL) {
-                pending.clear(g.id(), runStarted);
-            }
+            pending.clear(flagged.ids());
             jobs.finished(job.id(), MaterializationJob.Status.SUCCEEDED, entities.get(), null);
             LOG.infof("materialized %s@%d [%s, %s): %d entities in %d ms (job %d)", g.name(), g.version(), start, job.end(),
                     entities.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), job.id());
@@ -155,6 +158,16 @@ public class Materializer {
         } finally {
             jobs.release(g.id(), job.id());
         }
+    }
+
+    private static boolean isKeyConflict(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.hibernate.exception.ConstraintViolationException
+                    || t instanceof java.sql.SQLException s && "23505".equals(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

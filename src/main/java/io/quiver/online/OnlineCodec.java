@@ -16,7 +16,7 @@ import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureGroup;
 
 /**
- * How a group version's latest values are kept online: one table per group version ({@code <group>:<version>}),
+ * How a group version's latest values are kept online: one table per group version ({@code <group>:<version>:<id>}),
  * one record per entity keyed by {@link io.quiver.serving.EntityKeys}, the values as one JSON object (feature name
  * to value, every feature of the version; TIMESTAMPs as ISO-8601 UTC with microseconds, DECIMALs exact). JSON keeps
  * records readable with redis-cli and independent of feature order; a version's new nullable feature simply reads
@@ -29,12 +29,16 @@ public final class OnlineCodec {
     private OnlineCodec() {
     }
 
+    /**
+     * {@code <group>:<version>:<row id>}: the row id keeps a version number that is reused after a deletion from
+     * ever reading the deleted version's records.
+     */
     public static String table(FeatureGroup g) {
-        return table(g.name(), g.version());
+        return table(g.name(), g.version(), g.id());
     }
 
-    public static String table(String group, int version) {
-        return group + ":" + version;
+    public static String table(String group, int version, long id) {
+        return group + ":" + version + ":" + id;
     }
 
     /** DuckDB expression giving a row's record payload from its feature columns. */

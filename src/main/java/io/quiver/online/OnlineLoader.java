@@ -152,7 +152,17 @@ public class OnlineLoader {
             return;
         }
         FeatureGroup g = schema.group();
-        SnapshotScan scan = SnapshotScan.of(files);
+        try (Connection c = engine.connect()) {
+            scan(c, schema, SnapshotScan.of(c, schema, files), start, end, only, sink);
+        } catch (SQLException e) {
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not read the latest values of "
+                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void scan(Connection c, GroupSchema schema, SnapshotScan scan, Instant start, Instant end, List<List<Object>> only,
+            Consumer<OnlineRecord> sink) throws SQLException {
+        FeatureGroup g = schema.group();
         String ts = "CAST(" + DuckDbTypes.quote(g.eventTimestampColumn()) + " AS TIMESTAMPTZ)";
         List<String> keys = g.entityKeys().stream().map(k -> DuckDbTypes.quote(k.name())).toList();
         List<String> where = new ArrayList<>();
@@ -179,21 +189,21 @@ public class OnlineLoader {
         }
         String order = ts + " DESC" + (g.createdTimestampColumn() == null ? ""
                 : ", CAST(" + DuckDbTypes.quote(g.createdTimestampColumn()) + " AS TIMESTAMPTZ) DESC NULLS LAST") + ", " + scan.writeOrder() + " DESC";
-        String sql = "SELECT " + String.join(", ", keys) + ", epoch_us(" + ts + "), " + OnlineCodec.payloadSql(schema.features())
+        String created = g.createdTimestampColumn() == null ? "CAST(" + OnlineRecord.NO_CREATED_TIME + " AS BIGINT)"
+                : "COALESCE(epoch_us(CAST(" + DuckDbTypes.quote(g.createdTimestampColumn()) + " AS TIMESTAMPTZ)), CAST("
+                        + OnlineRecord.NO_CREATED_TIME + " AS BIGINT))";
+        String sql = "SELECT " + String.join(", ", keys) + ", epoch_us(" + ts + "), " + created + ", " + OnlineCodec.payloadSql(schema.features())
                 + " FROM " + relation + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " QUALIFY row_number() OVER (PARTITION BY " + String.join(", ", keys) + " ORDER BY " + order + ") = 1";
         int keyCount = g.entityKeys().size();
-        try (Connection c = engine.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             while (r.next()) {
                 List<Object> key = new ArrayList<>(keyCount);
                 for (int i = 0; i < keyCount; i++) {
                     key.add(g.entityKeys().get(i).valueType() == DataType.STRING ? r.getString(i + 1) : (Object) r.getLong(i + 1));
                 }
-                sink.accept(new OnlineRecord(EntityKeys.encode(key), r.getLong(keyCount + 1), r.getString(keyCount + 2)));
+                sink.accept(new OnlineRecord(EntityKeys.encode(key), r.getLong(keyCount + 1), r.getLong(keyCount + 2), r.getString(keyCount + 3)));
             }
-        } catch (SQLException e) {
-            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not read the latest values of "
-                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -41,10 +41,17 @@ public class OnlineSync {
             OnlineLoader.Loaded loaded = loader.load(write.schema(), write.files(), null, null, n -> {
             });
             write.online(new OnlineUpdate(OnlineUpdate.Status.UPDATED, loaded.applied(), null));
-        } catch (QuiverException e) {
-            LOG.warnf("snapshot %d of %s@%d is committed, but its online update failed (%s); flagged for the next materialization",
+        } catch (RuntimeException e) {
+            LOG.warnf("snapshot %d of %s@%d is committed, but its online update failed (%s); flagging it for the next materialization",
                     write.snapshot().id(), g.name(), g.version(), e.getMessage());
-            pending.flag(g.id(), write.snapshot().id(), write.snapshot().minEventTime(), e.getMessage());
+            try {
+                pending.flag(g.id(), write.snapshot().id(), write.minEventTime(), e.getMessage());
+            } catch (RuntimeException flagFailed) {
+                LOG.errorf(flagFailed, "could not flag snapshot %d of %s@%d for materialization", write.snapshot().id(), g.name(), g.version());
+                write.online(new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, e.getMessage() + "; the write is committed offline but could "
+                        + "not be flagged either: materialize " + g.name() + " from " + write.minEventTime() + " to put it online"));
+                return;
+            }
             write.online(new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, e.getMessage()
                     + "; the write is committed offline and the next materialization puts it online"));
         }
@@ -65,23 +72,23 @@ public class OnlineSync {
             row.persist();
         }
 
-        /** The earliest event time a pending write of the group needs online, if any write is pending. */
-        @Transactional(Transactional.TxType.SUPPORTS)
-        public java.util.Optional<Instant> earliest(long groupId) {
-            return OnlinePendingRow.<OnlinePendingRow>find("groupId", groupId).stream().map(r -> r.minEvent)
-                    .filter(java.util.Objects::nonNull).min(Instant::compareTo);
+        /** The group's pending writes as a run sees them at its start: their ids and the earliest event time. */
+        public record Pending(java.util.List<Long> ids, Instant earliest) {
         }
 
-        /** Whether any write of the group is pending. */
         @Transactional(Transactional.TxType.SUPPORTS)
-        public boolean any(long groupId) {
-            return OnlinePendingRow.count("groupId", groupId) > 0;
+        public Pending pending(long groupId) {
+            java.util.List<OnlinePendingRow> rows = OnlinePendingRow.list("groupId", groupId);
+            return new Pending(rows.stream().map(r -> r.id).toList(), rows.stream().map(r -> r.minEvent)
+                    .filter(java.util.Objects::nonNull).min(Instant::compareTo).orElse(null));
         }
 
-        /** Clears the flags a successful run started at {@code startedAt} covered. */
+        /** Clears the flags a successful run saw at its start (and so covered); later ones stay for the next run. */
         @Transactional
-        public void clear(long groupId, Instant startedAt) {
-            OnlinePendingRow.delete("groupId = ?1 and createdAt <= ?2", groupId, startedAt);
+        public void clear(java.util.List<Long> ids) {
+            if (!ids.isEmpty()) {
+                OnlinePendingRow.delete("id in ?1", ids);
+            }
         }
     }
 }

@@ -12,8 +12,8 @@ import io.vertx.mutiny.redis.client.Response;
 
 /**
  * The online store in Redis (standalone or cluster). Layout: one hash per table and entity, key
- * {@code <prefix><table>:<entity>}, fields {@code t} (event time, microseconds since the epoch, decimal) and
- * {@code v} (the encoded values). A read of any number of keys is one pipelined batch of {@code HMGET}s: one round
+ * {@code <prefix><table>:<entity>}, fields {@code t} (event time, microseconds since the epoch, decimal), {@code c}
+ * (created time, the same way; the smallest long when the group has none) and {@code v} (the encoded values). A read of any number of keys is one pipelined batch of {@code HMGET}s: one round
  * trip. Writes run a Lua script that compares event times inside Redis, so the newer-wins rule holds under any
  * concurrency; standalone, one script call covers up to {@code keysPerScript} entities and the calls go in one batch.
  * In cluster mode a script may only touch one slot, so it covers one entity, and commands are sent concurrently
@@ -21,14 +21,21 @@ import io.vertx.mutiny.redis.client.Response;
  */
 public class RedisOnlineStore implements OnlineStore {
 
-    /** KEYS = entity hashes; ARGV = event time and payload per key. Returns how many were replaced or created. */
+    /**
+     * KEYS = entity hashes; ARGV = event time, created time and payload per key. A record replaces the stored one when
+     * its (event time, created time) is not older. Returns how many were replaced or created.
+     */
     static final String WRITE_SCRIPT = """
             local applied = 0
             for i = 1, #KEYS do
-              local t = ARGV[2 * i - 1]
-              local current = redis.call('HGET', KEYS[i], 't')
-              if (not current) or tonumber(current) <= tonumber(t) then
-                redis.call('HSET', KEYS[i], 't', t, 'v', ARGV[2 * i])
+              local t = ARGV[3 * i - 2]
+              local c = ARGV[3 * i - 1]
+              local current = redis.call('HMGET', KEYS[i], 't', 'c')
+              local ct = tonumber(current[1])
+              local cc = tonumber(current[2])
+              local nt = tonumber(t)
+              if (not ct) or ct < nt or (ct == nt and ((not cc) or cc <= tonumber(c))) then
+                redis.call('HSET', KEYS[i], 't', t, 'c', c, 'v', ARGV[3 * i])
                 applied = applied + 1
               end
             end
@@ -67,7 +74,7 @@ public class RedisOnlineStore implements OnlineStore {
             List<OnlineRecord> chunk = records.subList(start, Math.min(records.size(), start + keysPerScript));
             Request eval = Request.cmd(Command.EVAL).arg(WRITE_SCRIPT).arg(chunk.size());
             chunk.forEach(r -> eval.arg(key(table, r.entity())));
-            chunk.forEach(r -> eval.arg(Long.toString(r.eventMicros())).arg(r.payload()));
+            chunk.forEach(r -> eval.arg(Long.toString(r.eventMicros())).arg(Long.toString(r.createdMicros())).arg(r.payload()));
             batch.add(eval);
             if (batch.size() == SCRIPTS_PER_BATCH) {
                 applied += sum(run(batch, writeTimeout, "write to"));
@@ -87,15 +94,17 @@ public class RedisOnlineStore implements OnlineStore {
         }
         List<Request> requests = new ArrayList<>(keys.size());
         for (OnlineKey k : keys) {
-            requests.add(Request.cmd(Command.HMGET).arg(key(k.table(), k.entity())).arg("t").arg("v"));
+            requests.add(Request.cmd(Command.HMGET).arg(key(k.table(), k.entity())).arg("t").arg("c").arg("v"));
         }
         List<Response> responses = run(requests, readTimeout, "read from");
         List<OnlineRecord> out = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             Response r = responses.get(i);
             Response t = r == null ? null : r.get(0);
-            Response v = r == null ? null : r.get(1);
-            out.add(t == null || v == null ? null : new OnlineRecord(keys.get(i).entity(), Long.parseLong(t.toString()), v.toString()));
+            Response c = r == null ? null : r.get(1);
+            Response v = r == null ? null : r.get(2);
+            out.add(t == null || v == null ? null : new OnlineRecord(keys.get(i).entity(), Long.parseLong(t.toString()),
+                    c == null ? OnlineRecord.NO_CREATED_TIME : Long.parseLong(c.toString()), v.toString()));
         }
         return out;
     }

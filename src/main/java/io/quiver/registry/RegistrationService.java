@@ -151,7 +151,8 @@ public class RegistrationService {
             newLatest.latest = true;
         }
         changed.fire(new RegistryChanged(Set.of(name)));
-        deleted.fire(new GroupVersionsDeleted(name, versions));
+        deleted.fire(new GroupVersionsDeleted(name, versions,
+                doomed.stream().sorted(java.util.Comparator.comparingInt(d -> d.version)).map(d -> d.id).toList()));
         LOG.infof("deleted feature group %s versions %s", name, versions);
         return new DeletionResult(name, versions, newLatest == null ? null : newLatest.version);
     }

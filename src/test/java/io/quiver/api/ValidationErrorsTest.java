@@ -143,6 +143,13 @@ class ValidationErrorsTest {
     }
 
     @Test
+    void theDataFilesRowNumberColumnNameIsReserved() {
+        JsonPath json = registerFailing(List.of(), List.of(group(unique("t"), entityName, List.of(feature("file_row_number", "BIGINT")))));
+        assertThat(json.getString("errors[0].extensions.violations[0].rule")).isEqualTo("RESERVED_NAME");
+        assertThat(json.getString("errors[0].extensions.violations[0].path")).endsWith("features[0].name");
+    }
+
+    @Test
     void entityViolationsCoverNamesAndKeys() {
         List<String> v = violations(registerFailing(List.of(
                 Map.of("name", "Customer", "joinKeys", List.of()),

@@ -211,6 +211,28 @@ class BulkWriteTest {
     }
 
     @Test
+    void nonFiniteNumbersAndMalformedParametersAreRefused() {
+        byte[] nan = Columnar.arrow("SELECT * FROM (VALUES (1::BIGINT, TIMESTAMPTZ '2026-01-01', 'NaN'::DOUBLE), "
+                + "(2, TIMESTAMPTZ '2026-01-01', 'Infinity'::DOUBLE)) t(customer_id, event_timestamp, amount)");
+        JsonPath problem = post(name, ARROW, nan, null).statusCode(400).extract().jsonPath();
+        assertThat(problem.getList("violations.path")).containsExactly("rows[0].amount", "rows[1].amount");
+        assertThat(problem.getString("violations[0].message")).contains("not a finite number");
+        assertThat(post(name, ARROW, nan, "version=abc").statusCode(400).extract().jsonPath().getString("detail"))
+                .contains("version must be a positive whole number");
+        assertNothingWritten();
+    }
+
+    @Test
+    void ofTwoEqualRowsInOneUploadTheLaterOneWins() {
+        byte[] body = Columnar.arrow("SELECT 5::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp, i * 1.0 AS amount "
+                + "FROM range(1, 2001) t(i)", 100);
+        post(name, ARROW, body, null).statusCode(200);
+        JsonPath h = ok("query($f: [String!]!, $rows: [JSON!]!) { historicalFeatures(features: $f, entityRows: $rows) }",
+                Map.of("f", List.of(name + ".amount"), "rows", List.of(Map.of("customer_id", 5, "event_timestamp", "2026-02-01T00:00:00Z"))));
+        assertThat(h.getFloat("data.historicalFeatures[0].amount")).isEqualTo(2000f);
+    }
+
+    @Test
     void overwriteAndBackfillReplaceWhatTheySay() {
         String rows = "SELECT i::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' + to_days(i::INTEGER) AS event_timestamp, i * 1.0 AS amount FROM range(10) t(i)";
         post(name, ARROW, Columnar.arrow(rows), null).statusCode(200);

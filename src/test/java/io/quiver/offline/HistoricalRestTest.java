@@ -144,6 +144,11 @@ class HistoricalRestTest {
                 + "0.5 AS score, 1 AS __secret"), query).statusCode(400).extract().jsonPath();
         assertThat(collision.getList("violations.rule")).containsExactly("COLUMN_COLLISION", "RESERVED_NAME");
 
+        // DuckDB compares names without case: 'Score' would swallow the feature 'score'
+        JsonPath cased = request(ARROW, null, Columnar.arrow("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp, "
+                + "'x' AS \"Score\""), query).statusCode(400).extract().jsonPath();
+        assertThat(cased.getList("violations.rule")).containsExactly("COLUMN_COLLISION");
+
         JsonPath unknown = request(ARROW, null, Columnar.arrow("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp"),
                 "features=" + customers + ".scroe").statusCode(404).extract().jsonPath();
         assertThat(unknown.getString("code")).isEqualTo("FEATURE_NOT_FOUND");

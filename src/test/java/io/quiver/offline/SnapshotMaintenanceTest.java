@@ -133,4 +133,33 @@ class SnapshotMaintenanceTest {
         assertThat(failing("mutation($g: String!, $t: DateTime!) { expireSnapshots(group: $g, olderThan: $t, keepLast: 0) { deletedFiles } }",
                 Map.of("g", name, "t", Instant.now().toString())).getString("errors[0].extensions.code")).isEqualTo("INVALID_ARGUMENT");
     }
+
+    /**
+     * A nullable feature added in place (a compatible change) reads as null from files written before it, before and
+     * after compaction, and compaction keeps both the old rows and the new feature's values.
+     */
+    @Test
+    void aFeatureAddedInPlaceReadsAsNullFromOlderFilesAndSurvivesCompaction() {
+        String e = unique("cust");
+        String g = unique("evolve");
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(group(g, e, List.of(feature("v", "INT")))));
+        writer.write(g, 0, List.of(Map.of("customer_id", 1, "event_timestamp", "2026-01-01T00:00:00Z", "v", 1)), WriteMode.APPEND);
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(group(g, e, List.of(feature("v", "INT"), feature("w", "DOUBLE")))));
+        List<Map<String, Object>> rows = List.of(Map.of("customer_id", 1, "event_timestamp", "2026-02-01T00:00:00Z"),
+                Map.of("customer_id", 2, "event_timestamp", "2026-02-01T00:00:00Z"));
+
+        // no file has w yet
+        assertThat(retriever.retrieve(List.of(g + ".w"), rows, "event_timestamp", false, null, List.of()))
+                .extracting(r -> r.get("w")).containsOnlyNulls();
+
+        writer.write(g, 0, List.of(Map.of("customer_id", 2, "event_timestamp", "2026-01-15T00:00:00Z", "v", 2, "w", 2.5)), WriteMode.APPEND);
+        ok("mutation($g: String!) { compact(group: $g) { operation } }", Map.of("g", g));
+        ok("mutation($g: String!) { refreshFeatures(group: $g) { rowCount } }", Map.of("g", g));
+
+        List<Map<String, Object>> out = retriever.retrieve(List.of(g + ".v", g + ".w"), rows, "event_timestamp", false, null, List.of());
+        assertThat(out.get(0).get("v").toString()).isEqualTo("1");
+        assertThat(out.get(0)).containsEntry("w", null);
+        assertThat(out.get(1).get("v").toString()).isEqualTo("2");
+        assertThat(out.get(1).get("w").toString()).isEqualTo("2.5");
+    }
 }

@@ -61,6 +61,8 @@ class DegradationTest {
         assertThat(OnlineServingTest.write(g, List.of(OnlineServingTest.row("user_id", 1, "event_timestamp", t.minusSeconds(60).toString(),
                 "score", 1.5))).getString("data.write.online.status")).isEqualTo("UPDATED");
         assertThat(read(g).getString("data.onlineFeatures.metadata.groups[0].source")).isEqualTo("ONLINE");
+        JsonPath before = ok("mutation($g: String!) { materializeIncremental(group: $g, wait: true) { status end } }", Map.of("g", g));
+        Instant lastEnd = Instant.parse(before.getString("data.materializeIncremental.end"));
 
         OwnRedisResource.server.stop();
 
@@ -72,7 +74,9 @@ class DegradationTest {
         assertThat(down.getList("data.onlineFeatures.columns[1].statuses")).containsExactly("PRESENT");
         given().get("/q/health/ready").then().statusCode(503);
 
-        JsonPath written = OnlineServingTest.write(g, List.of(OnlineServingTest.row("user_id", 1, "event_timestamp", t.toString(), "score", 2.5)));
+        // a late event: older than where the last incremental run ended, so only its pending flag can bring it online
+        Instant late = lastEnd.minusSeconds(30);
+        JsonPath written = OnlineServingTest.write(g, List.of(OnlineServingTest.row("user_id", 1, "event_timestamp", late.toString(), "score", 2.5)));
         assertThat(written.getString("data.write.online.status")).isEqualTo("PENDING");
         assertThat(written.getString("data.write.online.error")).contains("next materialization");
         assertThat(read(g).getList("data.onlineFeatures.columns[1].values", Float.class)).containsExactly(2.5f); // committed offline
@@ -90,8 +94,11 @@ class DegradationTest {
         assertThat(back.getList("data.onlineFeatures.columns[1].statuses")).containsExactly("NOT_FOUND");
         given().get("/q/health/ready").then().statusCode(200);
 
-        JsonPath job = ok("mutation($g: String!) { materializeIncremental(group: $g, wait: true) { status entities } }", Map.of("g", g));
+        JsonPath job = ok("mutation($g: String!) { materializeIncremental(group: $g, wait: true) { status entities start } }", Map.of("g", g));
         assertThat(job.getString("data.materializeIncremental.status")).isEqualTo("SUCCEEDED");
+        assertThat(Instant.parse(job.getString("data.materializeIncremental.start"))).isEqualTo(late); // moved back from lastEnd
+        JsonPath next = ok("mutation($g: String!) { materializeIncremental(group: $g, wait: true) { start } }", Map.of("g", g));
+        assertThat(Instant.parse(next.getString("data.materializeIncremental.start"))).isAfter(lastEnd); // the flag is cleared
         JsonPath healed = read(g);
         assertThat(healed.getList("data.onlineFeatures.columns[1].values", Float.class)).containsExactly(2.5f);
         assertThat(healed.getString("data.onlineFeatures.metadata.groups[0].source")).isEqualTo("ONLINE");

@@ -132,6 +132,8 @@ class MaterializationTest {
     void incrementalRunsContinueFromWhereTheLastOneEnded() {
         OnlineServingTest.write(name, List.of(OnlineServingTest.row("user_id", 1, "event_timestamp", "2026-01-01T00:00:00Z", "score", 1.0)));
         setOnline(true);
+        // an explicit range, even one reaching into the future, does not move where incremental runs continue
+        ok(MATERIALIZE, vars("g", name, "s", "2030-01-01T00:00:00Z", "e", "2031-01-01T00:00:00Z", "w", true));
 
         JsonPath first = ok(INCREMENTAL, vars("g", name));
         assertThat(first.getString("data.materializeIncremental.status")).isEqualTo("SUCCEEDED");

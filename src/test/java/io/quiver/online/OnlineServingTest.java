@@ -60,6 +60,9 @@ class OnlineServingTest {
     @jakarta.inject.Inject
     OnlineStore store;
 
+    @jakarta.inject.Inject
+    io.quiver.registry.RegistryCatalog catalog;
+
     private String driver;
     private String stats;
 
@@ -143,6 +146,17 @@ class OnlineServingTest {
     }
 
     @Test
+    void ofTwoEqualRowsInOneWriteTheLaterOneIsServed() {
+        String ts = NOW.minusSeconds(5).toString();
+        write(stats, List.of(row("driver_id", 51, "event_timestamp", ts, "city", "first"), row("driver_id", 51, "event_timestamp", ts, "city", "second")));
+        assertThat(read(List.of(stats + ".city"), List.of(Map.of("driver_id", 51)), false).getList("data.onlineFeatures.columns[1].values"))
+                .containsExactly("second");
+        assertThat(ok("query($f: [String!]!, $rows: [JSON!]!) { historicalFeatures(features: $f, entityRows: $rows) }",
+                Map.of("f", List.of(stats + ".city"), "rows", List.of(Map.of("driver_id", 51, "event_timestamp", NOW.toString()))))
+                .getString("data.historicalFeatures[0].city")).isEqualTo("second");
+    }
+
+    @Test
     void aBulkWriteUpdatesTheOnlineStoreWithEachEntitysLatestRow() {
         String rows = "SELECT (i % 100)::BIGINT AS driver_id, TIMESTAMPTZ '" + NOW + "' - to_seconds((i // 100)::BIGINT) AS event_timestamp, "
                 + "(i // 100) * 1.0 AS conv_rate FROM range(1000) t(i)";
@@ -181,7 +195,7 @@ class OnlineServingTest {
     @Test
     void deletingAGroupRemovesItsOnlineRecords() {
         write(stats, List.of(row("driver_id", 31, "event_timestamp", NOW.toString(), "conv_rate", 0.1)));
-        OnlineKey key = new OnlineKey(stats + ":1", "[31]");
+        OnlineKey key = new OnlineKey(OnlineCodec.table(catalog.group(stats, 0).group()), "[31]");
         assertThat(store.read(List.of(key)).get(0)).isNotNull();
 
         ok("mutation($n: String!) { deleteFeatureGroup(name: $n) { deletedVersions } }", Map.of("n", stats));

@@ -56,6 +56,21 @@ public abstract class OnlineStoreContract {
     }
 
     @Test
+    void equalEventTimesAreDecidedByTheCreatedTime() {
+        String t = table();
+        store().write(t, List.of(new OnlineRecord("[1]", 100, 50, "created-50")));
+
+        assertThat(store().write(t, List.of(new OnlineRecord("[1]", 100, 40, "created-40")))).isZero();
+        assertThat(store().write(t, List.of(new OnlineRecord("[1]", 100, OnlineRecord.NO_CREATED_TIME, "none")))).isZero();
+        assertThat(store().read(List.of(new OnlineKey(t, "[1]"))).get(0).payload()).isEqualTo("created-50");
+
+        assertThat(store().write(t, List.of(new OnlineRecord("[1]", 100, 60, "created-60")))).isEqualTo(1);
+        assertThat(store().read(List.of(new OnlineKey(t, "[1]"))).get(0)).isEqualTo(new OnlineRecord("[1]", 100, 60, "created-60"));
+        // a newer event wins whatever its created time
+        assertThat(store().write(t, List.of(new OnlineRecord("[1]", 101, OnlineRecord.NO_CREATED_TIME, "newer")))).isEqualTo(1);
+    }
+
+    @Test
     void concurrentWritersLeaveTheNewestEventOfEveryEntity() throws Exception {
         String t = table();
         Random random = new Random(7);

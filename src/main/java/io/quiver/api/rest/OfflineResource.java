@@ -16,6 +16,7 @@ import io.quiver.offline.HistoricalRetriever;
 import io.quiver.offline.SnapshotPin;
 import io.quiver.offline.WriteMode;
 import io.quiver.offline.WriteResult;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.HeaderParam;
@@ -51,13 +52,13 @@ public class OfflineResource {
     @Operation(summary = "Bulk write: the body (Arrow IPC stream or Parquet, by Content-Type) is validated whole against "
             + "the group version's schema, then committed as one snapshot: appended, overwriting, or replacing the "
             + "event-time range [backfillStart, backfillEnd)")
-    public WriteResult write(@PathParam("group") String group, @QueryParam("version") Integer version,
+    public WriteResult write(@PathParam("group") String group, @QueryParam("version") String version,
             @QueryParam("mode") String mode, @QueryParam("backfillStart") String backfillStart,
             @QueryParam("backfillEnd") String backfillEnd, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             InputStream body) {
         ColumnarFormat format = ColumnarFormat.of(contentType).orElseThrow(() -> new WebApplicationException(
                 "Content-Type must be " + FORMATS + ", not " + contentType, Response.Status.UNSUPPORTED_MEDIA_TYPE));
-        return ingest.write(group, version == null ? 0 : version, format, body, mode(mode),
+        return ingest.write(group, version(version), format, body, mode(mode),
                 instant("backfillStart", backfillStart), instant("backfillEnd", backfillEnd));
     }
 
@@ -73,12 +74,14 @@ public class OfflineResource {
             @QueryParam("fullFeatureNames") @DefaultValue("false") boolean fullFeatureNames,
             @QueryParam("asOf") String asOf, @QueryParam("snapshot") List<String> snapshots,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @HeaderParam(HttpHeaders.ACCEPT) String accept, InputStream body) {
+            @HeaderParam(HttpHeaders.ACCEPT) String accept, RoutingContext request, InputStream body) {
         ColumnarFormat in = ColumnarFormat.of(contentType).orElseThrow(() -> new WebApplicationException(
                 "Content-Type must be " + FORMATS + ", not " + contentType, Response.Status.UNSUPPORTED_MEDIA_TYPE));
         ColumnarFormat out = accepted(accept, in);
         HistoricalRetriever.Prepared result = historical.prepare(references(features), in, body, timestampColumn,
                 fullFeatureNames, instant("asOf", asOf), pins(snapshots));
+        // closed after writing, or when the exchange ends without the body being written (client gone)
+        request.addEndHandler(ended -> result.close());
         StreamingOutput stream = output -> {
             try (result) {
                 result.writeTo(output, out);
@@ -132,6 +135,22 @@ public class OfflineResource {
         }
         throw new WebApplicationException("the training set comes as " + FORMATS + "; Accept was " + accept,
                 Response.Status.NOT_ACCEPTABLE);
+    }
+
+    /** A query parameter parsed here: JAX-RS answers a malformed Integer parameter with 404. */
+    private static int version(String version) {
+        if (version == null || version.isBlank()) {
+            return 0;
+        }
+        try {
+            int v = Integer.parseInt(version.trim());
+            if (v < 1) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new InvalidArgumentException("version must be a positive whole number (or omitted for the latest), not '" + version + "'");
+        }
     }
 
     private static WriteMode mode(String mode) {

@@ -452,6 +452,11 @@ public final class DefinitionValidator {
                     + "starting with a letter, at most 63 characters (" + Names.PATTERN_TEXT + ")");
             return false;
         }
+        if (Names.RESERVED_COLUMNS.contains(name) && !what.equals("feature group") && !what.equals("entity")) {
+            add(path, "RESERVED_NAME", "'" + name + "' is reserved: the engine reading the data files names its own column so; "
+                    + "choose another name");
+            return false;
+        }
         return true;
     }
 

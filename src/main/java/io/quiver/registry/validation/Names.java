@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 public final class Names {
 
     public static final String PATTERN_TEXT = "[a-z][a-z0-9_]{0,62}";
+    /** Column names DuckDB gives its own columns when it reads data files (row numbers); no column may take them. */
+    public static final java.util.Set<String> RESERVED_COLUMNS = java.util.Set.of("file_row_number");
     private static final Pattern NAME = Pattern.compile(PATTERN_TEXT);
     /** Datasets are lake tables such as {@code silver.transactions}: dot-separated names. */
     private static final Pattern DATASET = Pattern.compile(PATTERN_TEXT + "(\\." + PATTERN_TEXT + ")*");
