@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,17 +25,16 @@ import org.apache.arrow.c.ArrowArrayStream;
 import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
-import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
-import org.apache.arrow.vector.ipc.ArrowStreamWriter;
 import org.duckdb.DuckDBConnection;
-import org.duckdb.DuckDBResultSet;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.columnar.ColumnarFormat;
+import io.quiver.columnar.ColumnarOutput;
 import io.quiver.support.GraphQL;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.RedisTestResource;
@@ -206,14 +204,8 @@ class OfflineBenchmark {
                         + "ASOF LEFT JOIN read_parquet(" + cf + ") c ON e.customer_id = c.customer_id AND e.event_timestamp >= c.event_timestamp "
                         + "ASOF LEFT JOIN read_parquet(" + sf + ") st ON e.store_id = st.store_id AND e.event_timestamp >= st.event_timestamp";
             }
-            try (ResultSet r = s.executeQuery(sql); OutputStream o = new BufferedOutputStream(Files.newOutputStream(out), 1 << 20);
-                    ArrowReader result = (ArrowReader) r.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, 65536);
-                    ArrowStreamWriter w = new ArrowStreamWriter(result.getVectorSchemaRoot(), null, o)) {
-                w.start();
-                while (result.loadNextBatch()) {
-                    w.writeBatch();
-                }
-                w.end();
+            try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(out), 1 << 20)) {
+                ColumnarOutput.write(c, sql, ColumnarFormat.ARROW_STREAM, o, out.getParent());
             }
         }
         return (System.nanoTime() - t0) / 1e9;
@@ -263,16 +255,8 @@ class OfflineBenchmark {
     }
 
     private static void exportArrow(String sql, Path target) throws Exception {
-        try (Connection c = duckdb(); Statement s = c.createStatement(); BufferAllocator allocator = new RootAllocator();
-                ResultSet r = s.executeQuery(sql);
-                ArrowReader reader = (ArrowReader) r.unwrap(DuckDBResultSet.class).arrowExportStream(allocator, 65536);
-                OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 20);
-                ArrowStreamWriter w = new ArrowStreamWriter(reader.getVectorSchemaRoot(), null, out)) {
-            w.start();
-            while (reader.loadNextBatch()) {
-                w.writeBatch();
-            }
-            w.end();
+        try (Connection c = duckdb(); OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 20)) {
+            ColumnarOutput.write(c, sql, ColumnarFormat.ARROW_STREAM, out, target.getParent());
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,8 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.online.OnlineCodec;
+import io.quiver.registry.RegistryCatalog;
 import io.quiver.support.BulkRest;
 import io.quiver.support.Columnar;
 import io.quiver.support.GraphQL;
@@ -72,7 +75,7 @@ class OnlineBenchmark {
     Redis redis;
 
     @Inject
-    io.quiver.registry.RegistryCatalog catalog;
+    RegistryCatalog catalog;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private String prefix;
@@ -94,16 +97,16 @@ class OnlineBenchmark {
         }
         for (String g : List.of("bo_a", "bo_b", "bo_c")) {
             int features = g.equals("bo_a") ? 50 : g.equals("bo_b") ? 20 : 10;
-            String cols = java.util.stream.IntStream.range(0, features).mapToObj(i -> "random() AS f" + i).collect(Collectors.joining(", "));
+            String cols = IntStream.range(0, features).mapToObj(i -> "random() AS f" + i).collect(Collectors.joining(", "));
             BulkRest.write(g, Columnar.ARROW, Columnar.arrow("SELECT i::BIGINT AS user_id, now() - INTERVAL 1 MINUTE AS event_timestamp, "
                     + cols + " FROM range(" + ENTITIES + ") t(i)", 10_000), null).statusCode(200);
         }
 
-        List<String> single = java.util.stream.IntStream.range(0, 50).mapToObj(i -> "bo_a.f" + i).toList();
+        List<String> single = IntStream.range(0, 50).mapToObj(i -> "bo_a.f" + i).toList();
         List<String> three = new ArrayList<>();
-        java.util.stream.IntStream.range(0, 20).forEach(i -> three.add("bo_a.f" + i));
-        java.util.stream.IntStream.range(0, 20).forEach(i -> three.add("bo_b.f" + i));
-        java.util.stream.IntStream.range(0, 10).forEach(i -> three.add("bo_c.f" + i));
+        IntStream.range(0, 20).forEach(i -> three.add("bo_a.f" + i));
+        IntStream.range(0, 20).forEach(i -> three.add("bo_b.f" + i));
+        IntStream.range(0, 10).forEach(i -> three.add("bo_c.f" + i));
 
         System.out.println("Registry: 10 groups");
         Result floor = load(seed -> get("/api/v1/features/bo_a.f" + (seed % 50)));
@@ -153,7 +156,7 @@ class OnlineBenchmark {
         };
         // bare: the same keys, one pipeline of HMGETs
         Map<String, String> tables = new HashMap<>();
-        groups.forEach(g -> tables.put(g, io.quiver.online.OnlineCodec.table(catalog.group(g, 0).group())));
+        groups.forEach(g -> tables.put(g, OnlineCodec.table(catalog.group(g, 0).group())));
         Result bare = load(seed -> {
             List<Request> batch = new ArrayList<>();
             for (String g : groups) {

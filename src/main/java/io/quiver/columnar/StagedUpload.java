@@ -23,7 +23,9 @@ import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.duckdb.DuckDBConnection;
 
+import io.quiver.error.ErrorCode;
 import io.quiver.error.InvalidArgumentException;
+import io.quiver.error.QuiverException;
 
 /**
  * An uploaded Arrow IPC stream or Parquet file made readable as the TEMP view {@link #VIEW} on one DuckDB
@@ -92,7 +94,7 @@ public final class StagedUpload {
             String message = e.getMessage() == null ? "" : e.getMessage();
             if (message.contains("Out of Memory") || message.contains("No space left") || message.contains("Could not write file")) {
                 // the service's limits, not the client's data
-                throw new io.quiver.error.QuiverException(io.quiver.error.ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the service ran out of "
+                throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the service ran out of "
                         + "memory or scratch disk staging " + what + " (" + firstLine(message) + "); retry later, send it in smaller "
                         + "parts, or raise quiver.duckdb.memory-limit", e);
             }

@@ -14,6 +14,7 @@ import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
 import io.quiver.error.SchemaValidationException;
 import io.quiver.error.Violation;
+import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.FeatureDataType;
 
 /**
@@ -90,7 +91,7 @@ public final class UploadChecks {
         } else if (Conversions.mayOverflowFloat(type, col.type())) {
             valueRule(name, "TYPE", c + " IS NOT NULL AND TRY_CAST(" + c + " AS FLOAT) IS NULL", c, "is outside FLOAT's range");
         }
-        if ((type.base() == io.quiver.registry.model.DataType.FLOAT || type.base() == io.quiver.registry.model.DataType.DOUBLE)
+        if ((type.base() == DataType.FLOAT || type.base() == DataType.DOUBLE)
                 && (col.type().name().equals("FLOAT") || col.type().name().equals("DOUBLE"))) {
             // JSON (the GraphQL write path, online records) has no NaN or infinity; neither does a feature value here
             valueRule(name, "TYPE", c + " IS NOT NULL AND (isnan(" + c + ") OR isinf(" + c + "))", c,

@@ -1,6 +1,7 @@
 package io.quiver.offline;
 
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public class HistoricalPlanner {
             return requests.stream().map(GroupRequest::schema).toList();
         }
 
-        List<PointInTimeJoin.Part> parts(java.sql.Connection c, Map<GroupSchema, List<Path>> files) {
+        List<PointInTimeJoin.Part> parts(Connection c, Map<GroupSchema, List<Path>> files) {
             return requests.stream().map(r -> {
                 List<Path> paths = files.getOrDefault(r.schema(), List.of());
                 return new PointInTimeJoin.Part(r.schema(), r.features(), r.outputNames(),

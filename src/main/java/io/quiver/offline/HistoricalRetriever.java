@@ -12,11 +12,17 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -91,7 +97,7 @@ public class HistoricalRetriever {
                 Connection c = engine.connect(); Statement s = c.createStatement()) {
             loadJsonEntities(s, dir.path(), parsed, plan.keys());
             List<PointInTimeJoin.Part> parts = plan.parts(c, data.paths());
-            String values = parts.stream().flatMap(p -> java.util.stream.IntStream.range(0, p.features().size())
+            String values = parts.stream().flatMap(p -> IntStream.range(0, p.features().size())
                     .mapToObj(i -> DuckDbTypes.literal(p.outputNames().get(i)) + ": " + jsonValue(p.features().get(i).dataTypeDetail(),
                             DuckDbTypes.quoteAny(p.outputNames().get(i)))))
                     .collect(Collectors.joining(", ", "{", "}"));
@@ -162,7 +168,7 @@ public class HistoricalRetriever {
             }
         }
 
-        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean closed = new AtomicBoolean();
 
         /** Releases the connection, files and leases; safe to call more than once (and from another thread). */
         @Override
@@ -182,12 +188,12 @@ public class HistoricalRetriever {
         UploadChecks checks = new UploadChecks(upload);
         List<String> carried = new ArrayList<>();
         // DuckDB compares names without case: 'Score' and 'score' would be one column
-        java.util.Set<String> outputs = new java.util.HashSet<>();
-        plan.outputs().forEach(o -> outputs.add(o.toLowerCase(java.util.Locale.ROOT)));
+        Set<String> outputs = new HashSet<>();
+        plan.outputs().forEach(o -> outputs.add(o.toLowerCase(Locale.ROOT)));
         for (StagedUpload.Column col : upload.columns()) {
             if (col.name().startsWith("__")) {
                 checks.columnViolation(col.name(), "RESERVED_NAME", "column names starting with '__' are reserved; rename '" + col.name() + "'");
-            } else if (outputs.contains(col.name().toLowerCase(java.util.Locale.ROOT))) {
+            } else if (outputs.contains(col.name().toLowerCase(Locale.ROOT))) {
                 checks.columnViolation(col.name(), "COLUMN_COLLISION", "the entity table already has a column named like the requested feature '"
                         + col.name() + "'; rename it or use fullFeatureNames");
             }
@@ -216,7 +222,7 @@ public class HistoricalRetriever {
      */
     private Snapshots snapshotsOf(HistoricalPlanner.Plan plan, Instant asOf, List<SnapshotPin> pins) {
         Map<String, Long> pinned = new LinkedHashMap<>();
-        for (SnapshotPin pin : pins == null ? List.<SnapshotPin>of() : pins.stream().filter(java.util.Objects::nonNull).toList()) {
+        for (SnapshotPin pin : pins == null ? List.<SnapshotPin>of() : pins.stream().filter(Objects::nonNull).toList()) {
             if (plan.groups().stream().noneMatch(g -> g.group().name().equals(pin.group()))) {
                 throw new InvalidArgumentException("a snapshot is pinned for '" + pin.group() + "', but no requested feature belongs to it");
             }

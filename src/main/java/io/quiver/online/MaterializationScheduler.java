@@ -1,5 +1,6 @@
 package io.quiver.online;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -62,7 +63,7 @@ public class MaterializationScheduler {
 
     private void endAbandonedJobs() {
         try {
-            int ended = jobs.failAbandoned(java.time.Duration.ofMinutes(10));
+            int ended = jobs.failAbandoned(Duration.ofMinutes(10));
             if (ended > 0) {
                 LOG.warnf("ended %d materialization jobs whose replica stopped", ended);
             }

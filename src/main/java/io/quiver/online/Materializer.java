@@ -1,5 +1,6 @@
 package io.quiver.online;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
 
 import io.quiver.error.InvalidArgumentException;
@@ -162,8 +164,8 @@ public class Materializer {
 
     private static boolean isKeyConflict(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.hibernate.exception.ConstraintViolationException
-                    || t instanceof java.sql.SQLException s && "23505".equals(s.getSQLState())) {
+            if (t instanceof ConstraintViolationException
+                    || t instanceof SQLException s && "23505".equals(s.getSQLState())) {
                 return true;
             }
         }

@@ -1,19 +1,22 @@
 package io.quiver.online;
 
-import java.util.LinkedHashMap;
+import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quiver.columnar.DuckDbTypes;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.Feature;
+import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureGroup;
+import io.quiver.serving.JsonText;
 
 /**
  * How a group version's latest values are kept online: one table per group version ({@code <group>:<version>:<id>}),
@@ -53,19 +56,19 @@ public final class OnlineCodec {
 
     /**
      * The requested features' values of a payload, by feature name, read in one pass: numbers as their JSON text
-     * ({@link io.quiver.serving.JsonText}, exact), text, booleans, nested values as lists and maps; other fields are
+     * ({@link JsonText}, exact), text, booleans, nested values as lists and maps; other fields are
      * skipped without being parsed. A feature missing from the payload (added to the
      * version after the record was written) is absent from the map.
      */
-    public static Map<String, Object> decode(String payload, Map<String, io.quiver.registry.model.FeatureDataType> wanted) {
-        Map<String, Object> out = new java.util.HashMap<>(wanted.size() * 2);
-        try (com.fasterxml.jackson.core.JsonParser p = JSON.getFactory().createParser(payload)) {
-            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+    public static Map<String, Object> decode(String payload, Map<String, FeatureDataType> wanted) {
+        Map<String, Object> out = new HashMap<>(wanted.size() * 2);
+        try (JsonParser p = JSON.getFactory().createParser(payload)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalStateException("an online record's payload is not a JSON object: " + payload);
             }
-            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
-                io.quiver.registry.model.FeatureDataType type = wanted.get(p.currentName());
-                com.fasterxml.jackson.core.JsonToken token = p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                FeatureDataType type = wanted.get(p.currentName());
+                JsonToken token = p.nextToken();
                 if (type == null) {
                     p.skipChildren();
                     continue;
@@ -73,32 +76,21 @@ public final class OnlineCodec {
                 out.put(p.currentName(), value(p, token, type));
             }
             return out;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("an online record holds invalid JSON: " + payload, e);
         }
     }
 
-    private static Object value(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken token,
-            io.quiver.registry.model.FeatureDataType type) throws java.io.IOException {
-        if (token == com.fasterxml.jackson.core.JsonToken.VALUE_NULL) {
+    private static Object value(JsonParser p, JsonToken token, FeatureDataType type) throws IOException {
+        if (token == JsonToken.VALUE_NULL) {
             return null;
         }
         return switch (type.base()) {
             // numbers pass through as their stored text: exact, and no parsing and printing per value
-            case DECIMAL, FLOAT, DOUBLE, INT, BIGINT -> token.isNumeric() ? new io.quiver.serving.JsonText(p.getText()) : p.getText();
+            case DECIMAL, FLOAT, DOUBLE, INT, BIGINT -> token.isNumeric() ? new JsonText(p.getText()) : p.getText();
             case BOOLEAN -> p.getBooleanValue();
             case STRING, TIMESTAMP, DATE -> p.getText();
             case ARRAY, MAP, STRUCT -> JSON.readValue(p, Object.class);
         };
-    }
-
-    /** Every field of a payload (numbers with a fraction as BigDecimal, nested values as lists and maps). */
-    public static Map<String, Object> decode(String payload) {
-        try {
-            return JSON.readValue(payload, new TypeReference<LinkedHashMap<String, Object>>() {
-            });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an online record holds invalid JSON: " + payload, e);
-        }
     }
 }

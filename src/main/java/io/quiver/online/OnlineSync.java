@@ -2,10 +2,11 @@ package io.quiver.online;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
 
 import org.jboss.logging.Logger;
 
-import io.quiver.error.QuiverException;
 import io.quiver.offline.OnlineUpdate;
 import io.quiver.offline.WriteCommitted;
 import io.quiver.registry.model.FeatureGroup;
@@ -73,19 +74,19 @@ public class OnlineSync {
         }
 
         /** The group's pending writes as a run sees them at its start: their ids and the earliest event time. */
-        public record Pending(java.util.List<Long> ids, Instant earliest) {
+        public record Pending(List<Long> ids, Instant earliest) {
         }
 
         @Transactional(Transactional.TxType.SUPPORTS)
         public Pending pending(long groupId) {
-            java.util.List<OnlinePendingRow> rows = OnlinePendingRow.list("groupId", groupId);
+            List<OnlinePendingRow> rows = OnlinePendingRow.list("groupId", groupId);
             return new Pending(rows.stream().map(r -> r.id).toList(), rows.stream().map(r -> r.minEvent)
-                    .filter(java.util.Objects::nonNull).min(Instant::compareTo).orElse(null));
+                    .filter(Objects::nonNull).min(Instant::compareTo).orElse(null));
         }
 
         /** Clears the flags a successful run saw at its start (and so covered); later ones stay for the next run. */
         @Transactional
-        public void clear(java.util.List<Long> ids) {
+        public void clear(List<Long> ids) {
             if (!ids.isEmpty()) {
                 OnlinePendingRow.delete("id in ?1", ids);
             }

@@ -12,12 +12,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.support.BulkRest;
+import io.quiver.support.Columnar;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
@@ -120,20 +123,20 @@ class TypeRoundTripTest {
                 + "TIMESTAMPTZ '2026-01-02 03:04:05.123456+00' AS t, DATE '2024-02-29' AS day, false AS flag, "
                 + "[1, -9007199254740993]::BIGINT[] AS arr, MAP {'a': 1.25::DOUBLE} AS m, MAP {7::INTEGER: 'seven'} AS mi, "
                 + "{'name': 'x', 'n': 3::INTEGER, 'tags': ['p', 'q']} AS st, [{'k': 'a', 'v': 1.5::DECIMAL(12,3)}] AS nested";
-        String nulls = TYPES.keySet().stream().map(k -> "NULL AS " + k).collect(java.util.stream.Collectors.joining(", "));
-        byte[] upload = io.quiver.support.Columnar.arrow("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp, * FROM ("
+        String nulls = TYPES.keySet().stream().map(k -> "NULL AS " + k).collect(Collectors.joining(", "));
+        byte[] upload = Columnar.arrow("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp, * FROM ("
                 + values + ") UNION ALL BY NAME SELECT 2::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp, " + nulls);
-        io.quiver.support.BulkRest.write(g, io.quiver.support.Columnar.ARROW, upload, null).statusCode(200);
+        BulkRest.write(g, Columnar.ARROW, upload, null).statusCode(200);
 
         String features = "features=" + String.join(",", TYPES.keySet().stream().map(k -> g + "." + k).toList());
-        byte[] entities = io.quiver.support.Columnar.arrow("SELECT * FROM (VALUES (1::BIGINT), (2)) t(customer_id), "
+        byte[] entities = Columnar.arrow("SELECT * FROM (VALUES (1::BIGINT), (2)) t(customer_id), "
                 + "(SELECT TIMESTAMPTZ '2026-02-01' AS event_timestamp)");
-        Map<String, String> expected = io.quiver.support.Columnar.query(values).get(0);
-        for (String format : List.of(io.quiver.support.Columnar.ARROW, io.quiver.support.Columnar.PARQUET)) {
-            byte[] answer = io.quiver.support.BulkRest.historical(io.quiver.support.Columnar.ARROW, format, entities, features)
+        Map<String, String> expected = Columnar.query(values).get(0);
+        for (String format : List.of(Columnar.ARROW, Columnar.PARQUET)) {
+            byte[] answer = BulkRest.historical(Columnar.ARROW, format, entities, features)
                     .statusCode(200).extract().asByteArray();
-            List<Map<String, String>> rows = format.equals(io.quiver.support.Columnar.ARROW)
-                    ? io.quiver.support.Columnar.readArrowAsText(answer) : io.quiver.support.Columnar.readParquet(answer);
+            List<Map<String, String>> rows = format.equals(Columnar.ARROW)
+                    ? Columnar.readArrowAsText(answer) : Columnar.readParquet(answer);
             for (String k : TYPES.keySet()) {
                 assertThat(rows.get(0).get(k)).as("%s via %s", k, format).isEqualTo(expected.get(k));
                 assertThat(rows.get(1).get(k)).as("null %s via %s", k, format).isNull();

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.registry.RegistryCatalog;
 import io.quiver.support.BulkRest;
 import io.quiver.support.Columnar;
 import io.quiver.support.PostgresTestDatabase;
@@ -34,6 +35,7 @@ import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 
 /** Online reads through GraphQL and the Feast-shaped REST endpoint, fed by write-through, on real Redis. */
 @QuarkusTest
@@ -57,11 +59,11 @@ class OnlineServingTest {
 
     private static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
-    @jakarta.inject.Inject
+    @Inject
     OnlineStore store;
 
-    @jakarta.inject.Inject
-    io.quiver.registry.RegistryCatalog catalog;
+    @Inject
+    RegistryCatalog catalog;
 
     private String driver;
     private String stats;

@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.FieldVector;
@@ -24,6 +26,7 @@ import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowReader;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.ipc.ArrowStreamWriter;
+import org.duckdb.DuckDBConnection;
 import org.duckdb.DuckDBResultSet;
 
 /**
@@ -101,10 +104,10 @@ public final class Columnar {
     public static List<Map<String, String>> readArrowAsText(byte[] stream) {
         try (BufferAllocator allocator = new RootAllocator();
                 ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(stream), allocator);
-                org.apache.arrow.c.ArrowArrayStream exported = org.apache.arrow.c.ArrowArrayStream.allocateNew(allocator);
+                ArrowArrayStream exported = ArrowArrayStream.allocateNew(allocator);
                 Connection c = duckdb()) {
-            org.apache.arrow.c.Data.exportArrayStream(allocator, reader, exported);
-            c.unwrap(org.duckdb.DuckDBConnection.class).registerArrowStream("answer", exported);
+            Data.exportArrayStream(allocator, reader, exported);
+            c.unwrap(DuckDBConnection.class).registerArrowStream("answer", exported);
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE answer_rows AS SELECT * FROM answer");
             }

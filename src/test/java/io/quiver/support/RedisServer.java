@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +32,7 @@ public final class RedisServer implements AutoCloseable {
 
     public static RedisServer start() {
         try {
-            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("redis"));
+            RedisServer server = new RedisServer(Ports.free(), Files.createTempDirectory("redis"));
             server.startAgain();
             return server;
         } catch (IOException e) {
@@ -108,12 +107,6 @@ public final class RedisServer implements AutoCloseable {
             Thread.sleep(millis); // polling a child process's socket; nothing to wait on instead
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

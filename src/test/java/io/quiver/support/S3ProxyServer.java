@@ -3,7 +3,6 @@ package io.quiver.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +42,7 @@ public final class S3ProxyServer implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing; run the tests through Maven (it copies S3Proxy there)");
         }
         try {
-            int port = freePort();
+            int port = Ports.free();
             Path dir = Files.createTempDirectory("s3proxy");
             Path properties = dir.resolve("s3proxy.properties");
             Files.writeString(properties, String.join("\n",
@@ -94,12 +93,6 @@ public final class S3ProxyServer implements AutoCloseable {
         }
         close();
         throw new IllegalStateException("S3Proxy did not open port " + port + " within " + timeout + ": " + Files.readString(log));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     @Override
