@@ -126,10 +126,18 @@ public enum ConfigKey {
         throw new IllegalArgumentException("'" + v + "' is not a table prefix matching [a-z][a-z0-9_]{0,30}");
     }
 
+    /**
+     * A storage path is a prefix inside the object store (the bucket or root directory is configured globally): segments
+     * of letters, digits and {@code _ . = -} joined by '/', which mean the same on S3 and on a disk.
+     */
     private static String path(String v) {
-        if (v.contains("..") || v.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("'" + v + "' is not a storage path: no '..' or control characters");
+        String p = v.endsWith("/") && v.length() > 1 ? v.substring(0, v.length() - 1) : v;
+        if (p.length() > 400 || !p.matches("[A-Za-z0-9_.=-]+(/[A-Za-z0-9_.=-]+)*")
+                || java.util.Arrays.stream(p.split("/")).anyMatch(s -> s.equals(".") || s.equals(".."))) {
+            throw new IllegalArgumentException("'" + v + "' is not a storage path: give a relative path inside the object store of at "
+                    + "most 400 characters, segments of letters, digits and _ . = - separated by '/' (e.g. feature_store/customers); "
+                    + "the bucket or root directory is set by quiver.object-store.*");
         }
-        return v.endsWith("/") && v.length() > 1 ? v.substring(0, v.length() - 1) : v;
+        return p;
     }
 }

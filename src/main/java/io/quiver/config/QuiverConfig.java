@@ -19,8 +19,11 @@ public interface QuiverConfig {
     @WithDefault("MATERIALIZED")
     Mode mode();
 
-    /** Base path of materialized data; a group's default storage path is {@code <this>/<group>}. */
-    @WithDefault("data/feature_store")
+    /**
+     * Prefix in the object store of materialized data; a group's default storage path is {@code <this>/<group>}, and
+     * each of its versions keeps its files in a directory of its own below that.
+     */
+    @WithDefault("feature_store")
     String storagePath();
 
     /** File format of materialized snapshots; only PARQUET is implemented. */
@@ -164,6 +167,27 @@ public interface QuiverConfig {
         /** Most rows per data file of a bulk write (a multiple of the 122,880-row row group keeps row groups full). */
         @WithDefault("983040")
         long fileRows();
+
+        /**
+         * How often this process renews the intents of its writes in progress. Must be well below {@code sweep-grace}:
+         * an intent not renewed for that long is fenced by the sweeper and its commit refused.
+         */
+        @WithDefault("PT1M")
+        Duration intentRenewal();
+
+        /**
+         * How long a write whose commit lost its registry connection keeps trying to find out whether the commit
+         * landed before it reports COMMIT_OUTCOME_UNKNOWN (its files are then left to the sweeper).
+         */
+        @WithDefault("PT30S")
+        Duration commitSettleTimeout();
+
+        /**
+         * How often every group version is swept (files of dead writes and of deleted versions removed after
+         * {@code sweep-grace}); {@code off} disables the schedule ({@code expireSnapshots} still sweeps).
+         */
+        @WithDefault("PT1H")
+        String sweepInterval();
     }
 
     interface Ingest {
@@ -178,6 +202,10 @@ public interface QuiverConfig {
         /** Most memory one Arrow record batch of a bulk upload may take (the stream is read a batch at a time). */
         @WithDefault("536870912")
         long maxArrowBatchBytes();
+
+        /** Threads uploading data files of bulk writes to the object store, shared by all writes. */
+        @WithDefault("4")
+        int uploadThreads();
     }
 
     interface Registry {

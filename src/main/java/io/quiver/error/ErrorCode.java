@@ -31,6 +31,15 @@ public enum ErrorCode {
     OBJECT_STORE_UNAVAILABLE(503),
     /** The online store (Redis) failed, timed out or is unreachable; reads fall back to the offline store. */
     ONLINE_STORE_UNAVAILABLE(503),
+    /** The request body is larger than the route accepts; the limit is named in the message. */
+    REQUEST_TOO_LARGE(413),
+    /** The service is at one of its configured limits (concurrent uploads, queued jobs): retry after Retry-After. */
+    SERVICE_BUSY(503),
+    /**
+     * A commit's connection to the registry failed and whether it landed could not be found out in time. Its files are
+     * kept; look for the commit id in {@code snapshots}, or retry the write once the registry answers.
+     */
+    COMMIT_OUTCOME_UNKNOWN(503),
     /** An unexpected failure; the server log holds the cause. */
     INTERNAL_ERROR(500);
 

@@ -16,17 +16,40 @@ public final class Failures {
         if (failure instanceof QuiverException q) {
             return q;
         }
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof QuiverException q) {
-                return q;
-            }
-            if (isConnectionFailure(t)) {
-                return new FeatureRegistryException("the registry database cannot be reached; nothing was changed, retry "
-                        + "shortly (/q/health/ready shows when it is back)", failure);
-            }
+        java.util.Optional<QuiverException> own = find(failure, QuiverException.class::isInstance).map(QuiverException.class::cast);
+        if (own.isPresent()) {
+            return own.get();
+        }
+        if (find(failure, Failures::isConnectionFailure).isPresent()) {
+            return new FeatureRegistryException("the registry database cannot be reached; nothing was changed, retry "
+                    + "shortly (/q/health/ready shows when it is back)", failure);
         }
         return new QuiverException(ErrorCode.INTERNAL_ERROR,
                 "the server failed to handle the request; the error is logged, retry later or report it", failure);
+    }
+
+    /**
+     * The first throwable among the failure, its causes and what they suppressed (a transaction manager reports a
+     * failed commit's driver error as a suppressed exception of its RollbackException) that matches.
+     */
+    static java.util.Optional<Throwable> find(Throwable failure, java.util.function.Predicate<Throwable> test) {
+        java.util.Deque<Throwable> todo = new java.util.ArrayDeque<>();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        todo.add(failure);
+        while (!todo.isEmpty() && seen.size() < 64) {
+            Throwable t = todo.poll();
+            if (t == null || !seen.add(t)) {
+                continue;
+            }
+            if (test.test(t)) {
+                return java.util.Optional.of(t);
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
+            }
+            todo.addAll(java.util.Arrays.asList(t.getSuppressed()));
+        }
+        return java.util.Optional.empty();
     }
 
     /** SQLSTATE class 08 is "connection exception"; Hibernate and the Agroal pool wrap it in their own types. */

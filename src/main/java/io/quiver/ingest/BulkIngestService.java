@@ -71,7 +71,7 @@ public class BulkIngestService {
             long t3 = System.nanoTime();
             LOG.infof("bulk write of %d rows to %s@%d: received and staged in %d ms, checked in %d ms, sorted, written, uploaded "
                     + "and committed in %d ms (snapshot %d, %d files)", result.rowsWritten(), schema.group().name(), schema.group().version(),
-                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, result.snapshot().id(), result.snapshot().files().size());
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, result.snapshot().id(), result.snapshot().addedFileCount());
             return result;
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the bulk write to " + group + " failed: "

@@ -236,7 +236,7 @@ public class HistoricalRetriever {
             Optional<Snapshot> snapshot = pin != null ? Optional.of(snapshots.byId(g.group().name(), g.group().version(), pin))
                     : asOf == null ? snapshots.current(g.group().name(), g.group().version())
                     : snapshots.asOf(g.group().name(), g.group().version(), asOf);
-            keys.put(g, snapshot.map(sn -> sn.files().stream().map(SnapshotFile::key).toList()).orElse(List.of()));
+            keys.put(g, snapshot.map(sn -> snapshots.files(sn).stream().map(SnapshotFile::key).toList()).orElse(List.of()));
         }
         ObjectFileCache.Lease lease = files.lease(keys.values().stream().flatMap(List::stream).toList());
         Map<GroupSchema, List<Path>> paths = new LinkedHashMap<>();

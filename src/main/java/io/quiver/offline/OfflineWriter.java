@@ -6,30 +6,19 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
 import io.quiver.columnar.TempDirectory;
-import io.quiver.config.QuiverConfig;
-import io.quiver.error.ErrorCode;
 import io.quiver.error.InvalidArgumentException;
-import io.quiver.error.QuiverException;
 import io.quiver.error.SchemaValidationException;
 import io.quiver.error.Violation;
 import io.quiver.ingest.RowValidator;
-import io.quiver.objectstore.ObjectStore;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
@@ -37,10 +26,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 
 /**
- * The offline write path: validated rows become Parquet files uploaded under the group version's prefix, then one
- * snapshot commits them. A write that fails at any step commits nothing and removes what it uploaded; a commit that
- * loses a race to another writer is rebased on the new head and retried, so concurrent writers all land (APPEND) or
- * the last one wins (OVERWRITE), and no write is lost. Small JSON batches come through {@link #write} and
+ * The offline write path: validated rows become Parquet files uploaded under the group version's data prefix, then
+ * one snapshot commits them (a {@link WriteSessions.Session} runs the protocol: intent, uploads, commit, clean-up).
+ * A write that fails commits nothing and removes what it uploaded once it is sure its commit did not land. Appends
+ * and overwrites never conflict (concurrent appends all land; the last overwrite wins); a backfill that loses a race
+ * is rebuilt on the new head and retried, so no write is lost. Small JSON batches come through {@link #write} and
  * {@link #backfill}; bulk uploads, already validated and staged in DuckDB, through {@link #writeStaged}.
  */
 @ApplicationScoped
@@ -49,27 +39,20 @@ public class OfflineWriter {
     private static final Logger LOG = Logger.getLogger(OfflineWriter.class);
 
     private final RegistryCatalog catalog;
-    private final ObjectStore objects;
+    private final WriteSessions sessions;
     private final SnapshotLog snapshots;
     private final ObjectFileCache cache;
     private final ParquetFileWriter parquet;
-    private final QuiverConfig config;
     private final Event<WriteCommitted> committed;
 
-    public OfflineWriter(RegistryCatalog catalog, ObjectStore objects, SnapshotLog snapshots, ObjectFileCache cache,
-            ParquetFileWriter parquet, QuiverConfig config, Event<WriteCommitted> committed) {
+    public OfflineWriter(RegistryCatalog catalog, WriteSessions sessions, SnapshotLog snapshots, ObjectFileCache cache,
+            ParquetFileWriter parquet, Event<WriteCommitted> committed) {
         this.catalog = catalog;
-        this.objects = objects;
+        this.sessions = sessions;
         this.snapshots = snapshots;
         this.cache = cache;
         this.parquet = parquet;
-        this.config = config;
         this.committed = committed;
-    }
-
-    /** Where a group version's data files live in the object store. */
-    public static String dataPrefix(FeatureGroup g) {
-        return "groups/" + g.name() + "/v" + g.version() + "/data/";
     }
 
     /** The schema of a group version that accepts writes (it keeps offline history). */
@@ -87,9 +70,11 @@ public class OfflineWriter {
         Objects.requireNonNull(mode, "mode");
         GroupSchema schema = writableSchema(group, version);
         List<Map<String, Object>> typed = RowValidator.validate(schema, rows);
-        try (TempDirectory dir = new TempDirectory("quiver-write"); Uploads uploads = new Uploads(schema.group(), false)) {
-            uploads.add(parquet.write(schema, typed, dir.path()));
-            return commit(schema, uploads, mode, dir.path());
+        try (TempDirectory dir = new TempDirectory("quiver-write");
+                WriteSessions.Session session = sessions.open(schema.group(), operation(mode), false)) {
+            List<LocalFile> local = new ArrayList<>();
+            upload(session, local, parquet.write(schema, typed, dir.path()));
+            return commit(schema, session, mode, local);
         }
     }
 
@@ -115,9 +100,11 @@ public class OfflineWriter {
             throw new SchemaValidationException("The backfill batch", outside.subList(0, Math.min(outside.size(), RowValidator.MAX_LISTED)),
                     outside.size());
         }
-        try (TempDirectory dir = new TempDirectory("quiver-backfill"); Uploads uploads = new Uploads(g, false)) {
-            uploads.add(parquet.write(schema, typed, dir.path()));
-            return commitBackfill(schema, uploads, start, end, dir.path());
+        try (TempDirectory dir = new TempDirectory("quiver-backfill");
+                WriteSessions.Session session = sessions.open(g, SnapshotOperation.BACKFILL, false)) {
+            List<LocalFile> local = new ArrayList<>();
+            upload(session, local, parquet.write(schema, typed, dir.path()));
+            return commitBackfill(schema, session, start, end, dir.path(), local);
         }
     }
 
@@ -133,90 +120,68 @@ public class OfflineWriter {
             checkRange(backfillStart, backfillEnd);
         }
         FeatureGroup g = schema.group();
-        try (TempDirectory dir = new TempDirectory("quiver-bulk"); Uploads uploads = new Uploads(g, true)) {
-            parquet.writeSlices(connection, g, select, rows, dir.path(), uploads::add);
-            return backfillStart != null ? commitBackfill(schema, uploads, backfillStart, backfillEnd, dir.path())
-                    : commit(schema, uploads, Objects.requireNonNull(mode, "mode"), dir.path());
+        SnapshotOperation operation = backfillStart != null ? SnapshotOperation.BACKFILL : operation(Objects.requireNonNull(mode, "mode"));
+        try (TempDirectory dir = new TempDirectory("quiver-bulk"); WriteSessions.Session session = sessions.open(g, operation, true)) {
+            List<LocalFile> local = java.util.Collections.synchronizedList(new ArrayList<>());
+            parquet.writeSlices(connection, g, select, rows, dir.path(), w -> upload(session, local, w));
+            return backfillStart != null ? commitBackfill(schema, session, backfillStart, backfillEnd, dir.path(), local)
+                    : commit(schema, session, mode, local);
         }
     }
 
-    private WriteResult commit(GroupSchema schema, Uploads uploads, WriteMode mode, Path dir) {
-        FeatureGroup g = schema.group();
-        List<SnapshotFile> added = uploads.await();
+    private WriteResult commit(GroupSchema schema, WriteSessions.Session session, WriteMode mode, List<LocalFile> local) {
+        List<SnapshotFile> added = session.await();
         long rows = added.stream().mapToLong(SnapshotFile::rows).sum();
-        QuiverException lastConflict = null;
-        for (int attempt = 0; attempt < config.ingest().commitAttempts(); attempt++) {
-            Optional<Snapshot> head = snapshots.current(g.name(), g.version());
-            List<SnapshotFile> files = new ArrayList<>();
-            if (mode == WriteMode.APPEND) {
-                head.ifPresent(h -> files.addAll(h.files()));
-            }
-            files.addAll(added);
-            try {
-                Snapshot snapshot = snapshots.commit(g, head.map(Snapshot::id).orElse(null),
-                        mode == WriteMode.APPEND ? SnapshotOperation.APPEND : SnapshotOperation.OVERWRITE, files);
-                uploads.committed(files);
-                LOG.debugf("wrote %d rows in %d files to %s@%d as snapshot %d", rows, added.size(), g.name(), g.version(), snapshot.id());
-                return new WriteResult(rows, snapshot, afterCommit(schema, uploads, snapshot));
-            } catch (QuiverException e) {
-                if (e.code() != ErrorCode.CONFLICT) {
-                    throw e;
-                }
-                lastConflict = e;
-            }
-        }
-        throw new QuiverException(ErrorCode.CONFLICT, "feature group '" + g.name() + "' version " + g.version()
-                + " is being written by others so often that this write lost " + config.ingest().commitAttempts()
-                + " commits in a row; nothing was committed, retry later", lastConflict);
+        Snapshot snapshot = session.commit(() -> mode == WriteMode.APPEND ? SnapshotChange.append(added) : SnapshotChange.overwrite(added));
+        FeatureGroup g = schema.group();
+        LOG.debugf("wrote %d rows in %d files to %s@%d as snapshot %d", rows, added.size(), g.name(), g.version(), snapshot.id());
+        return new WriteResult(rows, snapshot, afterCommit(schema, local, snapshot));
     }
 
-    private WriteResult commitBackfill(GroupSchema schema, Uploads uploads, Instant start, Instant end, Path dir) {
+    /**
+     * A backfill's commit: the head's files whose event-time range overlaps [start, end) are rewritten without the
+     * range's rows (each rewrite keeps its file's place in the write order), the new rows' files are added. Built
+     * again on the new head when another write lands first; rewrites of an old head are discarded.
+     */
+    private WriteResult commitBackfill(GroupSchema schema, WriteSessions.Session session, Instant start, Instant end, Path dir,
+            List<LocalFile> local) {
         FeatureGroup g = schema.group();
-        List<SnapshotFile> added = uploads.await();
+        List<SnapshotFile> added = session.await();
         long rows = added.stream().mapToLong(SnapshotFile::rows).sum();
-        QuiverException lastConflict = null;
-        for (int attempt = 0; attempt < config.ingest().commitAttempts(); attempt++) {
-            Optional<Snapshot> head = snapshots.current(g.name(), g.version());
-            List<SnapshotFile> files = new ArrayList<>();
-            List<SnapshotFile> rewrites = new ArrayList<>();
-            for (SnapshotFile f : head.map(Snapshot::files).orElse(List.of())) {
+        List<SnapshotFile> rewrites = new ArrayList<>();
+        Snapshot snapshot = session.commit(() -> {
+            session.discard(rewrites);
+            rewrites.clear();
+            Optional<Snapshot> head = snapshots.current(g);
+            List<String> removed = new ArrayList<>();
+            List<SnapshotChange.Added> change = new ArrayList<>();
+            for (SnapshotFile f : head.map(snapshots::files).orElse(List.of())) {
                 boolean overlaps = f.minEventTime() != null && f.minEventTime().isBefore(end) && !f.maxEventTime().isBefore(start);
                 if (!overlaps) {
-                    files.add(f);
                     continue;
                 }
+                removed.add(f.key());
                 Path target = dir.resolve(UUID.randomUUID() + ".parquet");
                 Optional<ParquetFileWriter.Written> rest;
                 try (ObjectFileCache.Lease source = cache.lease(List.of(f.key()))) {
                     rest = parquet.rewriteWithout(schema, source.path(f.key()), start, end, target);
                 }
                 if (rest.isPresent()) {
-                    SnapshotFile rewritten = uploads.uploadNow(rest.get());
-                    files.add(rewritten);
+                    SnapshotFile rewritten = session.uploadNow(rest.get());
                     rewrites.add(rewritten);
+                    change.add(new SnapshotChange.Added(rewritten, f.key()));
                 }
             }
-            files.addAll(added);
-            try {
-                Snapshot snapshot = snapshots.commit(g, head.map(Snapshot::id).orElse(null), SnapshotOperation.BACKFILL, files);
-                uploads.committed(files);
-                return new WriteResult(rows, snapshot, afterCommit(schema, uploads, snapshot));
-            } catch (QuiverException e) {
-                if (e.code() != ErrorCode.CONFLICT) {
-                    throw e;
-                }
-                lastConflict = e;
-                // Rewrites of the old head are useless now; keep only the new rows' files for the next attempt.
-                uploads.discard(rewrites);
-            }
-        }
-        throw new QuiverException(ErrorCode.CONFLICT, "feature group '" + g.name() + "' version " + g.version()
-                + " kept changing under the backfill; nothing was committed, retry later", lastConflict);
+            added.forEach(f -> change.add(new SnapshotChange.Added(f, null)));
+            return SnapshotChange.rewrite(SnapshotOperation.BACKFILL, head.map(Snapshot::id).orElse(null), removed, change);
+        });
+        return new WriteResult(rows, snapshot, afterCommit(schema, local, snapshot));
     }
 
     /** Tells the online store about the committed rows while their files are still local. */
-    private OnlineUpdate afterCommit(GroupSchema schema, Uploads uploads, Snapshot snapshot) {
-        WriteCommitted event = new WriteCommitted(schema, uploads.localFiles(), snapshot, uploads.minEventTime());
+    private OnlineUpdate afterCommit(GroupSchema schema, List<LocalFile> local, Snapshot snapshot) {
+        Instant minEventTime = local.stream().map(LocalFile::minEventTime).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
+        WriteCommitted event = new WriteCommitted(schema, local.stream().map(LocalFile::path).toList(), snapshot, minEventTime);
         try {
             committed.fire(event);
         } catch (RuntimeException e) {
@@ -225,6 +190,10 @@ public class OfflineWriter {
             return new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, e.getMessage());
         }
         return event.online();
+    }
+
+    private static SnapshotOperation operation(WriteMode mode) {
+        return mode == WriteMode.APPEND ? SnapshotOperation.APPEND : SnapshotOperation.OVERWRITE;
     }
 
     private static void checkRange(Instant start, Instant end) {
@@ -238,113 +207,13 @@ public class OfflineWriter {
         return typed instanceof LocalDate d ? d.atStartOfDay().toInstant(ZoneOffset.UTC) : (Instant) typed;
     }
 
-    /**
-     * The files one write uploads, in order. In the background (bulk writes: uploading overlaps writing the next
-     * file) or at once. On close, every uploaded file no commit took is removed again.
-     */
-    private final class Uploads implements AutoCloseable {
-        private final FeatureGroup group;
-        private final ExecutorService background;
-        private final List<Future<SnapshotFile>> pending = new ArrayList<>();
-        private final List<String> uncommitted = Collections.synchronizedList(new ArrayList<>());
-        private final List<Path> local = Collections.synchronizedList(new ArrayList<>());
-        private Instant minEventTime;
-
-        Uploads(FeatureGroup group, boolean inBackground) {
-            this.group = group;
-            this.background = inBackground ? Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "quiver-upload-" + group.name());
-                t.setDaemon(true);
-                return t;
-            }) : null;
-        }
-
-        void add(ParquetFileWriter.Written written) {
-            local.add(written.file());
-            if (written.minEventTime() != null && (minEventTime == null || written.minEventTime().isBefore(minEventTime))) {
-                minEventTime = written.minEventTime();
-            }
-            if (background == null) {
-                pending.add(CompletableFuture.completedFuture(uploadNow(written)));
-            } else {
-                pending.add(background.submit(() -> uploadNow(written)));
-            }
-        }
-
-        SnapshotFile uploadNow(ParquetFileWriter.Written written) {
-            String key = dataPrefix(group) + UUID.randomUUID() + ".parquet";
-            uncommitted.add(key); // before the upload: a failed upload may still leave a partial object behind
-            objects.put(key, written.file());
-            return new SnapshotFile(key, written.rows(), written.bytes(), written.minEventTime(), written.maxEventTime());
-        }
-
-        /** Waits for every upload; the first failure fails the write. */
-        List<SnapshotFile> await() {
-            List<SnapshotFile> files = new ArrayList<>();
-            for (Future<SnapshotFile> f : pending) {
-                try {
-                    files.add(f.get());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the write was interrupted; nothing was committed", e);
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof QuiverException q) {
-                        throw q;
-                    }
-                    throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "uploading a data file failed: "
-                            + e.getCause().getMessage() + "; nothing was committed", e.getCause());
-                }
-            }
-            return files;
-        }
-
-        /** The earliest event time among the new rows. */
-        Instant minEventTime() {
-            return minEventTime;
-        }
-
-        /** The new rows' local files (not backfill rewrites of older files), in write order. */
-        List<Path> localFiles() {
-            synchronized (local) {
-                return List.copyOf(local);
-            }
-        }
-
-        void committed(List<SnapshotFile> files) {
-            files.forEach(f -> uncommitted.remove(f.key()));
-        }
-
-        void discard(List<SnapshotFile> files) {
-            files.forEach(f -> {
-                uncommitted.remove(f.key());
-                removeQuietly(f.key());
-            });
-        }
-
-        @Override
-        public void close() {
-            if (background != null) {
-                background.shutdownNow();
-                try {
-                    background.awaitTermination(1, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            List<String> left;
-            synchronized (uncommitted) {
-                left = List.copyOf(uncommitted);
-            }
-            left.forEach(OfflineWriter.this::removeQuietly);
-        }
+    /** A written file still on local disk: the online update reads the new rows from it. */
+    private record LocalFile(Path path, Instant minEventTime) {
     }
 
-    private void removeQuietly(String key) {
-        try {
-            objects.delete(List.of(key));
-        } catch (QuiverException e) {
-            // A sweeper removes files no snapshot references; the write already failed for its own reason.
-            LOG.warnf("could not remove uncommitted file %s: %s", key, e.getMessage());
-        }
+    /** Uploads the written file and remembers it for the online update. */
+    private static void upload(WriteSessions.Session session, List<LocalFile> local, ParquetFileWriter.Written written) {
+        local.add(new LocalFile(written.file(), written.minEventTime()));
+        session.add(written);
     }
 }

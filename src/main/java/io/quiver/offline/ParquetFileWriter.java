@@ -63,8 +63,8 @@ public class ParquetFileWriter {
         this.fileRows = config.offline().fileRows();
     }
 
-    /** What was written, with the statistics a snapshot keeps per file. */
-    public record Written(Path file, long rows, long bytes, Instant minEventTime, Instant maxEventTime) {
+    /** What was written, with the statistics a snapshot keeps per file (the first entity key's range as text). */
+    public record Written(Path file, long rows, long bytes, Instant minEventTime, Instant maxEventTime, String minKey, String maxKey) {
     }
 
     public Written write(GroupSchema schema, List<Map<String, Object>> rows, Path dir) {
@@ -170,13 +170,15 @@ public class ParquetFileWriter {
     /** Runs the query into a Parquet file (zstd, fixed row groups) and reads back the file's statistics. */
     private Written copy(Connection c, FeatureGroup g, String select, Path target) {
         String ts = "CAST(" + DuckDbTypes.quote(g.eventTimestampColumn()) + " AS TIMESTAMPTZ)";
+        String key = DuckDbTypes.quote(g.entityKeys().get(0).name());
         try (Statement s = c.createStatement()) {
             s.execute("COPY (" + select + ") TO " + DuckDbTypes.literal(target.toString())
                     + " (FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL " + compressionLevel + ", ROW_GROUP_SIZE " + ROW_GROUP_SIZE + ")");
-            try (ResultSet r = s.executeQuery("SELECT count(*), min(" + ts + "), max(" + ts + ") FROM read_parquet("
-                    + DuckDbTypes.literal(target.toString()) + ")")) {
+            try (ResultSet r = s.executeQuery("SELECT count(*), min(" + ts + "), max(" + ts + "), CAST(min(" + key + ") AS VARCHAR), "
+                    + "CAST(max(" + key + ") AS VARCHAR) FROM read_parquet(" + DuckDbTypes.literal(target.toString()) + ")")) {
                 r.next();
-                return new Written(target, r.getLong(1), Files.size(target), instant(r.getObject(2)), instant(r.getObject(3)));
+                return new Written(target, r.getLong(1), Files.size(target), instant(r.getObject(2)), instant(r.getObject(3)),
+                        r.getString(4), r.getString(5));
             }
         } catch (IOException | SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not write a Parquet file of "

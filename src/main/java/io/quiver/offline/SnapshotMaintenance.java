@@ -3,15 +3,12 @@ package io.quiver.offline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.scheduler.Scheduled;
 import io.quiver.columnar.TempDirectory;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
@@ -25,8 +22,9 @@ import io.quiver.registry.model.GroupSchema;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Keeps a group version's offline data tidy: retention (forget old snapshots, delete the files only they used),
- * the sweep of files an interrupted write left behind, and compaction of many small files into one.
+ * Keeps a group version's offline data tidy: retention (forget old snapshots, delete the files only they used), the
+ * sweep of files that no snapshot records and no live write intends to commit, and compaction of many small files
+ * into one. The sweep also runs on a schedule over every group version and the prefixes of deleted ones.
  */
 @ApplicationScoped
 public class SnapshotMaintenance {
@@ -35,15 +33,21 @@ public class SnapshotMaintenance {
 
     private final RegistryCatalog catalog;
     private final SnapshotLog snapshots;
+    private final WriteIntents intents;
+    private final WriteSessions sessions;
+    private final DeletedPrefixes deletedPrefixes;
     private final ObjectStore objects;
     private final ObjectFileCache cache;
     private final ParquetFileWriter parquet;
     private final Duration sweepGrace;
 
-    public SnapshotMaintenance(RegistryCatalog catalog, SnapshotLog snapshots, ObjectStore objects, ObjectFileCache cache,
-            ParquetFileWriter parquet, QuiverConfig config) {
+    public SnapshotMaintenance(RegistryCatalog catalog, SnapshotLog snapshots, WriteIntents intents, WriteSessions sessions,
+            DeletedPrefixes deletedPrefixes, ObjectStore objects, ObjectFileCache cache, ParquetFileWriter parquet, QuiverConfig config) {
         this.catalog = catalog;
         this.snapshots = snapshots;
+        this.intents = intents;
+        this.sessions = sessions;
+        this.deletedPrefixes = deletedPrefixes;
         this.objects = objects;
         this.cache = cache;
         this.parquet = parquet;
@@ -52,74 +56,118 @@ public class SnapshotMaintenance {
 
     /**
      * Forgets snapshots committed before {@code olderThan}, keeping at least the newest {@code keepLast} (and always
-     * the head), then deletes data files no remaining snapshot references and, past {@code quiver.offline.sweep-grace}, files no
-     * snapshot ever referenced (left by interrupted writes).
+     * the head), deletes the data files no kept snapshot uses, then sweeps.
      */
     public ExpireResult expire(String group, int version, Instant olderThan, int keepLast) {
         if (olderThan == null || keepLast < 1) {
             throw new InvalidArgumentException("expiry needs olderThan and keepLast >= 1 (the current state is always kept)");
         }
         FeatureGroup g = catalog.group(group, version).group();
-        List<Snapshot> all = snapshots.all(g);
-        Optional<Snapshot> head = snapshots.current(g.name(), g.version());
-        List<Long> expired = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            Snapshot s = all.get(i);
-            boolean isHead = head.isPresent() && head.get().id() == s.id();
-            if (i >= keepLast && !isHead && s.committedAt().isBefore(olderThan)) {
-                expired.add(s.id());
-            }
-        }
-        snapshots.forget(g, expired);
+        SnapshotLog.Expired expired = snapshots.expire(g, olderThan, keepLast);
+        // the rows are gone: a failure here leaves files that no snapshot records, which the sweep removes later
+        objects.delete(expired.freedKeys());
+        List<String> deleted = new ArrayList<>(expired.freedKeys());
+        deleted.addAll(sweep(g));
+        LOG.infof("expired %d snapshots and %d files of %s@%d", expired.snapshots().size(), deleted.size(), g.name(), g.version());
+        return new ExpireResult(expired.snapshots(), deleted);
+    }
 
-        Set<String> referenced = snapshots.all(g).stream().flatMap(s -> s.files().stream()).map(SnapshotFile::key)
-                .collect(Collectors.toCollection(HashSet::new));
-        Set<String> onceReferenced = all.stream().flatMap(s -> s.files().stream()).map(SnapshotFile::key).collect(Collectors.toSet());
+    /**
+     * Deletes the group version's data files that no snapshot row records, no live write intent claims, and that are
+     * older than {@code quiver.offline.sweep-grace}. Intents not renewed for that long are fenced first, so their
+     * commits can no longer land. Only files directly in the version's data prefix are considered.
+     *
+     * @return the keys deleted
+     */
+    public List<String> sweep(FeatureGroup g) {
+        // Order matters: live intents before recorded keys. A commit landing in between consumed an intent seen live,
+        // so its files are kept either way; the other order could miss both.
+        Set<String> live = intents.fenceExpiredAndListLive(g);
+        Set<String> recorded = snapshots.recordedKeys(g);
         Instant graceLimit = Instant.now().minus(sweepGrace);
         List<String> doomed = new ArrayList<>();
-        for (ObjectInfo o : objects.list(OfflineWriter.dataPrefix(g))) {
-            boolean freedByExpiry = onceReferenced.contains(o.key()) && !referenced.contains(o.key());
-            boolean orphan = !onceReferenced.contains(o.key()) && o.lastModified().isBefore(graceLimit);
-            if (freedByExpiry || orphan) {
+        for (ObjectInfo o : objects.list(g.dataPrefix())) {
+            String name = o.key().substring(g.dataPrefix().length());
+            if (name.contains("/") || recorded.contains(o.key())) {
+                continue;
+            }
+            String writeId = WriteSessions.writeIdOf(name);
+            if ((writeId == null || !live.contains(writeId)) && o.lastModified().isBefore(graceLimit)) {
                 doomed.add(o.key());
             }
         }
         objects.delete(doomed);
-        LOG.infof("expired %d snapshots and %d files of %s@%d", expired.size(), doomed.size(), g.name(), g.version());
-        return new ExpireResult(expired, doomed);
+        if (!doomed.isEmpty()) {
+            LOG.infof("swept %d files of %s@%d that no snapshot uses", doomed.size(), g.name(), g.version());
+        }
+        return doomed;
+    }
+
+    /** The scheduled sweep: every group version, then the prefixes of deleted versions. */
+    @Scheduled(every = "${quiver.offline.sweep-interval:PT1H}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void sweepAll() {
+        int swept = 0;
+        for (FeatureGroup g : catalog.allGroupVersions()) {
+            try {
+                swept += sweep(g).size();
+            } catch (QuiverException e) {
+                LOG.warnf("could not sweep %s@%d: %s", g.name(), g.version(), e.getMessage());
+            }
+        }
+        swept += sweepDeleted();
+        LOG.debugf("scheduled sweep removed %d files", swept);
+    }
+
+    /**
+     * Deletes what is left under the data prefixes of deleted group versions (files of writes that were in progress
+     * when the version was deleted) once older than the grace period, and forgets a prefix once it is empty.
+     */
+    public int sweepDeleted() {
+        int swept = 0;
+        Instant graceLimit = Instant.now().minus(sweepGrace);
+        for (String prefix : deletedPrefixes.olderThan(graceLimit)) {
+            try {
+                List<ObjectInfo> left = objects.list(prefix).stream().filter(o -> !o.key().substring(prefix.length()).contains("/")).toList();
+                List<String> doomed = left.stream().filter(o -> o.lastModified().isBefore(graceLimit)).map(ObjectInfo::key).toList();
+                objects.delete(doomed);
+                swept += doomed.size();
+                if (doomed.size() == left.size()) {
+                    deletedPrefixes.forget(prefix);
+                }
+            } catch (QuiverException e) {
+                LOG.warnf("could not sweep the deleted prefix %s: %s", prefix, e.getMessage());
+            }
+        }
+        return swept;
     }
 
     /**
      * Rewrites the head's files as one file with the same rows, committed as a COMPACT snapshot. The old files stay
-     * for time travel until expiry removes them. A write that lands meanwhile makes this a CONFLICT, to retry.
+     * for time travel until expiry removes them. Appends landing meanwhile stay as they are (the merged file takes
+     * the place of the oldest file it replaces, so later writes still win ties); an overwrite, backfill or other
+     * compaction landing meanwhile makes this a CONFLICT, to run again.
      */
     public Snapshot compact(String group, int version) {
         GroupSchema schema = catalog.group(group, version);
         FeatureGroup g = schema.group();
-        Snapshot head = snapshots.current(g.name(), g.version()).orElseThrow(() -> new InvalidArgumentException(
+        Snapshot head = snapshots.current(g).orElseThrow(() -> new InvalidArgumentException(
                 "feature group '" + g.name() + "' version " + g.version() + " has no data to compact"));
-        if (head.files().size() < 2) {
+        List<SnapshotFile> files = snapshots.files(head);
+        if (files.size() < 2) {
             return head;
         }
-        String key = OfflineWriter.dataPrefix(g) + UUID.randomUUID() + ".parquet";
-        boolean uploaded = false;
         try (TempDirectory dir = new TempDirectory("quiver-compact");
-                ObjectFileCache.Lease sources = cache.lease(head.files().stream().map(SnapshotFile::key).toList())) {
+                ObjectFileCache.Lease sources = cache.lease(files.stream().map(SnapshotFile::key).toList());
+                WriteSessions.Session session = sessions.open(g, SnapshotOperation.COMPACT, false)) {
             ParquetFileWriter.Written merged = parquet.merge(schema, sources.paths(), dir.path().resolve("compacted.parquet"));
             if (merged.rows() != head.rowCount()) {
                 throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "compaction of " + g.name()
                         + " produced " + merged.rows() + " rows from " + head.rowCount() + "; nothing was committed");
             }
-            objects.put(key, merged.file());
-            uploaded = true;
-            Snapshot compacted = snapshots.commit(g, head.id(), SnapshotOperation.COMPACT, List.of(new SnapshotFile(key,
-                    merged.rows(), merged.bytes(), merged.minEventTime(), merged.maxEventTime())));
-            uploaded = false;
-            return compacted;
-        } finally {
-            if (uploaded) {
-                objects.delete(List.of(key));
-            }
+            SnapshotFile file = session.uploadNow(merged);
+            List<String> removed = files.stream().map(SnapshotFile::key).toList();
+            return session.commit(() -> SnapshotChange.replace(SnapshotOperation.COMPACT, removed,
+                    List.of(new SnapshotChange.Added(file, removed.get(0)))));
         }
     }
 }

@@ -1,12 +1,8 @@
 package io.quiver.offline;
 
 import java.time.Instant;
-import java.util.List;
-
-import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import io.quiver.registry.persistence.Json;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -16,6 +12,7 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+/** A snapshot: its place on the chain, what its commit did, and the totals of its state. */
 @Entity
 @Table(name = "qv_snapshot")
 public class SnapshotRow extends PanacheEntityBase {
@@ -30,18 +27,41 @@ public class SnapshotRow extends PanacheEntityBase {
     @Column(name = "parent_id")
     public Long parentId;
 
+    @Column(name = "sequence_number")
+    public long sequenceNumber;
+
+    @Column(name = "commit_id")
+    public String commitId;
+
     @Enumerated(EnumType.STRING)
     public SnapshotOperation operation;
-
-    /** The file list as JSON. */
-    public String files;
 
     @Column(name = "committed_at")
     public Instant committedAt;
 
+    @Column(name = "file_count")
+    public long fileCount;
+
+    @Column(name = "row_count")
+    public long rowCount;
+
+    @Column(name = "byte_count")
+    public long byteCount;
+
+    @Column(name = "min_event_time")
+    public Instant minEventTime;
+
+    @Column(name = "max_event_time")
+    public Instant maxEventTime;
+
+    @Column(name = "added_files")
+    public long addedFiles;
+
+    @Column(name = "removed_files")
+    public long removedFiles;
+
     Snapshot toModel(String group, int version) {
-        List<SnapshotFile> list = Json.read(files, new TypeReference<List<SnapshotFile>>() {
-        });
-        return new Snapshot(id, group, version, parentId, operation, list, committedAt);
+        return new Snapshot(id, groupId, group, version, sequenceNumber, parentId, operation, commitId, committedAt, fileCount,
+                rowCount, byteCount, minEventTime, maxEventTime, addedFiles, removedFiles);
     }
 }

@@ -49,8 +49,8 @@ public class StatisticsService {
     public GroupStatistics refresh(String group, int version) {
         GroupSchema schema = catalog.group(group, version);
         FeatureGroup g = schema.group();
-        Optional<Snapshot> snapshot = snapshots.current(g.name(), g.version());
-        List<SnapshotFile> data = snapshot.map(Snapshot::files).orElse(List.of());
+        Optional<Snapshot> snapshot = snapshots.current(g);
+        List<SnapshotFile> data = snapshot.map(snapshots::files).orElse(List.of());
         long rows = 0;
         List<FeatureStatistics> features = new ArrayList<>();
         if (data.isEmpty()) {

@@ -130,9 +130,9 @@ public class Materializer {
                 flagged = pending.pending(g.id());
                 start = earliest(jobs.lastIncrementalEnd(g.id()).orElse(null), flagged.earliest(), !flagged.ids().isEmpty());
             }
-            Optional<Snapshot> snapshot = snapshots.current(g.name(), g.version());
+            Optional<Snapshot> snapshot = snapshots.current(g);
             Instant from = start;
-            List<SnapshotFile> relevant = snapshot.map(Snapshot::files).orElse(List.of()).stream()
+            List<SnapshotFile> relevant = snapshot.map(snapshots::files).orElse(List.of()).stream()
                     .filter(f -> f.maxEventTime() != null && (from == null || !f.maxEventTime().isBefore(from))
                             && f.minEventTime().isBefore(job.end()))
                     .toList();

@@ -151,8 +151,9 @@ public class RegistrationService {
             newLatest.latest = true;
         }
         changed.fire(new RegistryChanged(Set.of(name)));
-        deleted.fire(new GroupVersionsDeleted(name, versions,
-                doomed.stream().sorted(java.util.Comparator.comparingInt(d -> d.version)).map(d -> d.id).toList()));
+        List<FeatureGroupRow> ordered = doomed.stream().sorted(java.util.Comparator.comparingInt(d -> d.version)).toList();
+        deleted.fire(new GroupVersionsDeleted(name, versions, ordered.stream().map(d -> d.id).toList(),
+                ordered.stream().map(d -> d.dataPrefix).toList()));
         LOG.infof("deleted feature group %s versions %s", name, versions);
         return new DeletionResult(name, versions, newLatest == null ? null : newLatest.version);
     }
@@ -295,6 +296,15 @@ public class RegistrationService {
         return (base.endsWith("/") ? base : base + "/") + draft.name();
     }
 
+    /**
+     * A new version's own directory under the storage path. The random token keeps it apart from every other version,
+     * including one that had the same number before it was deleted (its files may still be being removed).
+     */
+    static String dataPrefix(String storagePath, int version) {
+        String token = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        return storagePath + "/v" + version + "_" + token + "/data/";
+    }
+
     private FeatureGroupRow insertVersion(GroupDraft draft, int version, String storagePath, Instant now) {
         FeatureGroupRow row = new FeatureGroupRow();
         row.name = draft.name();
@@ -304,6 +314,7 @@ public class RegistrationService {
         row.createdAt = now;
         row.updatedAt = now;
         applyGroupFields(row, draft, storagePath);
+        row.dataPrefix = dataPrefix(storagePath, version);
         row.persist();
         for (int i = 0; i < draft.features().size(); i++) {
             FeatureRow fr = new FeatureRow();

@@ -209,6 +209,11 @@ public class RegistryCatalog {
                 GroupStatus.ACTIVE));
     }
 
+    /** Every registered group version (for maintenance that visits them all). */
+    public List<FeatureGroup> allGroupVersions() {
+        return repository.toModels(FeatureGroupRow.list("order by name, version"));
+    }
+
     /** Lineage of a feature: what it is computed from, and what is computed from it. */
     public Lineage lineageOfFeature(String reference) {
         FeatureRef ref = FeatureRef.parse(reference);

@@ -188,11 +188,12 @@ public class OnlineServing {
     }
 
     private Map<String, OnlineRecord> fromOffline(GroupSchema g, List<List<Object>> keys) {
-        Snapshot head = snapshots.current(g.group().name(), g.group().version()).orElse(null);
-        if (head == null || head.files().isEmpty()) {
+        Snapshot head = snapshots.current(g.group()).orElse(null);
+        List<SnapshotFile> data = head == null ? List.of() : snapshots.files(head);
+        if (data.isEmpty()) {
             return Map.of();
         }
-        try (ObjectFileCache.Lease lease = files.lease(head.files().stream().map(SnapshotFile::key).toList())) {
+        try (ObjectFileCache.Lease lease = files.lease(data.stream().map(SnapshotFile::key).toList())) {
             return loader.latest(g, lease.paths(), keys);
         }
     }

@@ -28,6 +28,16 @@ class FailuresTest {
     }
 
     @Test
+    void aConnectionFailureReportedAsASuppressedExceptionOfAFailedCommitIsRegistryUnavailable() {
+        // how Narayana reports a commit whose connection dropped: RollbackException, the driver's error suppressed
+        RuntimeException rollback = new RuntimeException("ARJUNA016053: Could not commit transaction.");
+        Exception xa = new Exception("Error trying to transactionCommit local transaction", new SQLException("I/O error", "08006"));
+        rollback.addSuppressed(xa);
+        assertThat(Failures.classify(new RuntimeException("Error invoking subclass method", rollback)).code())
+                .isEqualTo(ErrorCode.FEATURE_REGISTRY_UNAVAILABLE);
+    }
+
+    @Test
     void anythingElseIsAnInternalErrorWithAGenericMessage() {
         QuiverException q = Failures.classify(new NullPointerException("secret detail"));
         assertThat(q.code()).isEqualTo(ErrorCode.INTERNAL_ERROR);

@@ -2,6 +2,7 @@ package io.quiver.ingest;
 
 import static io.quiver.support.Columnar.ARROW;
 import static io.quiver.support.Columnar.PARQUET;
+import static io.quiver.support.GraphQL.dataPrefix;
 import static io.quiver.support.GraphQL.entity;
 import static io.quiver.support.GraphQL.feature;
 import static io.quiver.support.GraphQL.group;
@@ -74,7 +75,7 @@ class BulkWriteTest {
 
     private void assertNothingWritten() {
         assertThat(snapshotOperations()).isEmpty();
-        assertThat(objects.list("groups/" + name + "/")).isEmpty();
+        assertThat(objects.list(dataPrefix(name))).isEmpty();
     }
 
     /** Rows in the group's current snapshot, file by file in snapshot order, as text. */

@@ -36,7 +36,7 @@ class RowValidatorTest {
 
     private static final GroupSchema SCHEMA = GroupSchema.of(
             new FeatureGroup(1, "g", 1, true, List.of("customer"), List.of(new JoinKey("customer_id", DataType.BIGINT)),
-                    "ts", DataType.TIMESTAMP, "created", DataType.TIMESTAMP, 0, null, StorageFormat.PARQUET, "p", true, true, null,
+                    "ts", DataType.TIMESTAMP, "created", DataType.TIMESTAMP, 0, null, StorageFormat.PARQUET, "p", "p/v1_0/data/", true, true, null,
                     null, null, List.of(), List.of(), GroupStatus.ACTIVE, Map.of(), Instant.EPOCH, Instant.EPOCH, null),
             List.of(
                     feature("count", "INT", true, null, List.of(), 0.0, 1000.0),

@@ -1,5 +1,6 @@
 package io.quiver.offline;
 
+import static io.quiver.support.GraphQL.dataPrefix;
 import static io.quiver.support.GraphQL.entity;
 import static io.quiver.support.GraphQL.failing;
 import static io.quiver.support.GraphQL.feature;
@@ -109,7 +110,7 @@ class OfflineWriteTest {
         assertThat(result.getString("data.write.snapshot.minEventTime")).startsWith("2026-01-01T00:00");
         assertThat(result.getString("data.write.snapshot.maxEventTime")).startsWith("2026-01-03T08:00:00.123456");
         String key = result.getString("data.write.snapshot.files[0].key");
-        assertThat(key).startsWith("groups/" + name + "/v1/data/").endsWith(".parquet");
+        assertThat(key).startsWith(dataPrefix(name)).endsWith(".parquet");
         assertThat(objects.stat(key).orElseThrow().size()).isEqualTo(result.getLong("data.write.snapshot.files[0].bytes"));
 
         Path file = tmp.resolve("f.parquet");
@@ -235,7 +236,7 @@ class OfflineWriteTest {
     @Test
     void aBadBatchIsRejectedWholeAndLeavesNoTrace() {
         write(List.of(row(1, "2026-01-01T00:00:00Z")), null);
-        List<ObjectInfo> before = objects.list("groups/" + name + "/");
+        List<ObjectInfo> before = objects.list(dataPrefix(name));
 
         Map<String, Object> vars = new HashMap<>();
         vars.put("g", name);
@@ -250,7 +251,7 @@ class OfflineWriteTest {
         assertThat(violations).extracting(v -> v.get("path") + " " + v.get("rule")).containsExactlyInAnyOrder(
                 "rows[1].event_timestamp TYPE", "rows[1].amount TYPE", "rows[2].colour UNKNOWN_COLUMN",
                 "rows[2].customer_id MISSING_KEY", "rows[2].segment NOT_ALLOWED");
-        assertThat(objects.list("groups/" + name + "/")).isEqualTo(before);
+        assertThat(objects.list(dataPrefix(name))).isEqualTo(before);
         assertThat(ok("query($g: String!) { snapshots(group: $g) { id } }", Map.of("g", name)).getList("data.snapshots")).hasSize(1);
     }
 
@@ -274,7 +275,7 @@ class OfflineWriteTest {
         assertThat(head.getInt("data.snapshots[0].rowCount")).isEqualTo(2 * writers);
         assertThat(head.getList("data.snapshots[0].files")).hasSize(writers);
         assertThat(head.getList("data.snapshots")).hasSize(writers);
-        assertThat(objects.list("groups/" + name + "/v1/data/")).hasSize(writers);
+        assertThat(objects.list(dataPrefix(name))).hasSize(writers);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.quiver.offline;
 
+import static io.quiver.support.GraphQL.dataPrefix;
 import static io.quiver.support.GraphQL.entity;
 import static io.quiver.support.GraphQL.failing;
 import static io.quiver.support.GraphQL.feature;
@@ -58,7 +59,7 @@ class SnapshotMaintenanceTest {
     }
 
     private List<String> dataFiles() {
-        return objects.list("groups/" + name + "/v1/data/").stream().map(ObjectInfo::key).toList();
+        return objects.list(dataPrefix(name)).stream().map(ObjectInfo::key).toList();
     }
 
     @Test
@@ -102,7 +103,7 @@ class SnapshotMaintenanceTest {
     @Test
     void orphanedFilesAreSweptOnlyAfterTheGracePeriod() throws InterruptedException {
         append(1, 1);
-        String orphan = "groups/" + name + "/v1/data/interrupted-write.parquet";
+        String orphan = dataPrefix(name) + "interrupted-write.parquet";
         objects.put(orphan, new byte[] {1, 2, 3});
         String expire = "mutation($g: String!, $t: DateTime!) { expireSnapshots(group: $g, olderThan: $t) { deletedFiles } }";
 
@@ -122,8 +123,9 @@ class SnapshotMaintenanceTest {
         append(1, 1);
         append(2, 2);
         assertThat(dataFiles()).hasSize(2);
+        String prefix = dataPrefix(name);
         ok("mutation($g: String!) { deleteFeatureGroup(name: $g) { deletedVersions } }", Map.of("g", name));
-        assertThat(objects.list("groups/" + name + "/")).isEmpty();
+        assertThat(objects.list(prefix)).isEmpty();
     }
 
     @Test

@@ -41,6 +41,11 @@ public final class GraphQL {
         return json;
     }
 
+    /** Where the latest version of the group keeps its data files in the object store. */
+    public static String dataPrefix(String group) {
+        return ok("query($g: String!) { featureGroup(name: $g) { dataPrefix } }", Map.of("g", group)).getString("data.featureGroup.dataPrefix");
+    }
+
     /** A name no other test uses, so tests share one database without seeing each other's groups. */
     public static String unique(String prefix) {
         return prefix + "_" + COUNTER.incrementAndGet() + "_" + Long.toString(System.nanoTime() % 1_000_000, 36);

@@ -19,28 +19,41 @@ public class PostgresTestDatabase implements QuarkusTestResourceLifecycleManager
 
     @Override
     public Map<String, String> start() {
-        String host = env("QUIVER_TEST_PG_HOST", "127.0.0.1");
-        String port = env("QUIVER_TEST_PG_PORT", "5432");
-        String user = env("QUIVER_TEST_PG_USER", "postgres");
-        String password = env("QUIVER_TEST_PG_PASSWORD", "");
-        String server = "jdbc:postgresql://" + host + ":" + port + "/";
-        try (Connection c = DriverManager.getConnection(server + "postgres", user, password);
-                Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
-            s.execute("CREATE DATABASE " + DATABASE);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Tests need the real PostgreSQL at " + server + " (user " + user
-                    + "); start it (see .ci/run) or set QUIVER_TEST_PG_HOST/PORT/USER/PASSWORD", e);
-        }
         return Map.of(
-                "quarkus.datasource.jdbc.url", server + DATABASE,
-                "quarkus.datasource.username", user,
-                "quarkus.datasource.password", password);
+                "quarkus.datasource.jdbc.url", createDatabase(DATABASE),
+                "quarkus.datasource.username", user(),
+                "quarkus.datasource.password", password());
     }
 
     @Override
     public void stop() {
         // The database is left for inspection; the next run recreates it.
+    }
+
+    /** The server's JDBC URL without a database: {@code jdbc:postgresql://host:port/}. */
+    public static String server() {
+        return "jdbc:postgresql://" + env("QUIVER_TEST_PG_HOST", "127.0.0.1") + ":" + env("QUIVER_TEST_PG_PORT", "5432") + "/";
+    }
+
+    public static String user() {
+        return env("QUIVER_TEST_PG_USER", "postgres");
+    }
+
+    public static String password() {
+        return env("QUIVER_TEST_PG_PASSWORD", "");
+    }
+
+    /** Drops and creates the database; returns its JDBC URL. */
+    public static String createDatabase(String name) {
+        try (Connection c = DriverManager.getConnection(server() + "postgres", user(), password());
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Tests need the real PostgreSQL at " + server() + " (user " + user()
+                    + "); start it (see .ci/run) or set QUIVER_TEST_PG_HOST/PORT/USER/PASSWORD", e);
+        }
+        return server() + name;
     }
 
     private static String env(String name, String fallback) {

@@ -13,8 +13,6 @@ import org.eclipse.microprofile.graphql.Name;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 
-import io.smallrye.common.annotation.NonBlocking;
-
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.offline.BackfillRange;
@@ -27,6 +25,7 @@ import io.quiver.registry.model.FeatureGroup;
 import io.quiver.offline.OfflineWriter;
 import io.quiver.offline.Snapshot;
 import io.quiver.offline.SnapshotLog;
+import io.quiver.offline.SnapshotFile;
 import io.quiver.offline.SnapshotPin;
 import io.quiver.offline.WriteMode;
 import io.quiver.offline.WriteResult;
@@ -136,39 +135,37 @@ public class OfflineGraphQL {
     }
 
     @Query("snapshots")
-    @Description("Every committed state of a group version's offline data, newest first")
+    @Description("Committed states of a group version's offline data, newest first, a page at a time")
     public @NonNull List<@NonNull Snapshot> snapshots(@Description("Group name") @NonNull String group,
-            @Description("Version; omit for the latest") Integer version) {
-        return snapshots.history(group, version == null ? 0 : version);
+            @Description("Version; omit for the latest") Integer version,
+            @Description("At most this many (1 to 1000)") @DefaultValue("100") int first,
+            @Description("Only snapshots older than this one (an id from the previous page)") Long before) {
+        if (first < 1 || first > 1000) {
+            throw new InvalidArgumentException("first must be between 1 and 1000, not " + first);
+        }
+        return snapshots.history(group, version == null ? 0 : version, first, before);
     }
 
-    // Totals derived from the file list: computed in memory, for the whole list at once.
+    // Files are read from the manifest rows for the whole list of snapshots at once.
 
-    @Name("rowCount")
-    @NonBlocking
-    @Description("Rows over all files")
-    public List<Long> rowCount(@Source List<Snapshot> list) {
-        return list.stream().map(Snapshot::rowCount).toList();
+    @Name("files")
+    @Description("Every data file of this state, in write order")
+    public List<List<SnapshotFile>> files(@Source List<Snapshot> list) {
+        Map<Long, List<SnapshotFile>> byId = new java.util.HashMap<>();
+        list.stream().collect(java.util.stream.Collectors.groupingBy(Snapshot::groupId)).values()
+                .forEach(sameGroup -> byId.putAll(snapshots.files(sameGroup)));
+        return list.stream().map(s -> byId.get(s.id())).toList();
     }
 
-    @Name("bytes")
-    @NonBlocking
-    @Description("Bytes over all files")
-    public List<Long> bytes(@Source List<Snapshot> list) {
-        return list.stream().map(Snapshot::bytes).toList();
+    @Name("addedFiles")
+    @Description("The data files this commit added")
+    public List<List<SnapshotFile>> addedFiles(@Source List<Snapshot> list) {
+        return list.stream().map(snapshots::added).toList();
     }
 
-    @Name("minEventTime")
-    @NonBlocking
-    @Description("Smallest event time over all files; null when there are no rows")
-    public List<Instant> minEventTime(@Source List<Snapshot> list) {
-        return list.stream().map(Snapshot::minEventTime).toList();
-    }
-
-    @Name("maxEventTime")
-    @NonBlocking
-    @Description("Largest event time over all files; null when there are no rows")
-    public List<Instant> maxEventTime(@Source List<Snapshot> list) {
-        return list.stream().map(Snapshot::maxEventTime).toList();
+    @Name("removedFiles")
+    @Description("The data files this commit removed (older snapshots still use them until expiry)")
+    public List<List<SnapshotFile>> removedFiles(@Source List<Snapshot> list) {
+        return list.stream().map(snapshots::removed).toList();
     }
 }

@@ -34,7 +34,8 @@ public record FeatureGroup(
         @Description("Rows older than this many seconds are out of date for serving; 0 means never") long ttlSeconds,
         @Ignore Mode declaredMode,
         @Description("File format of materialized snapshots") StorageFormat storageFormat,
-        @Description("Base path of this group's materialized data; version n lives under <path>/v<n>") String storagePath,
+        @Description("Prefix in the object store under which the group's data files live (inside the configured bucket or root directory); each version has a directory of its own below it, see dataPrefix") String storagePath,
+        @Description("Where this version's data files are in the object store: <storagePath>/v<version>_<token>/data/, fixed when the version was created and never shared with another version") String dataPrefix,
         @Description("Whether latest values are kept in the online store") boolean onlineEnabled,
         @Description("Whether history is kept in the offline store") boolean offlineEnabled,
         @Description("Quartz cron of scheduled incremental materialization; null when not scheduled") String materializationSchedule,
@@ -56,6 +57,7 @@ public record FeatureGroup(
         requireNonNull(eventTimestampType, "eventTimestampType");
         requireNonNull(storageFormat, "storageFormat");
         requireNonNull(storagePath, "storagePath");
+        requireNonNull(dataPrefix, "dataPrefix");
         tags = List.copyOf(tags);
         metadata = List.copyOf(metadata);
         requireNonNull(status, "status");

@@ -85,6 +85,10 @@ public class FeatureGroupRow extends PanacheEntityBase {
     @Column(name = "storage_path")
     public String storagePath;
 
+    /** Where this version's data files live; set once when the version is created. */
+    @Column(name = "data_prefix")
+    public String dataPrefix;
+
     @Column(name = "online_enabled")
     public boolean onlineEnabled;
 
@@ -143,7 +147,7 @@ public class FeatureGroupRow extends PanacheEntityBase {
         }
         return new FeatureGroup(id, name, version, latest, entityNames, keys, eventTimestampColumn, eventTimestampType,
                 createdTimestampColumn, createdTimestampType, ttlSeconds,
-                mode, storageFormat, storagePath, onlineEnabled,
+                mode, storageFormat, storagePath, dataPrefix, onlineEnabled,
                 offlineEnabled, materializationSchedule, description, owner, tags.stream().sorted().toList(),
                 metadata.entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList(), status,
                 overrides, createdAt, updatedAt, lastDataUpdateAt);

@@ -1,0 +1,189 @@
+package io.quiver.offline;
+
+import static io.quiver.support.GraphQL.dataPrefix;
+import static io.quiver.support.GraphQL.entity;
+import static io.quiver.support.GraphQL.feature;
+import static io.quiver.support.GraphQL.group;
+import static io.quiver.support.GraphQL.ok;
+import static io.quiver.support.GraphQL.register;
+import static io.quiver.support.GraphQL.unique;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.config.QuiverConfig;
+import io.quiver.error.QuiverException;
+import io.quiver.objectstore.ObjectInfo;
+import io.quiver.objectstore.ObjectStore;
+import io.quiver.registry.RegistryCatalog;
+import io.quiver.registry.model.FeatureGroup;
+import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.RedisTestResource;
+import io.quiver.support.S3ProxyTestResource;
+import jakarta.inject.Inject;
+
+/**
+ * What keeps a commit from ever referencing a file that is gone: the sweeper honours the intents of writes in
+ * progress however long they take, fences writes that stopped renewing before it deletes their files, a commit
+ * whose intent was fenced is refused, and a commit checks its files are in the object store. Deleted and
+ * re-registered versions never share a prefix.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
+class WriteSafetyTest {
+
+    @Inject
+    WriteSessions sessions;
+
+    @Inject
+    WriteIntents intents;
+
+    @Inject
+    SnapshotMaintenance maintenance;
+
+    @Inject
+    SnapshotLog log;
+
+    @Inject
+    RegistryCatalog catalog;
+
+    @Inject
+    ObjectStore objects;
+
+    @Inject
+    QuiverConfig config;
+
+    @TempDir
+    Path tmp;
+
+    private String name;
+    private String entity;
+
+    @BeforeEach
+    void registerGroup() {
+        entity = unique("cust");
+        name = unique("safe");
+        register(List.of(entity(entity, "customer_id", "BIGINT")), List.of(group(name, entity, List.of(feature("v", "INT")))));
+    }
+
+    private FeatureGroup current() {
+        return catalog.group(name, 0).group();
+    }
+
+    private ParquetFileWriter.Written fakeFile(String n) throws Exception {
+        Path f = tmp.resolve(n);
+        Files.write(f, new byte[] {1, 2, 3, 4});
+        return new ParquetFileWriter.Written(f, 1, 4, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:00Z"), "1", "1");
+    }
+
+    private void outlastTheGracePeriod() throws InterruptedException {
+        Duration grace = config.offline().sweepGrace();
+        assertThat(config.offline().intentRenewal()).isLessThan(grace.dividedBy(2));
+        Thread.sleep(grace.toMillis() + 800); // real time: the intents' renewals and the files' ages are on real clocks
+    }
+
+    @Test
+    void aWriteLongerThanTheGracePeriodKeepsItsFilesAndCommits() throws Exception {
+        FeatureGroup g = current();
+        try (WriteSessions.Session session = sessions.open(g, SnapshotOperation.APPEND, false)) {
+            SnapshotFile file = session.uploadNow(fakeFile("a"));
+            outlastTheGracePeriod();
+
+            assertThat(maintenance.sweep(g)).isEmpty();
+            assertThat(objects.stat(file.key())).isPresent();
+            Snapshot s = session.commit(() -> SnapshotChange.append(List.of(file)));
+            assertThat(log.files(s)).containsExactly(file);
+        }
+    }
+
+    @Test
+    void aWriteThatStoppedRenewingIsFencedItsFilesSweptAndItsCommitRefused() throws Exception {
+        FeatureGroup g = current();
+        WriteSessions.Session session = sessions.open(g, SnapshotOperation.APPEND, false);
+        SnapshotFile file = session.uploadNow(fakeFile("b"));
+        intents.release(session.id()); // as if its process had died: nobody renews it any more
+        outlastTheGracePeriod();
+
+        assertThat(maintenance.sweep(g)).containsExactly(file.key());
+        assertThat(objects.stat(file.key())).isEmpty();
+        assertThatThrownBy(() -> session.commit(() -> SnapshotChange.append(List.of(file))))
+                .isInstanceOf(QuiverException.class).hasMessageContaining("nothing was committed");
+        session.close();
+        assertThat(log.current(g)).isEmpty();
+    }
+
+    @Test
+    void aCommitRefusesAFileThatIsNoLongerInTheObjectStore() throws Exception {
+        FeatureGroup g = current();
+        try (WriteSessions.Session session = sessions.open(g, SnapshotOperation.APPEND, false)) {
+            SnapshotFile file = session.uploadNow(fakeFile("c"));
+            objects.delete(List.of(file.key()));
+            assertThatThrownBy(() -> session.commit(() -> SnapshotChange.append(List.of(file))))
+                    .isInstanceOf(QuiverException.class).hasMessageContaining("missing from the object store");
+        }
+        assertThat(log.current(g)).isEmpty();
+    }
+
+    @Test
+    void concurrentBackfillsOfOneRangeAreRetriedWithBackoffUntilEachLands() throws Exception {
+        OfflineWriter writer = io.quarkus.arc.Arc.container().instance(OfflineWriter.class).get();
+        writer.write(name, 0, List.of(Map.of("customer_id", 1, "event_timestamp", "2026-01-01T12:00:00Z", "v", 0)), WriteMode.APPEND);
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        Instant end = Instant.parse("2026-01-02T00:00:00Z");
+        List<java.util.concurrent.Callable<WriteResult>> backfills = new java.util.ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            int v = i;
+            backfills.add(() -> writer.backfill(name, 0, List.of(Map.of("customer_id", 1, "event_timestamp", "2026-01-01T12:00:00Z", "v", v)),
+                    start, end));
+        }
+        List<WriteResult> results = io.quiver.support.Race.run(backfills);
+
+        assertThat(results).extracting(r -> r.snapshot().operation()).containsOnly(SnapshotOperation.BACKFILL);
+        Snapshot head = log.current(current()).orElseThrow();
+        // each backfill replaced the range whole: exactly one row is left, the last commit's
+        assertThat(head.rowCount()).isEqualTo(1);
+        assertThat(head.sequenceNumber()).isEqualTo(5);
+        assertThat(objects.list(dataPrefix(name))).hasSizeGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aVersionNumberReusedAfterADeletionNeverSharesFilesWithTheDeletedVersion() throws Exception {
+        ok("mutation($g: String!, $r: [JSON!]!) { write(group: $g, rows: $r) { rowsWritten } }",
+                Map.of("g", name, "r", List.of(Map.of("customer_id", 1, "event_timestamp", "2026-01-01T00:00:00Z", "v", 1))));
+        String deletedPrefix = dataPrefix(name);
+        // a write of the old version still in progress when it is deleted: its late upload lands in the old prefix
+        WriteSessions.Session straggler = sessions.open(current(), SnapshotOperation.APPEND, false);
+        ok("mutation($g: String!) { deleteFeatureGroup(name: $g) { deletedVersions } }", Map.of("g", name));
+        SnapshotFile late = straggler.uploadNow(fakeFile("late"));
+        assertThat(objects.stat(late.key())).isPresent();
+
+        register(List.of(entity(entity, "customer_id", "BIGINT")), List.of(group(name, entity, List.of(feature("v", "INT")))));
+        assertThat(current().version()).isEqualTo(1);
+        String prefix = dataPrefix(name);
+        assertThat(prefix).isNotEqualTo(deletedPrefix).doesNotStartWith(deletedPrefix);
+        ok("mutation($g: String!, $r: [JSON!]!) { write(group: $g, rows: $r) { rowsWritten } }",
+                Map.of("g", name, "r", List.of(Map.of("customer_id", 2, "event_timestamp", "2026-01-01T00:00:00Z", "v", 2))));
+
+        intents.release(straggler.id()); // its process dies before it commits: only the sweep of deleted prefixes can find the file
+        outlastTheGracePeriod();
+        maintenance.sweepDeleted();
+        assertThat(objects.list(deletedPrefix)).isEmpty();
+        assertThat(objects.list(prefix)).extracting(ObjectInfo::key).hasSize(1);
+        assertThat(log.files(log.current(current()).orElseThrow())).hasSize(1);
+    }
+}
