@@ -41,7 +41,7 @@ public class DuckDbEngine {
             }
             return c;
         } catch (SQLException e) {
-            throw new QuiverException(ErrorCode.INTERNAL_ERROR, "could not open a DuckDB connection: " + e.getMessage(), e);
+            throw new QuiverException(ErrorCode.INTERNAL_ERROR, "the query engine could not open a connection; retry later", e);
         }
     }
 

@@ -15,6 +15,7 @@ import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.Schema;
 
+
 /**
  * Passes another reader's record batches through with one more column: each row's 0-based position in the
  * stream. DuckDB may then sort the rows while it reads them and still name the upload's own row in an error.
@@ -25,6 +26,7 @@ final class RowNumberingReader extends ArrowReader {
     private final ArrowReader source;
     private final String column;
     private long next;
+    private volatile String failure;
 
     RowNumberingReader(ArrowReader source, BufferAllocator allocator, String column) {
         super(allocator);
@@ -32,9 +34,25 @@ final class RowNumberingReader extends ArrowReader {
         this.column = column;
     }
 
-    /** The source's schema, read from the stream (fails here when the body is no Arrow stream). */
+    /** Why a batch was refused, if one was. */
+    String failure() {
+        return failure;
+    }
+
+    /**
+     * The source's schema, read from the stream (fails here when the body is no Arrow stream, or has a type whose
+     * layout is not accepted).
+     */
     Schema sourceSchema() throws IOException {
-        return source.getVectorSchemaRoot().getSchema();
+        Schema schema = source.getVectorSchemaRoot().getSchema();
+        for (Field f : schema.getFields()) {
+            String bad = ArrowBatchCheck.unsupported(f, "");
+            if (bad != null) {
+                failure = bad;
+                throw new IOException(bad);
+            }
+        }
+        return schema;
     }
 
     @Override
@@ -52,6 +70,7 @@ final class RowNumberingReader extends ArrowReader {
             return false;
         }
         VectorSchemaRoot in = source.getVectorSchemaRoot();
+        validate(in);
         VectorSchemaRoot out = getVectorSchemaRoot();
         int rows = in.getRowCount();
         int columns = in.getFieldVectors().size();
@@ -67,6 +86,27 @@ final class RowNumberingReader extends ArrowReader {
         out.setRowCount(rows);
         next += rows;
         return true;
+    }
+
+    /**
+     * DuckDB reads the buffers through the C data interface as they are: every buffer must be as large as the batch
+     * declares and every offset must lie within its data, dictionaries included, or native code would read past them.
+     * Values themselves (a decimal beyond its precision, say) are the column checks' business, which name the row.
+     */
+    private void validate(VectorSchemaRoot root) throws IOException {
+        try {
+            Map<Long, Dictionary> dictionaries = source.getDictionaryVectors();
+            for (Dictionary d : dictionaries.values()) {
+                ArrowBatchCheck.check(d.getVector(), dictionaries);
+            }
+            for (org.apache.arrow.vector.FieldVector v : root.getFieldVectors()) {
+                ArrowBatchCheck.check(v, dictionaries);
+            }
+        } catch (RuntimeException e) {
+            failure = "the record batch starting at row " + next + ": " + (e instanceof IllegalStateException ? e.getMessage()
+                    : "its buffers do not hold what it declares");
+            throw new IOException(failure, e);
+        }
     }
 
     @Override

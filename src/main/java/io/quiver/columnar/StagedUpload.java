@@ -53,6 +53,21 @@ public final class StagedUpload {
     public record SortColumn(String name, String duckDbType) {
     }
 
+    /**
+     * Bounds every declared size of an upload is checked against before anything is allocated for it.
+     *
+     * @param maxBatchBytes most memory one Arrow record batch may take
+     * @param maxMetadataBytes most bytes of one Arrow message's metadata (or of a Parquet footer)
+     * @param maxColumns most fields of a schema, nested ones included
+     * @param maxBatchRows most rows of one Arrow record batch
+     */
+    public record Limits(long maxBatchBytes, int maxMetadataBytes, int maxColumns, long maxBatchRows) {
+        public static Limits of(io.quiver.config.QuiverConfig config) {
+            var i = config.ingest();
+            return new Limits(i.maxArrowBatchBytes(), i.maxArrowMetadataBytes(), i.maxColumns(), i.maxArrowBatchRows());
+        }
+    }
+
     private final List<Column> columns;
     private final long rows;
 
@@ -78,43 +93,46 @@ public final class StagedUpload {
      *
      * @param what how error messages name the body, e.g. "the upload"
      * @param scratch a private directory for scratch files, removed by the caller
-     * @param maxBatchBytes the most memory one Arrow record batch may take
+     * @param limits the bounds of declared sizes (checked before anything is allocated for them)
      * @param sortBy columns to sort by, in order; those the upload lacks are skipped (none: upload order)
      */
     public static StagedUpload stage(Connection connection, ColumnarFormat format, InputStream body, String what,
-            Path scratch, long maxBatchBytes, List<SortColumn> sortBy) {
+            Path scratch, Limits limits, List<SortColumn> sortBy) {
         try {
             if (format == ColumnarFormat.ARROW_STREAM) {
-                stageArrow(connection, body, what, maxBatchBytes, sortBy);
+                stageArrow(connection, body, what, limits, sortBy);
             } else {
-                stageParquet(connection, body, what, scratch, sortBy);
+                stageParquet(connection, body, what, scratch, limits, sortBy);
             }
             return describe(connection);
         } catch (SQLException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
             if (message.contains("Out of Memory") || message.contains("No space left") || message.contains("Could not write file")) {
                 // the service's limits, not the client's data
-                throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the service ran out of "
-                        + "memory or scratch disk staging " + what + " (" + firstLine(message) + "); retry later, send it in smaller "
-                        + "parts, or raise quiver.duckdb.memory-limit", e);
+                throw new QuiverException(ErrorCode.SERVICE_BUSY, "the service ran out of memory or scratch disk staging " + what
+                        + "; retry later, send it in smaller parts, or raise quiver.duckdb.memory-limit", e);
             }
-            throw new InvalidArgumentException(what + " could not be read as " + describe(format) + ": "
-                    + firstLine(message) + "; send a complete, valid " + describe(format), e);
+            // DuckDB's own words name scratch paths: the log has them, the client gets what to do
+            throw new InvalidArgumentException(what + " could not be read as " + describe(format) + " (it is truncated, corrupt or "
+                    + "not " + describe(format) + "); send a complete, valid " + describe(format), e);
         }
     }
 
-    private static void stageArrow(Connection connection, InputStream body, String what, long maxBatchBytes,
-            List<SortColumn> sortBy) throws SQLException {
+    private static void stageArrow(Connection connection, InputStream body, String what, Limits limits, List<SortColumn> sortBy)
+            throws SQLException {
         String stream = "upload_" + UUID.randomUUID().toString().replace("-", "");
-        try (BufferAllocator allocator = new RootAllocator(maxBatchBytes);
-                RowNumberingReader reader = new RowNumberingReader(new ArrowStreamReader(new InputStreamChannel(body), allocator), allocator, ROW)) {
+        ArrowStreamGuard guard = new ArrowStreamGuard(body, new ArrowStreamGuard.Limits(limits.maxMetadataBytes(), limits.maxBatchBytes(),
+                limits.maxColumns(), limits.maxBatchRows()));
+        try (BufferAllocator allocator = new RootAllocator(limits.maxBatchBytes() * 2 + limits.maxMetadataBytes());
+                RowNumberingReader reader = new RowNumberingReader(new ArrowStreamReader(new InputStreamChannel(guard), allocator), allocator, ROW)) {
             Set<String> names = new LinkedHashSet<>();
             try {
                 // reads the schema message: a body that is no Arrow stream fails here
                 reader.sourceSchema().getFields().stream().map(Field::getName).forEach(names::add);
             } catch (IOException | RuntimeException e) {
-                throw new InvalidArgumentException(what + " is not an Arrow IPC stream (" + e.getMessage()
-                        + "); send the Arrow streaming format (not the file format) as " + ColumnarFormat.ARROW_MEDIA_TYPE, e);
+                String why = guard.failure() != null ? guard.failure() : reader.failure();
+                throw new InvalidArgumentException(what + " is not an Arrow IPC stream it can take" + (why != null ? " (" + why + ")" : "")
+                        + "; send the Arrow streaming format (not the file format) as " + ColumnarFormat.ARROW_MEDIA_TYPE, e);
             }
             try (ArrowArrayStream exported = ArrowArrayStream.allocateNew(allocator)) {
                 Data.exportArrayStream(allocator, reader, exported);
@@ -123,31 +141,41 @@ public final class StagedUpload {
                     s.execute("CREATE TEMP TABLE upload AS SELECT * FROM " + stream + orderBy(sortBy, names));
                     s.execute("CREATE TEMP VIEW " + VIEW + " AS SELECT rowid AS " + POSITION + ", * FROM upload");
                 } catch (SQLException e) {
+                    if (guard.failure() != null) {
+                        throw new InvalidArgumentException(what + " is not a valid Arrow IPC stream: " + guard.failure()
+                                + "; nothing was written", e);
+                    }
+                    if (reader.failure() != null) {
+                        throw new InvalidArgumentException(what + " holds a corrupt record batch: " + reader.failure()
+                                + "; nothing was written, send a valid stream", e);
+                    }
                     String message = e.getMessage() == null ? "" : e.getMessage();
                     if (message.contains("Unable to allocate") || message.contains("OutOfMemory")) {
-                        throw new InvalidArgumentException(what + " has a record batch larger than " + (maxBatchBytes >> 20)
+                        throw new InvalidArgumentException(what + " has a record batch larger than " + (limits.maxBatchBytes() >> 20)
                                 + " MiB; send smaller record batches (e.g. 64k rows each)", e);
                     }
                     if (message.contains("Unexpected end of") || message.contains("get_next failed")) {
                         throw new InvalidArgumentException(what + " ended in the middle of the Arrow stream or holds a corrupt "
-                                + "record batch (" + firstLine(message) + "); nothing was written, send the whole stream again", e);
+                                + "record batch; nothing was written, send the whole stream again", e);
                     }
                     throw e;
                 }
             }
         } catch (IOException e) {
-            throw new InvalidArgumentException(what + " could not be read: " + e.getMessage(), e);
+            throw new InvalidArgumentException(what + " could not be read" + (guard.failure() != null ? ": " + guard.failure() : "")
+                    + "; send a complete, valid Arrow IPC stream", e);
         }
     }
 
-    private static void stageParquet(Connection connection, InputStream body, String what, Path scratch, List<SortColumn> sortBy)
-            throws SQLException {
+    private static void stageParquet(Connection connection, InputStream body, String what, Path scratch, Limits limits,
+            List<SortColumn> sortBy) throws SQLException {
         Path file = scratch.resolve("upload.parquet");
         try {
             Files.copy(body, file);
         } catch (IOException e) {
-            throw new InvalidArgumentException(what + " could not be received: " + e.getMessage(), e);
+            throw new InvalidArgumentException(what + " could not be received completely; send it again", e);
         }
+        ParquetFooter.check(file, what, limits.maxMetadataBytes());
         String source = "SELECT file_row_number AS " + ROW + ", * EXCLUDE (file_row_number) FROM read_parquet("
                 + DuckDbTypes.literal(file.toString()) + ", file_row_number = true)";
         try (Statement s = connection.createStatement()) {
@@ -212,11 +240,4 @@ public final class StagedUpload {
         return format == ColumnarFormat.ARROW_STREAM ? "an Arrow IPC stream" : "a Parquet file";
     }
 
-    static String firstLine(String message) {
-        if (message == null) {
-            return "no detail";
-        }
-        String line = message.split("\n", 2)[0];
-        return line.length() > 300 ? line.substring(0, 300) + "..." : line;
-    }
 }

@@ -22,7 +22,8 @@ public final class TempDirectory implements AutoCloseable {
         try {
             this.path = Files.createTempDirectory(prefix);
         } catch (IOException e) {
-            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "no temporary directory: " + e, e);
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the service could not make a scratch directory "
+                    + "(its disk failed or is full); retry later", e);
         }
     }
 

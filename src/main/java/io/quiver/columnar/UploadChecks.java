@@ -148,7 +148,8 @@ public final class UploadChecks {
                 }
             }
         } catch (SQLException e) {
-            throw new QuiverException(ErrorCode.INTERNAL_ERROR, "could not check the upload: " + e.getMessage(), e);
+            throw new QuiverException(ErrorCode.INTERNAL_ERROR, "could not check the upload in the query engine; nothing was written, "
+                    + "retry, or report it with the request id", e);
         }
         found.sort(Comparator.comparingLong(Found::row).thenComparingInt(Found::check));
         found.stream().limit(Math.max(0, MAX_LISTED - listed.size())).forEach(f -> listed.add(f.violation()));

@@ -79,6 +79,26 @@ public interface QuiverConfig {
     /** Online store settings. */
     Online online();
 
+    /** Bounds on API requests. */
+    Api api();
+
+    interface Api {
+        /**
+         * Largest request body of the JSON routes ({@code /graphql}, {@code /get-online-features}), in bytes; larger
+         * ones get 413. Only the bulk Arrow/Parquet routes take more ({@code QUIVER_MAX_UPLOAD_SIZE}).
+         */
+        @WithDefault("16777216")
+        long maxJsonBody();
+
+        /** Deepest nesting of objects and arrays in a JSON body. */
+        @WithDefault("64")
+        int maxJsonDepth();
+
+        /** Most entities one request may read online, over all its reads (GraphQL aliases included). */
+        @WithDefault("10000")
+        int maxOnlineEntities();
+    }
+
     interface Online {
         /** REDIS (shared by replicas; {@code quarkus.redis.*} says where) or MEMORY (this process only: the embedded default). */
         @WithDefault("REDIS")
@@ -99,6 +119,14 @@ public interface QuiverConfig {
         /** Entities per call of the write script (standalone Redis; a cluster takes one per call). */
         @WithDefault("256")
         int keysPerScript();
+
+        /** Materialization jobs waiting for one of the two runner threads; beyond it a job ends FAILED at once (SERVICE_BUSY). */
+        @WithDefault("100")
+        int maxQueuedJobs();
+
+        /** Subscriptions to job progress followed at once; beyond it a subscription is refused. */
+        @WithDefault("256")
+        int maxProgressSubscriptions();
 
         /** Records handed to the store at once by write-through and materialization. */
         @WithDefault("10000")
@@ -202,6 +230,25 @@ public interface QuiverConfig {
         /** Most memory one Arrow record batch of a bulk upload may take (the stream is read a batch at a time). */
         @WithDefault("536870912")
         long maxArrowBatchBytes();
+
+        /** Most bytes of one Arrow message's metadata or of a Parquet footer in an upload (declared sizes are checked first). */
+        @WithDefault("16777216")
+        int maxArrowMetadataBytes();
+
+        /** Most fields of an uploaded schema, nested fields included. */
+        @WithDefault("10000")
+        int maxColumns();
+
+        /** Most rows of one Arrow record batch. */
+        @WithDefault("16777216")
+        long maxArrowBatchRows();
+
+        /**
+         * Bulk uploads (writes and training-set requests with Arrow or Parquet bodies) served at once; each takes native
+         * memory and scratch disk. Beyond it a request gets 503 with Retry-After.
+         */
+        @WithDefault("4")
+        int maxConcurrentUploads();
 
         /** Threads uploading data files of bulk writes to the object store, shared by all writes. */
         @WithDefault("4")

@@ -26,7 +26,7 @@ public class ObjectStoreHealthCheck implements HealthCheck {
             return HealthCheckResponse.named("object-store").up().withData("location", store.location()).build();
         } catch (ObjectStoreException e) {
             return HealthCheckResponse.named("object-store").down().withData("location", store.location())
-                    .withData("error", e.getMessage()).build();
+                    .withData("error", e.detail() != null ? e.detail() : e.getMessage()).build();
         }
     }
 }

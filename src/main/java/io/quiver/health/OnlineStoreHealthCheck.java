@@ -28,7 +28,7 @@ public class OnlineStoreHealthCheck implements HealthCheck {
             return HealthCheckResponse.named("online-store").up().withData("location", store.location()).build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named("online-store").status(!required).withData("location", store.location())
-                    .withData("error", e.getMessage())
+                    .withData("error", e instanceof io.quiver.online.OnlineStoreException o && o.detail() != null ? o.detail() : e.getMessage())
                     .withData("serving", "online reads fall back to the offline store (degraded)").build();
         }
     }

@@ -14,6 +14,7 @@ import io.quiver.columnar.DuckDbEngine;
 import io.quiver.columnar.DuckDbTypes;
 import io.quiver.columnar.StagedUpload;
 import io.quiver.columnar.TempDirectory;
+import io.quiver.columnar.UploadSlots;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.InvalidArgumentException;
@@ -38,12 +39,14 @@ public class BulkIngestService {
 
     private final OfflineWriter writer;
     private final DuckDbEngine engine;
-    private final long maxArrowBatchBytes;
+    private final UploadSlots slots;
+    private final StagedUpload.Limits limits;
 
-    public BulkIngestService(OfflineWriter writer, DuckDbEngine engine, QuiverConfig config) {
+    public BulkIngestService(OfflineWriter writer, DuckDbEngine engine, UploadSlots slots, QuiverConfig config) {
         this.writer = writer;
         this.engine = engine;
-        this.maxArrowBatchBytes = config.ingest().maxArrowBatchBytes();
+        this.slots = slots;
+        this.limits = StagedUpload.Limits.of(config);
     }
 
     /**
@@ -60,9 +63,9 @@ public class BulkIngestService {
         }
         // The group is looked up before the body is read: an unknown group fails at once.
         GroupSchema schema = writer.writableSchema(group, version);
-        try (TempDirectory dir = new TempDirectory("quiver-upload"); Connection c = engine.connect()) {
+        try (UploadSlots.Slot slot = slots.acquire(); TempDirectory dir = new TempDirectory("quiver-upload"); Connection c = engine.connect()) {
             long t0 = System.nanoTime();
-            StagedUpload upload = StagedUpload.stage(c, format, body, "the upload", dir.path(), maxArrowBatchBytes, sortOrder(schema));
+            StagedUpload upload = StagedUpload.stage(c, format, body, "the upload", dir.path(), limits, sortOrder(schema));
             long t1 = System.nanoTime();
             String select = ColumnarValidator.validate(c, upload, schema, backfillStart, backfillEnd);
             long t2 = System.nanoTime();
@@ -74,8 +77,8 @@ public class BulkIngestService {
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, result.snapshot().id(), result.snapshot().addedFileCount());
             return result;
         } catch (SQLException e) {
-            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the bulk write to " + group + " failed: "
-                    + e.getMessage() + "; nothing was committed", e);
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the bulk write to " + group
+                    + " failed in the query engine; nothing was committed, retry it", e);
         }
     }
 

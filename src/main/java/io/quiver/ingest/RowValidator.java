@@ -20,6 +20,7 @@ import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.JoinKey;
+import io.quiver.registry.validation.NumberBounds;
 import io.quiver.registry.validation.Suggestions;
 import io.quiver.registry.validation.ValueChecker;
 
@@ -231,6 +232,10 @@ public final class RowValidator {
 
     /** JSON object keys are text; integer map keys are parsed from it. */
     private Object mapKey(String path, FeatureDataType type, String key) {
+        if (key.length() > 40) {
+            add(path, "TYPE", "map key of " + key.length() + " characters is not a valid " + type);
+            return null;
+        }
         try {
             return convert(path, type, new BigInteger(key.trim()));
         } catch (NumberFormatException e) {
@@ -241,6 +246,9 @@ public final class RowValidator {
 
     private static BigInteger integral(Object v, BigInteger min, BigInteger max) {
         BigDecimal d = number(v);
+        if (!NumberBounds.fitsLong(d)) {
+            throw new IllegalArgumentException("out of range");
+        }
         BigInteger i = d.toBigIntegerExact();
         if (i.compareTo(min) < 0 || i.compareTo(max) > 0) {
             throw new IllegalArgumentException("out of range");
@@ -249,6 +257,15 @@ public final class RowValidator {
     }
 
     private static BigDecimal number(Object v) {
+        BigDecimal n = exactNumber(v);
+        if (!NumberBounds.within(n)) {
+            throw new IllegalArgumentException("out of range: numbers must lie between 1e-" + NumberBounds.MAX_MAGNITUDE + " and 1e"
+                    + NumberBounds.MAX_MAGNITUDE + " in magnitude");
+        }
+        return n;
+    }
+
+    private static BigDecimal exactNumber(Object v) {
         if (v instanceof BigDecimal b) {
             return b;
         }

@@ -46,7 +46,7 @@ public class LocalObjectStore implements ObjectStore {
         try {
             return Files.newInputStream(path(key));
         } catch (NoSuchFileException e) {
-            throw new ObjectNotFoundException(key, location());
+            throw new ObjectNotFoundException(key);
         } catch (IOException e) {
             throw failure("read", key, e);
         }
@@ -58,7 +58,7 @@ public class LocalObjectStore implements ObjectStore {
             Files.createDirectories(target.toAbsolutePath().getParent());
             Files.copy(path(key), target, StandardCopyOption.REPLACE_EXISTING);
         } catch (NoSuchFileException e) {
-            throw new ObjectNotFoundException(key, location());
+            throw new ObjectNotFoundException(key);
         } catch (IOException e) {
             throw failure("download", key, e);
         }
@@ -118,7 +118,7 @@ public class LocalObjectStore implements ObjectStore {
                 throw new IOException("not writable");
             }
         } catch (IOException e) {
-            throw new ObjectStoreException("object store directory " + root + " is not usable: " + e.getMessage(), e);
+            throw new ObjectStoreException("use its directory", null, "directory " + root + " is not usable: " + e.getMessage(), e);
         }
     }
 
@@ -158,6 +158,6 @@ public class LocalObjectStore implements ObjectStore {
     }
 
     private ObjectStoreException failure(String operation, String key, Exception e) {
-        return new ObjectStoreException("could not " + operation + " object '" + key + "' in " + location() + ": " + e, e);
+        return new ObjectStoreException(operation, key, location() + ": " + e, e);
     }
 }

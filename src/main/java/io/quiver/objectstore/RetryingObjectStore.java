@@ -30,7 +30,7 @@ public class RetryingObjectStore implements ObjectStore {
                 .withDescription("object store " + delegate.location())
                 .withRetry().maxRetries(maxRetries).delay(100, ChronoUnit.MILLIS).jitter(50, ChronoUnit.MILLIS)
                 .retryOn(ObjectStoreException.class)
-                .beforeRetry(e -> LOG.warnf("retrying after: %s", e.getMessage()))
+                .beforeRetry(e -> LOG.warnf("retrying after: %s", e instanceof ObjectStoreException o ? o.detail() : e.getMessage()))
                 .done()
                 .build();
     }
@@ -100,7 +100,7 @@ public class RetryingObjectStore implements ObjectStore {
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new ObjectStoreException("object store operation failed: " + e.getMessage(), e);
+            throw new ObjectStoreException("complete an operation", null, String.valueOf(e), e);
         }
     }
 }

@@ -136,7 +136,7 @@ public class S3ObjectStore implements ObjectStore {
         for (int start = 0; start < all.size(); start += DELETE_BATCH) {
             List<DeleteRequest.Object> batch = all.subList(start, Math.min(start + DELETE_BATCH, all.size())).stream()
                     .map(DeleteRequest.Object::new).toList();
-            call("delete", batch.size() + " objects", () -> {
+            call("delete " + batch.size() + " objects", null, () -> {
                 // removeObjects is lazy: iterating the results is what sends the request.
                 for (Result<DeleteResult.Error> r : client.removeObjects(RemoveObjectsArgs.builder().bucket(bucket).objects(batch).build())) {
                     DeleteResult.Error error = r.get();
@@ -152,10 +152,10 @@ public class S3ObjectStore implements ObjectStore {
     @Override
     public void checkReady() {
         if (bucketChecked) {
-            call("check bucket", bucket, () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+            call("check its bucket", null, () -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
             return;
         }
-        call("create bucket", bucket, () -> {
+        call("create its bucket", null, () -> {
             if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
                 try {
                     client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
@@ -186,14 +186,13 @@ public class S3ObjectStore implements ObjectStore {
         } catch (ErrorResponseException e) {
             String code = e.errorResponse().code();
             if ("NoSuchKey".equals(code) || "NoSuchObject".equals(code)) {
-                throw new ObjectNotFoundException(key, location());
+                throw new ObjectNotFoundException(key);
             }
-            throw new ObjectStoreException("could not " + operation + " '" + key + "' in " + location() + ": " + code
-                    + " " + e.errorResponse().message(), e);
+            throw new ObjectStoreException(operation, key, location() + " answered " + code + " " + e.errorResponse().message(), e);
         } catch (ObjectNotFoundException | ObjectStoreException e) {
             throw e;
         } catch (Exception e) {
-            throw new ObjectStoreException("could not " + operation + " '" + key + "' in " + location() + ": " + e, e);
+            throw new ObjectStoreException(operation, key, location() + ": " + e, e);
         }
     }
 }

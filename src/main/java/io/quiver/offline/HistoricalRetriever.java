@@ -36,6 +36,7 @@ import io.quiver.columnar.DuckDbTypes;
 import io.quiver.columnar.StagedUpload;
 import io.quiver.columnar.TempDirectory;
 import io.quiver.columnar.UploadChecks;
+import io.quiver.columnar.UploadSlots;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.InvalidArgumentException;
@@ -64,15 +65,17 @@ public class HistoricalRetriever {
     private final SnapshotLog snapshots;
     private final ObjectFileCache files;
     private final DuckDbEngine engine;
-    private final long maxArrowBatchBytes;
+    private final UploadSlots slots;
+    private final StagedUpload.Limits limits;
 
     public HistoricalRetriever(HistoricalPlanner planner, SnapshotLog snapshots, ObjectFileCache files, DuckDbEngine engine,
-            QuiverConfig config) {
+            UploadSlots slots, QuiverConfig config) {
         this.planner = planner;
         this.snapshots = snapshots;
         this.files = files;
         this.engine = engine;
-        this.maxArrowBatchBytes = config.ingest().maxArrowBatchBytes();
+        this.slots = slots;
+        this.limits = StagedUpload.Limits.of(config);
     }
 
     /**
@@ -109,7 +112,8 @@ public class HistoricalRetriever {
                 }
             }
         } catch (SQLException | IOException e) {
-            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "historical retrieval failed: " + e.getMessage(), e);
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the point-in-time join failed in the query engine; "
+                    + "retry, or report it with the request id", e);
         }
         return out;
     }
@@ -121,12 +125,19 @@ public class HistoricalRetriever {
     public Prepared prepare(List<String> references, ColumnarFormat format, InputStream entityTable, String timestampColumn,
             boolean fullFeatureNames, Instant asOf, List<SnapshotPin> pins) {
         HistoricalPlanner.Plan plan = planner.plan(references, fullFeatureNames);
-        TempDirectory dir = new TempDirectory("quiver-historical");
+        UploadSlots.Slot slot = slots.acquire();
+        TempDirectory dir;
+        try {
+            dir = new TempDirectory("quiver-historical");
+        } catch (RuntimeException e) {
+            slot.close();
+            throw e;
+        }
         Snapshots data = null;
         Connection c = null;
         try {
             c = engine.connect();
-            StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), maxArrowBatchBytes, List.of());
+            StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), limits, List.of());
             List<String> carried = checkEntityTable(c, upload, plan, timestampColumn);
             data = snapshotsOf(plan, asOf, pins);
             List<String> outputs = plan.outputs().stream().map(DuckDbTypes::quoteAny).toList();
@@ -136,24 +147,29 @@ public class HistoricalRetriever {
             }
             List<String> columns = new ArrayList<>(carried);
             columns.addAll(outputs);
-            return new Prepared(dir, data, c, "SELECT " + String.join(", ", columns) + " FROM result ORDER BY " + PointInTimeJoin.ROW);
+            return new Prepared(slot, dir, data, c, "SELECT " + String.join(", ", columns) + " FROM result ORDER BY " + PointInTimeJoin.ROW);
         } catch (SQLException e) {
             closeAll(dir, data, c);
-            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "historical retrieval failed: " + e.getMessage(), e);
+            slot.close();
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the point-in-time join failed in the query engine; "
+                    + "retry, or report it with the request id", e);
         } catch (RuntimeException e) {
             closeAll(dir, data, c);
+            slot.close();
             throw e;
         }
     }
 
     /** A computed training set, ready to be written once; holds its DuckDB connection and files until closed. */
     public static final class Prepared implements AutoCloseable {
+        private final UploadSlots.Slot slot;
         private final TempDirectory dir;
         private final Snapshots data;
         private final Connection connection;
         private final String query;
 
-        private Prepared(TempDirectory dir, Snapshots data, Connection connection, String query) {
+        private Prepared(UploadSlots.Slot slot, TempDirectory dir, Snapshots data, Connection connection, String query) {
+            this.slot = slot;
             this.dir = dir;
             this.data = data;
             this.connection = connection;
@@ -164,7 +180,7 @@ public class HistoricalRetriever {
             try {
                 ColumnarOutput.write(connection, query, format, out, dir.path());
             } catch (SQLException e) {
-                throw new IOException("could not write the training set: " + e.getMessage(), e);
+                throw new IOException("could not write the training set", e);
             }
         }
 
@@ -175,6 +191,7 @@ public class HistoricalRetriever {
         public void close() {
             if (closed.compareAndSet(false, true)) {
                 closeAll(dir, data, connection);
+                slot.close();
             }
         }
     }

@@ -191,8 +191,8 @@ public class ObjectFileCache {
             }
             return Files.size(local);
         } catch (IOException e) {
-            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not cache data file " + key
-                    + " under " + root + ": " + e.getMessage(), e);
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not keep a local copy of data file " + key
+                    + " (the service's scratch disk failed or is full); retry later", e);
         }
     }
 

@@ -187,7 +187,8 @@ public class OfflineWriter {
         } catch (RuntimeException e) {
             // the observer flags its own failures; anything else must not turn a committed write into an error
             LOG.errorf(e, "after the commit of snapshot %d of %s@%d", snapshot.id(), schema.group().name(), schema.group().version());
-            return new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, e.getMessage());
+            return new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, io.quiver.error.Failures.classify(e).getMessage()
+                    + "; the write is committed offline; materialize the group to put it online");
         }
         return event.online();
     }

@@ -93,7 +93,7 @@ public class ParquetFileWriter {
             return copy(g, select, parquet);
         } catch (IOException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not write the Parquet file for "
-                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
+                    + g.name() + " version " + g.version() + " in the query engine; nothing was committed, retry the write", e);
         } finally {
             try {
                 Files.deleteIfExists(json);
@@ -125,7 +125,7 @@ public class ParquetFileWriter {
                     + ", " + scan.writeOrder(), target);
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not merge the files of "
-                    + schema.group().name() + " version " + schema.group().version() + ": " + e.getMessage(), e);
+                    + schema.group().name() + " version " + schema.group().version() + " in the query engine; nothing was committed", e);
         }
     }
 
@@ -163,7 +163,7 @@ public class ParquetFileWriter {
             return copy(c, g, select, target);
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not write a Parquet file of "
-                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
+                    + g.name() + " version " + g.version() + " in the query engine; nothing was committed, retry the write", e);
         }
     }
 
@@ -182,7 +182,7 @@ public class ParquetFileWriter {
             }
         } catch (IOException | SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not write a Parquet file of "
-                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
+                    + g.name() + " version " + g.version() + " in the query engine; nothing was committed, retry the write", e);
         }
     }
 

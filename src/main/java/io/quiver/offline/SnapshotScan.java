@@ -77,8 +77,8 @@ public record SnapshotScan(String relation, String writeOrder) {
             }
             return names;
         } catch (SQLException e) {
-            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not read the data files' columns: "
-                    + e.getMessage(), e);
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not read the columns of the data files "
+                    + "in the query engine; retry, or report it with the request id", e);
         }
     }
 }

@@ -78,7 +78,7 @@ public class StatisticsService {
                 }
             } catch (SQLException e) {
                 throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not compute statistics of "
-                        + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
+                        + g.name() + " version " + g.version() + " in the query engine; retry, or report it with the request id", e);
             }
         }
         GroupStatisticsRow existing = GroupStatisticsRow.findById(g.id());

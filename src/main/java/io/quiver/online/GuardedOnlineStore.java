@@ -68,12 +68,12 @@ public class GuardedOnlineStore implements OnlineStore {
         try {
             return (T) guard.call((Callable<Object>) call, Object.class);
         } catch (CircuitBreakerOpenException e) {
-            throw new OnlineStoreException("the online store at " + delegate.location()
-                    + " failed repeatedly and is given a rest; retrying shortly", e);
+            throw new OnlineStoreException("the online store failed repeatedly and is given a rest; retrying shortly",
+                    delegate.location() + ": circuit open", e);
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new OnlineStoreException("online store operation failed: " + e.getMessage(), e);
+            throw new OnlineStoreException("the online store failed; retry later", delegate.location() + ": " + e, e);
         }
     }
 }

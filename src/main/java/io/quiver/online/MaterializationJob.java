@@ -20,7 +20,9 @@ public record MaterializationJob(
         @Description("Rows in the data files the job reads") long rowsRead,
         @Description("Entities whose latest values were written online so far") long entities,
         @Description("The offline snapshot the job read; null before it started") Long snapshotId,
-        @Description("Why the job failed; null otherwise") String error,
+        @Description("Why the job failed and what to do; null otherwise") String error,
+        @Description("The stable error code of the failure (e.g. ONLINE_STORE_UNAVAILABLE); null otherwise") String errorCode,
+        @Description("The id the server logged the job's work under: the request that started it, or the job's own for scheduled runs") String requestId,
         @Description("When the job was requested") Instant createdAt,
         @Description("When it started running") Instant startedAt,
         @Description("When it ended") Instant finishedAt) {

@@ -50,6 +50,12 @@ public class MaterializationJobRow extends PanacheEntityBase {
 
     public String error;
 
+    @Column(name = "error_code")
+    public String errorCode;
+
+    @Column(name = "request_id")
+    public String requestId;
+
     @Column(name = "created_at")
     public Instant createdAt;
 
@@ -61,6 +67,6 @@ public class MaterializationJobRow extends PanacheEntityBase {
 
     MaterializationJob toModel(String group, int version) {
         return new MaterializationJob(id, group, version, kind, trigger, start, end, status, rowsRead, entities, snapshotId,
-                error, createdAt, startedAt, finishedAt);
+                error, errorCode, requestId, createdAt, startedAt, finishedAt);
     }
 }

@@ -36,8 +36,9 @@ public class MaterializationJobs {
 
     @Transactional
     public MaterializationJob create(FeatureGroup g, MaterializationJob.Kind kind, MaterializationJob.Trigger trigger,
-            Instant start, Instant end) {
+            Instant start, Instant end, String requestId) {
         MaterializationJobRow row = new MaterializationJobRow();
+        row.requestId = requestId;
         row.groupId = g.id();
         row.kind = kind;
         row.trigger = trigger;
@@ -123,6 +124,7 @@ public class MaterializationJobs {
                 row.status = MaterializationJob.Status.FAILED;
                 row.error = row.startedAt == null ? "never started: the replica that accepted it stopped; run it again"
                         : "abandoned: the replica running it stopped; run it again";
+                row.errorCode = ErrorCode.INTERNAL_ERROR.name();
                 row.finishedAt = now;
                 ended++;
             }
@@ -156,11 +158,12 @@ public class MaterializationJobs {
     }
 
     @Transactional
-    public void finished(long jobId, MaterializationJob.Status status, long entities, String error) {
+    public void finished(long jobId, MaterializationJob.Status status, long entities, String error, ErrorCode code) {
         MaterializationJobRow row = row(jobId);
         row.status = status;
         row.entities = entities;
         row.error = error;
+        row.errorCode = code == null ? null : code.name();
         row.finishedAt = now();
         if (row.startedAt == null) {
             row.startedAt = row.finishedAt;

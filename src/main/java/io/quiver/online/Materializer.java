@@ -6,15 +6,20 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.hibernate.exception.ConstraintViolationException;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
+import io.quiver.concurrent.BoundedExecutor;
+import io.quiver.config.QuiverConfig;
+import io.quiver.error.ErrorCode;
+import io.quiver.error.Failures;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.error.QuiverException;
 import io.quiver.offline.ObjectFileCache;
@@ -24,6 +29,7 @@ import io.quiver.offline.SnapshotLog;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
+import io.smallrye.faulttolerance.api.Guard;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -41,6 +47,7 @@ public class Materializer {
     private static final Logger LOG = Logger.getLogger(Materializer.class);
     private static final Duration LEASE = Duration.ofMinutes(5);
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final String REQUEST_ID = "requestId";
 
     private final RegistryCatalog catalog;
     private final SnapshotLog snapshots;
@@ -48,17 +55,29 @@ public class Materializer {
     private final OnlineLoader loader;
     private final MaterializationJobs jobs;
     private final OnlineSync.PendingWrites pending;
-    private ExecutorService runner;
-    private ScheduledExecutorService ticker;
+    private final BoundedExecutor runner;
+    private final ScheduledExecutorService ticker;
+    private final Guard endRetry = Guard.create().withDescription("record a materialization job's end")
+            .withRetry().maxRetries(5).delay(200, ChronoUnit.MILLIS).jitter(100, ChronoUnit.MILLIS)
+            .withExponentialBackoff().factor(2).maxDelay(5, ChronoUnit.SECONDS).done().done().build();
 
     public Materializer(RegistryCatalog catalog, SnapshotLog snapshots, ObjectFileCache files, OnlineLoader loader,
-            MaterializationJobs jobs, OnlineSync.PendingWrites pending) {
+            MaterializationJobs jobs, OnlineSync.PendingWrites pending, QuiverConfig config) {
         this.catalog = catalog;
         this.snapshots = snapshots;
         this.files = files;
         this.loader = loader;
         this.jobs = jobs;
         this.pending = pending;
+        // threads start on demand: nothing runs before a job is submitted
+        this.runner = new BoundedExecutor("quiver-materialize", 2, config.online().maxQueuedJobs());
+        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread thread = new Thread(r, "quiver-job-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        t.setRemoveOnCancelPolicy(true);
+        this.ticker = t;
     }
 
     /** Materializes [start, end) of the group version; waits for the job to end when {@code wait}. */
@@ -69,14 +88,20 @@ public class Materializer {
                     + start + ", " + end + ")");
         }
         FeatureGroup g = onlineGroup(group, version);
-        return submit(jobs.create(g, MaterializationJob.Kind.RANGE, trigger, start, end), wait);
+        return submit(jobs.create(g, MaterializationJob.Kind.RANGE, trigger, start, end, requestId()), wait);
     }
 
     /** Materializes from where the last successful run ended (or the beginning) to now. */
     public MaterializationJob materializeIncremental(String group, int version, boolean wait, MaterializationJob.Trigger trigger) {
         FeatureGroup g = onlineGroup(group, version);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return submit(jobs.create(g, MaterializationJob.Kind.INCREMENTAL, trigger, null, now), wait);
+        return submit(jobs.create(g, MaterializationJob.Kind.INCREMENTAL, trigger, null, now, requestId()), wait);
+    }
+
+    /** The id the job's work is logged under: the request's, or one of its own (scheduled runs). */
+    private static String requestId() {
+        Object id = MDC.get(REQUEST_ID);
+        return id != null ? id.toString() : "job-" + UUID.randomUUID();
     }
 
     private FeatureGroup onlineGroup(String group, int version) {
@@ -92,16 +117,43 @@ public class Materializer {
         if (wait) {
             run(job);
         } else {
-            executor().submit(() -> run(job));
+            try {
+                runner.execute(() -> run(job));
+            } catch (QuiverException busy) {
+                // refused by the bounded queue: the job ends at once, saying why, rather than waiting forever
+                end(job, MaterializationJob.Status.FAILED, 0, busy.getMessage() + " (quiver.online.max-queued-jobs)", busy.code());
+            }
         }
         return jobs.get(job.id()).orElse(job);
     }
 
+    /** Runs the job; whatever happens, it ends SUCCEEDED or FAILED with the reason (or is ended by the reaper). */
     private void run(MaterializationJob job) {
+        Object previous = MDC.get(REQUEST_ID);
+        MDC.put(REQUEST_ID, job.requestId() == null ? "job-" + job.id() : job.requestId());
+        try {
+            execute(job);
+        } catch (Throwable e) {
+            LOG.errorf(e, "materialization job %d of %s@%d failed", job.id(), job.group(), job.version());
+            QuiverException failure = Failures.classify(e);
+            end(job, MaterializationJob.Status.FAILED, 0, failure.getMessage(), failure.code());
+            if (e instanceof Error error && !(e instanceof StackOverflowError)) {
+                throw error;
+            }
+        } finally {
+            if (previous == null) {
+                MDC.remove(REQUEST_ID);
+            } else {
+                MDC.put(REQUEST_ID, previous);
+            }
+        }
+    }
+
+    private void execute(MaterializationJob job) {
         long started = System.nanoTime();
         Optional<GroupSchema> found = catalog.find(job.group(), job.version());
         if (found.isEmpty()) {
-            jobs.finished(job.id(), MaterializationJob.Status.FAILED, 0, "the group version was deleted before the job ran");
+            end(job, MaterializationJob.Status.FAILED, 0, "the group version was deleted before the job ran", ErrorCode.FEATURE_GROUP_NOT_FOUND);
             return;
         }
         GroupSchema schema = found.get();
@@ -111,15 +163,18 @@ public class Materializer {
             holder = jobs.acquire(g.id(), job.id(), LEASE);
         } catch (RuntimeException e) {
             if (!isKeyConflict(e)) {
-                jobs.finished(job.id(), MaterializationJob.Status.FAILED, 0, "could not take the group's materialization lease: "
-                        + e.getMessage());
+                LOG.errorf(e, "job %d could not take the materialization lease of %s@%d", job.id(), g.name(), g.version());
+                QuiverException failure = Failures.classify(e);
+                end(job, MaterializationJob.Status.FAILED, 0, "could not take the group's materialization lease: " + failure.getMessage(),
+                        failure.code());
                 return;
             }
             holder = Optional.of(-1L); // another replica inserted the lease at the same moment
         }
         if (holder.isPresent()) {
-            jobs.finished(job.id(), MaterializationJob.Status.FAILED, 0, "another materialization of " + g.name() + " version "
-                    + g.version() + " is running" + (holder.get() > 0 ? " (job " + holder.get() + ")" : "") + "; run this one again after it");
+            end(job, MaterializationJob.Status.FAILED, 0, "another materialization of " + g.name() + " version "
+                    + g.version() + " is running" + (holder.get() > 0 ? " (job " + holder.get() + ")" : "") + "; run this one again after it",
+                    ErrorCode.CONFLICT);
             return;
         }
         AtomicLong entities = new AtomicLong();
@@ -148,17 +203,34 @@ public class Materializer {
                 });
             }
             pending.clear(flagged.ids());
-            jobs.finished(job.id(), MaterializationJob.Status.SUCCEEDED, entities.get(), null);
+            end(job, MaterializationJob.Status.SUCCEEDED, entities.get(), null, null);
             LOG.infof("materialized %s@%d [%s, %s): %d entities in %d ms (job %d)", g.name(), g.version(), start, job.end(),
                     entities.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), job.id());
-        } catch (QuiverException e) {
-            LOG.warnf("materialization job %d of %s@%d failed: %s", job.id(), g.name(), g.version(), e.getMessage());
-            jobs.finished(job.id(), MaterializationJob.Status.FAILED, entities.get(), e.getMessage());
         } catch (RuntimeException e) {
-            LOG.errorf(e, "materialization job %d of %s@%d failed", job.id(), g.name(), g.version());
-            jobs.finished(job.id(), MaterializationJob.Status.FAILED, entities.get(), "unexpected failure: " + e);
+            LOG.warnf(e, "materialization job %d of %s@%d failed", job.id(), g.name(), g.version());
+            QuiverException failure = Failures.classify(e);
+            end(job, MaterializationJob.Status.FAILED, entities.get(), failure.getMessage(), failure.code());
         } finally {
-            jobs.release(g.id(), job.id());
+            try {
+                jobs.release(g.id(), job.id());
+            } catch (RuntimeException e) {
+                LOG.warnf("could not release the materialization lease of %s@%d (it expires by itself): %s", g.name(), g.version(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Records how the job ended, retried while the registry fails (bounded); if it still cannot be recorded, the job
+     * stays RUNNING until the reaper of abandoned jobs ends it (its lease lapses).
+     */
+    private void end(MaterializationJob job, MaterializationJob.Status status, long entities, String error, ErrorCode code) {
+        try {
+            endRetry.call(() -> {
+                jobs.finished(job.id(), status, entities, error, code);
+                return null;
+            }, Object.class);
+        } catch (Exception e) {
+            LOG.errorf(e, "could not record that materialization job %d ended %s; the reaper of abandoned jobs will end it", job.id(), status);
         }
     }
 
@@ -186,36 +258,14 @@ public class Materializer {
         return lastEnd;
     }
 
-    /** Polls a job every {@code interval} for subscribers; cancelled by the caller. */
+    /** Polls jobs for subscribers; the caller cancels its task. */
     public ScheduledExecutorService ticker() {
-        synchronized (this) {
-            if (ticker == null) {
-                ticker = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "quiver-job-progress"));
-            }
-            return ticker;
-        }
-    }
-
-    private synchronized ExecutorService executor() {
-        if (runner == null) {
-            runner = Executors.newFixedThreadPool(2, r -> daemon(r, "quiver-materialize"));
-        }
-        return runner;
-    }
-
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
+        return ticker;
     }
 
     @PreDestroy
-    synchronized void stop() {
-        if (runner != null) {
-            runner.shutdownNow();
-        }
-        if (ticker != null) {
-            ticker.shutdownNow();
-        }
+    void stop() {
+        runner.close(Duration.ofSeconds(10));
+        ticker.shutdownNow();
     }
 }

@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -20,6 +18,7 @@ import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 
 import io.quiver.columnar.DuckDbEngine;
+import io.quiver.concurrent.BoundedExecutor;
 import io.quiver.columnar.DuckDbTypes;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
@@ -49,7 +48,8 @@ public class OnlineLoader {
     private final OnlineStore store;
     private final DuckDbEngine engine;
     private final int batch;
-    private ExecutorService writers;
+    /** Shared by every load; a load has at most IN_FLIGHT batches queued or running. */
+    private final BoundedExecutor writers = new BoundedExecutor("quiver-online-write", IN_FLIGHT, 64);
 
     public OnlineLoader(OnlineStore store, DuckDbEngine engine, QuiverConfig config) {
         this.store = store;
@@ -83,16 +83,21 @@ public class OnlineLoader {
                 slots.release();
                 throw failed;
             }
-            writers().execute(() -> {
-                try {
-                    applied.addAndGet(store.write(table, chunk));
-                    entities.addAndGet(chunk.size());
-                } catch (RuntimeException ex) {
-                    failure.compareAndSet(null, ex);
-                } finally {
-                    slots.release();
-                }
-            });
+            try {
+                writers.execute(() -> {
+                    try {
+                        applied.addAndGet(store.write(table, chunk));
+                        entities.addAndGet(chunk.size());
+                    } catch (RuntimeException ex) {
+                        failure.compareAndSet(null, ex);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            } catch (RuntimeException busy) {
+                slots.release();
+                throw busy;
+            }
             progress.accept(entities.get());
         };
         try {
@@ -116,22 +121,9 @@ public class OnlineLoader {
         return new Loaded(entities.get(), applied.get());
     }
 
-    private synchronized ExecutorService writers() {
-        if (writers == null) {
-            writers = Executors.newFixedThreadPool(IN_FLIGHT, r -> {
-                Thread t = new Thread(r, "quiver-online-write");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return writers;
-    }
-
     @PreDestroy
-    synchronized void stop() {
-        if (writers != null) {
-            writers.shutdownNow();
-        }
+    void stop() {
+        writers.close(java.time.Duration.ofSeconds(10));
     }
 
     /**
@@ -156,7 +148,7 @@ public class OnlineLoader {
             scan(c, schema, SnapshotScan.of(c, schema, files), start, end, only, sink);
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not read the latest values of "
-                    + g.name() + " version " + g.version() + ": " + e.getMessage(), e);
+                    + g.name() + " version " + g.version() + " in the query engine; retry, or report it with the request id", e);
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import org.jboss.logging.Logger;
 
+import io.quiver.error.Failures;
 import io.quiver.offline.OnlineUpdate;
 import io.quiver.offline.WriteCommitted;
 import io.quiver.registry.model.FeatureGroup;
@@ -43,17 +44,18 @@ public class OnlineSync {
             });
             write.online(new OnlineUpdate(OnlineUpdate.Status.UPDATED, loaded.applied(), null));
         } catch (RuntimeException e) {
-            LOG.warnf("snapshot %d of %s@%d is committed, but its online update failed (%s); flagging it for the next materialization",
-                    write.snapshot().id(), g.name(), g.version(), e.getMessage());
+            LOG.warnf(e, "snapshot %d of %s@%d is committed, but its online update failed; flagging it for the next materialization",
+                    write.snapshot().id(), g.name(), g.version());
+            String why = Failures.classify(e).getMessage();
             try {
-                pending.flag(g.id(), write.snapshot().id(), write.minEventTime(), e.getMessage());
+                pending.flag(g.id(), write.snapshot().id(), write.minEventTime(), why);
             } catch (RuntimeException flagFailed) {
                 LOG.errorf(flagFailed, "could not flag snapshot %d of %s@%d for materialization", write.snapshot().id(), g.name(), g.version());
-                write.online(new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, e.getMessage() + "; the write is committed offline but could "
+                write.online(new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, why + "; the write is committed offline but could "
                         + "not be flagged either: materialize " + g.name() + " from " + write.minEventTime() + " to put it online"));
                 return;
             }
-            write.online(new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, e.getMessage()
+            write.online(new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, why
                     + "; the write is committed offline and the next materialization puts it online"));
         }
     }

@@ -77,12 +77,12 @@ public class RedisOnlineStore implements OnlineStore {
             chunk.forEach(r -> eval.arg(Long.toString(r.eventMicros())).arg(Long.toString(r.createdMicros())).arg(r.payload()));
             batch.add(eval);
             if (batch.size() == SCRIPTS_PER_BATCH) {
-                applied += sum(run(batch, writeTimeout, "write to"));
+                applied += sum(run(batch, writeTimeout, "write"));
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            applied += sum(run(batch, writeTimeout, "write to"));
+            applied += sum(run(batch, writeTimeout, "write"));
         }
         return applied;
     }
@@ -96,7 +96,7 @@ public class RedisOnlineStore implements OnlineStore {
         for (OnlineKey k : keys) {
             requests.add(Request.cmd(Command.HMGET).arg(key(k.table(), k.entity())).arg("t").arg("c").arg("v"));
         }
-        List<Response> responses = run(requests, readTimeout, "read from");
+        List<Response> responses = run(requests, readTimeout, "read");
         List<OnlineRecord> out = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             Response r = responses.get(i);
@@ -121,14 +121,14 @@ public class RedisOnlineStore implements OnlineStore {
             if (keys.size() > 0) {
                 Request unlink = Request.cmd(Command.UNLINK);
                 keys.forEach(k -> unlink.arg(k.toString()));
-                run(List.of(unlink), writeTimeout, "delete from");
+                run(List.of(unlink), writeTimeout, "delete");
             }
         } while (!cursor.equals("0"));
     }
 
     @Override
     public void checkReady() {
-        run(List.of(Request.cmd(Command.PING)), readTimeout, "ping");
+        run(List.of(Request.cmd(Command.PING)), readTimeout, "answer PING");
     }
 
     @Override
@@ -143,8 +143,8 @@ public class RedisOnlineStore implements OnlineStore {
                     : redis.batch(requests);
             return call.await().atMost(timeout);
         } catch (RuntimeException e) {
-            throw new OnlineStoreException("could not " + what + " Redis at " + location + " within " + timeout.toMillis()
-                    + " ms: " + e.getMessage(), e);
+            throw new OnlineStoreException("the online store (Redis) failed to " + what + " within " + timeout.toMillis()
+                    + " ms; retry later", "Redis at " + location + ": " + e.getMessage(), e);
         }
     }
 

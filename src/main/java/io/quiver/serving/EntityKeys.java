@@ -14,6 +14,7 @@ import io.quiver.error.InvalidArgumentException;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.JoinKey;
+import io.quiver.registry.validation.NumberBounds;
 
 /**
  * Entity key values as clients send them (JSON numbers and strings) and as the online store keys them: a JSON array
@@ -41,10 +42,11 @@ public final class EntityKeys {
             long max = type == DataType.INT ? Integer.MAX_VALUE : Long.MAX_VALUE;
             return i.compareTo(BigInteger.valueOf(min)) >= 0 && i.compareTo(BigInteger.valueOf(max)) <= 0 ? i.longValue() : null;
         }
-        if (v instanceof BigDecimal d && d.stripTrailingZeros().scale() <= 0) {
+        if (v instanceof BigDecimal d && NumberBounds.fitsLong(d) && d.stripTrailingZeros().scale() <= 0) {
             return convert(d.toBigIntegerExact(), type);
         }
-        if ((v instanceof Double || v instanceof Float) && ((Number) v).doubleValue() == Math.rint(((Number) v).doubleValue())) {
+        if ((v instanceof Double || v instanceof Float) && Double.isFinite(((Number) v).doubleValue())
+                && Math.abs(((Number) v).doubleValue()) < 1e19 && ((Number) v).doubleValue() == Math.rint(((Number) v).doubleValue())) {
             return convert(BigDecimal.valueOf(((Number) v).doubleValue()), type);
         }
         return null;

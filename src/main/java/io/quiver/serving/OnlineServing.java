@@ -143,11 +143,12 @@ public class OnlineServing {
                 }
             } catch (QuiverException e) {
                 degraded = true;
-                LOG.warnf("online read degraded to the offline store: %s", e.getMessage());
+                LOG.warnf("online read degraded to the offline store: %s", e instanceof io.quiver.online.OnlineStoreException o
+                        ? o.detail() : e.getMessage());
                 for (GroupSchema g : online) {
                     found.put(g, fromOffline(g, raw.get(g)));
                     sources.put(g, new OnlineResult.GroupSource(g.group().name(), g.group().version(), Source.OFFLINE,
-                            "the online store failed: " + e.getMessage()));
+                            "the online store is unavailable (" + e.code() + "): read from the latest snapshot instead"));
                 }
             }
         }

@@ -182,13 +182,13 @@ class BulkWriteTest {
 
         // truncated in the middle of a record batch
         String truncated = post(name, ARROW, Arrays.copyOf(good, good.length / 2), null).statusCode(400).extract().jsonPath().getString("detail");
-        assertThat(truncated).contains("ended in the middle of the Arrow stream");
+        assertThat(truncated).contains("ends inside a record batch");
         // not Arrow at all
         String garbage = post(name, ARROW, "customer_id,amount\n1,2\n".repeat(50).getBytes(), null).statusCode(400)
                 .extract().jsonPath().getString("detail");
         assertThat(garbage).contains("is not an Arrow IPC stream");
         assertThat(post(name, PARQUET, "not parquet".getBytes(), null).statusCode(400).extract().jsonPath().getString("detail"))
-                .contains("could not be read as a Parquet file");
+                .contains("is not a valid Parquet file");
         assertThat(post(name, ARROW, new byte[0], null).statusCode(400).extract().jsonPath().getString("code")).isEqualTo("INVALID_ARGUMENT");
         // a media type the endpoint does not take names the ones it does
         assertThat(post(name, "text/csv", good, null).statusCode(415).extract().jsonPath().getString("detail"))

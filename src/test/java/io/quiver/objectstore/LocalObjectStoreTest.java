@@ -40,6 +40,7 @@ class LocalObjectStoreTest extends ObjectStoreContract {
     void anUnwritableRootIsNotReady() throws IOException {
         Path file = Files.writeString(root.resolve("a-file"), "not a directory");
         LocalObjectStore broken = new LocalObjectStore(file.resolve("objects"));
-        assertThatThrownBy(broken::checkReady).isInstanceOf(ObjectStoreException.class).hasMessageContaining("not usable");
+        assertThatThrownBy(broken::checkReady).isInstanceOf(ObjectStoreException.class)
+                .satisfies(e -> assertThat(((ObjectStoreException) e).detail()).contains("not usable"));
     }
 }

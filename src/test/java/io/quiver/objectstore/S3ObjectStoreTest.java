@@ -40,7 +40,8 @@ class S3ObjectStoreTest extends ObjectStoreContract {
         assertThatThrownBy(() -> dead.put("k", new byte[] {1}))
                 .isInstanceOf(ObjectStoreException.class)
                 .satisfies(e -> assertThat(((ObjectStoreException) e).code()).isEqualTo(ErrorCode.OBJECT_STORE_UNAVAILABLE))
-                .hasMessageContaining("could not upload 'k' in S3 bucket 'x' at http://127.0.0.1:1");
+                .hasMessageContaining("failed to upload 'k'").hasMessageNotContaining("127.0.0.1")
+                .satisfies(e -> assertThat(((ObjectStoreException) e).detail()).contains("S3 bucket 'x' at http://127.0.0.1:1"));
         assertThatThrownBy(dead::checkReady).isInstanceOf(ObjectStoreException.class);
     }
 }

@@ -126,7 +126,7 @@ class TypeRoundTripTest {
         String nulls = TYPES.keySet().stream().map(k -> "NULL AS " + k).collect(Collectors.joining(", "));
         byte[] upload = Columnar.arrow("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp, * FROM ("
                 + values + ") UNION ALL BY NAME SELECT 2::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp, " + nulls);
-        BulkRest.write(g, Columnar.ARROW, upload, null).statusCode(200);
+        BulkRest.write(g, Columnar.ARROW, upload, null).log().ifValidationFails().statusCode(200);
 
         String features = "features=" + String.join(",", TYPES.keySet().stream().map(k -> g + "." + k).toList());
         byte[] entities = Columnar.arrow("SELECT * FROM (VALUES (1::BIGINT), (2)) t(customer_id), "

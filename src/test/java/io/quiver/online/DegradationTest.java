@@ -69,7 +69,7 @@ class DegradationTest {
         JsonPath down = read(g);
         assertThat(down.getBoolean("data.onlineFeatures.metadata.degraded")).isTrue();
         assertThat(down.getString("data.onlineFeatures.metadata.groups[0].source")).isEqualTo("OFFLINE");
-        assertThat(down.getString("data.onlineFeatures.metadata.groups[0].reason")).contains("online store failed");
+        assertThat(down.getString("data.onlineFeatures.metadata.groups[0].reason")).contains("online store is unavailable");
         assertThat(down.getList("data.onlineFeatures.columns[1].values", Float.class)).containsExactly(1.5f);
         assertThat(down.getList("data.onlineFeatures.columns[1].statuses")).containsExactly("PRESENT");
         given().get("/q/health/ready").then().statusCode(503);

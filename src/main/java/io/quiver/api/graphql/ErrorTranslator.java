@@ -2,9 +2,11 @@ package io.quiver.api.graphql;
 
 import org.jboss.logging.Logger;
 
+import io.quiver.api.http.Redaction;
 import io.quiver.error.Failures;
 import io.quiver.error.QuiverException;
 import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
 import jakarta.interceptor.AroundInvoke;
 import jakarta.interceptor.Interceptor;
 import jakarta.interceptor.InvocationContext;
@@ -21,19 +23,24 @@ public class ErrorTranslator {
 
     private static final Logger LOG = Logger.getLogger(ErrorTranslator.class);
 
+    @Inject
+    Redaction redaction;
+
     @AroundInvoke
     Object translate(InvocationContext ctx) throws Exception {
         try {
             return ctx.proceed();
         } catch (QuiverException e) {
-            if (e.code().httpStatus() >= 500) {
+            if (e.code() == io.quiver.error.ErrorCode.SERVICE_BUSY) {
+                LOG.warnf("GraphQL %s refused: %s", ctx.getMethod().getName(), e.getMessage());
+            } else if (e.code().httpStatus() >= 500) {
                 LOG.errorf(e, "GraphQL %s failed with %s", ctx.getMethod().getName(), e.code());
             }
-            throw new GraphQLFailure(e);
+            throw new GraphQLFailure(e, redaction);
         } catch (RuntimeException e) {
             QuiverException failure = Failures.classify(e);
             LOG.errorf(e, "GraphQL %s failed with %s", ctx.getMethod().getName(), failure.code());
-            throw new GraphQLFailure(failure);
+            throw new GraphQLFailure(failure, redaction);
         }
     }
 }

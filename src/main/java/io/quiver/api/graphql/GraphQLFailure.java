@@ -8,6 +8,8 @@ import graphql.ErrorClassification;
 import graphql.ErrorType;
 import graphql.GraphQLError;
 import graphql.language.SourceLocation;
+import io.quiver.api.http.Redaction;
+import io.quiver.api.http.RequestIds;
 import io.quiver.error.QuiverException;
 
 /**
@@ -18,10 +20,16 @@ import io.quiver.error.QuiverException;
 public class GraphQLFailure extends RuntimeException implements GraphQLError, Supplier<List<Map<String, String>>> {
 
     private final QuiverException failure;
+    private final String requestId;
+    private final List<Map<String, String>> violations;
 
-    public GraphQLFailure(QuiverException failure) {
-        super(failure.getMessage(), failure, false, false);
+    /** The failure as the client sees it: its code, its message and violations without internals, the request id. */
+    public GraphQLFailure(QuiverException failure, Redaction redaction) {
+        super(redaction.redact(failure.getMessage()), failure, false, false);
         this.failure = failure;
+        this.requestId = RequestIds.current();
+        this.violations = failure.violations().stream().map(v -> Map.of("path", v.path(), "rule", v.rule(),
+                "message", redaction.redact(v.message()))).toList();
     }
 
     public QuiverException failure() {
@@ -30,7 +38,7 @@ public class GraphQLFailure extends RuntimeException implements GraphQLError, Su
 
     @Override
     public Map<String, Object> getExtensions() {
-        return Map.of("code", failure.code().name());
+        return requestId == null ? Map.of("code", failure.code().name()) : Map.of("code", failure.code().name(), "requestId", requestId);
     }
 
     /**
@@ -40,7 +48,7 @@ public class GraphQLFailure extends RuntimeException implements GraphQLError, Su
      */
     @Override
     public List<Map<String, String>> get() {
-        return failure.violations().stream().map(v -> Map.of("path", v.path(), "rule", v.rule(), "message", v.message())).toList();
+        return violations;
     }
 
     @Override

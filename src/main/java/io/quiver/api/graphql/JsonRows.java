@@ -84,6 +84,16 @@ final class JsonRows {
         return JSON.createValue(v.toString());
     }
 
+    /** The number exact: an integer as a BigInteger, else a BigDecimal; out-of-range numbers are refused before either is made. */
+    private static Object number(JsonNumber n) {
+        java.math.BigDecimal d = n.bigDecimalValue();
+        String bad = io.quiver.api.http.JsonLimits.check(d);
+        if (bad != null) {
+            throw new io.quiver.error.InvalidArgumentException(bad);
+        }
+        return n.isIntegral() ? d.toBigIntegerExact() : d;
+    }
+
     private static Map<String, Object> object(JsonObject o) {
         Map<String, Object> out = new LinkedHashMap<>();
         o.forEach((k, v) -> out.put(k, value(v)));
@@ -96,7 +106,7 @@ final class JsonRows {
             case TRUE -> Boolean.TRUE;
             case FALSE -> Boolean.FALSE;
             case STRING -> ((JsonString) v).getString();
-            case NUMBER -> ((JsonNumber) v).isIntegral() ? ((JsonNumber) v).bigIntegerValue() : ((JsonNumber) v).bigDecimalValue();
+            case NUMBER -> number((JsonNumber) v);
             case ARRAY -> ((JsonArray) v).stream().map(JsonRows::value).toList();
             case OBJECT -> object((JsonObject) v);
         };

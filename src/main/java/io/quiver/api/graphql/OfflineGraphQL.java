@@ -13,6 +13,7 @@ import org.eclipse.microprofile.graphql.Name;
 import org.eclipse.microprofile.graphql.Query;
 import org.eclipse.microprofile.graphql.Source;
 
+import io.quiver.api.http.RequestBudget;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.offline.BackfillRange;
@@ -99,11 +100,8 @@ public class OfflineGraphQL {
             @Description("Name output columns group__feature instead of feature") @DefaultValue("false") boolean fullFeatureNames,
             @Description("Read every group as it was at this moment (reproducible training sets); omit for now") Instant asOf,
             @Description("Read these groups at these snapshot ids instead (they win over asOf)") List<SnapshotPin> snapshots) {
-        int max = config.ingest().maxGraphqlRows();
-        if (entityRows.size() > max) {
-            throw new InvalidArgumentException("a GraphQL request takes at most " + max + " entity rows, this one has "
-                    + entityRows.size() + "; send larger entity tables to POST /api/v1/historical-features as Arrow or Parquet");
-        }
+        RequestBudget.take("rows", entityRows.size(), config.ingest().maxGraphqlRows(), "quiver.ingest.max-graphql-rows",
+                "send larger entity tables to POST /api/v1/historical-features as Arrow or Parquet");
         return JsonRows.toJson(historical.retrieve(features, JsonRows.toRows(entityRows),
                 timestampColumn == null ? "event_timestamp" : timestampColumn, fullFeatureNames, asOf, snapshots));
     }
@@ -117,12 +115,8 @@ public class OfflineGraphQL {
             @Description("The rows: entity keys, event timestamp (ISO-8601), features") @NonNull List<@NonNull JsonObject> rows,
             @Description("APPEND (default) or OVERWRITE") @DefaultValue("APPEND") WriteMode mode,
             @Description("Replace exactly this event-time range with the rows instead (they must all lie in it)") BackfillRange backfill) {
-        int max = config.ingest().maxGraphqlRows();
-        if (rows.size() > max) {
-            throw new InvalidArgumentException("a GraphQL write takes at most " + max + " rows (quiver.ingest.max-graphql-rows), "
-                    + "this one has " + rows.size() + "; send bulk data to POST /api/v1/groups/" + group
-                    + "/data as an Arrow IPC stream or Parquet file, or split the batch");
-        }
+        RequestBudget.take("rows", rows.size(), config.ingest().maxGraphqlRows(), "quiver.ingest.max-graphql-rows",
+                "send bulk data to POST /api/v1/groups/" + group + "/data as an Arrow IPC stream or Parquet file, or split the batch");
         int v = version == null ? 0 : version;
         if (backfill != null) {
             if (mode == WriteMode.OVERWRITE) {

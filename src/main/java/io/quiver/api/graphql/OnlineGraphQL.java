@@ -19,7 +19,12 @@ import org.eclipse.microprofile.graphql.Source;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.graphql.api.Subscription;
 import io.smallrye.mutiny.Multi;
+import io.quiver.api.http.Redaction;
+import io.quiver.api.http.RequestBudget;
+import io.quiver.config.QuiverConfig;
+import io.quiver.error.ErrorCode;
 import io.quiver.error.InvalidArgumentException;
+import io.quiver.error.QuiverException;
 import io.quiver.online.MaterializationJob;
 import io.quiver.online.MaterializationJobs;
 import io.quiver.online.Materializer;
@@ -35,18 +40,25 @@ import jakarta.json.JsonObject;
 public class OnlineGraphQL {
 
     private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(250);
-    private static final int MAX_ENTITIES = 10_000;
 
     private final OnlineServing serving;
     private final Materializer materializer;
     private final MaterializationJobs jobs;
     private final RegistryCatalog catalog;
+    private final Redaction redaction;
+    private final int maxEntities;
+    private final int maxSubscriptions;
+    private final java.util.concurrent.atomic.AtomicInteger subscriptions = new java.util.concurrent.atomic.AtomicInteger();
 
-    public OnlineGraphQL(OnlineServing serving, Materializer materializer, MaterializationJobs jobs, RegistryCatalog catalog) {
+    public OnlineGraphQL(OnlineServing serving, Materializer materializer, MaterializationJobs jobs, RegistryCatalog catalog,
+            Redaction redaction, QuiverConfig config) {
+        this.redaction = redaction;
         this.serving = serving;
         this.materializer = materializer;
         this.jobs = jobs;
         this.catalog = catalog;
+        this.maxEntities = config.api().maxOnlineEntities();
+        this.maxSubscriptions = config.online().maxProgressSubscriptions();
     }
 
     @Query("onlineFeatures")
@@ -58,10 +70,8 @@ public class OnlineGraphQL {
             @Description("Feature references: group.feature, group:feature or group@2.feature") @NonNull List<@NonNull String> features,
             @Description("Entities: one object per entity with the join keys of every requested group") @NonNull List<@NonNull JsonObject> entities,
             @Description("Name feature columns group__feature instead of feature") @DefaultValue("false") boolean fullFeatureNames) {
-        if (entities.size() > MAX_ENTITIES) {
-            throw new InvalidArgumentException("an online read takes at most " + MAX_ENTITIES + " entities, this one has "
-                    + entities.size() + "; use historicalFeatures for batch scoring");
-        }
+        RequestBudget.take("entities", entities.size(), maxEntities, "quiver.api.max-online-entities",
+                "use historicalFeatures or POST /api/v1/historical-features for batch scoring");
         return serving.read(features, JsonRows.toRows(entities), fullFeatureNames);
     }
 
@@ -108,14 +118,21 @@ public class OnlineGraphQL {
     @Description("A materialization job as it progresses: its state now, then every change (status, entities written), "
             + "ending after it SUCCEEDED or FAILED")
     public Multi<MaterializationJob> materializationProgress(@Description("Job id") @NonNull Long jobId) {
-        return Multi.createFrom().emitter(emitter -> {
+        return Multi.createFrom().<MaterializationJob>emitter(emitter -> {
+            if (subscriptions.incrementAndGet() > maxSubscriptions) {
+                subscriptions.decrementAndGet();
+                emitter.fail(new GraphQLFailure(new QuiverException(ErrorCode.SERVICE_BUSY, "this replica already follows "
+                        + maxSubscriptions + " jobs for subscribers (quiver.online.max-progress-subscriptions); retry shortly or poll "
+                        + "materializationJobs"), redaction));
+                return;
+            }
             AtomicReference<MaterializationJob> last = new AtomicReference<>();
             AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
             Runnable poll = () -> {
                 try {
                     MaterializationJob job = jobs.get(jobId).orElse(null);
                     if (job == null) {
-                        emitter.fail(new InvalidArgumentException("there is no materialization job " + jobId));
+                        emitter.fail(new GraphQLFailure(new InvalidArgumentException("there is no materialization job " + jobId), redaction));
                         return;
                     }
                     MaterializationJob previous = last.get();
@@ -127,7 +144,9 @@ public class OnlineGraphQL {
                         emitter.complete();
                     }
                 } catch (RuntimeException e) {
-                    emitter.fail(e);
+                    QuiverException failure = io.quiver.error.Failures.classify(e);
+                    org.jboss.logging.Logger.getLogger(OnlineGraphQL.class).warnf(e, "following materialization job %d failed", jobId);
+                    emitter.fail(new GraphQLFailure(failure, redaction));
                 }
             };
             task.set(materializer.ticker().scheduleWithFixedDelay(() -> {
@@ -141,6 +160,7 @@ public class OnlineGraphQL {
                 poll.run();
             }, 0, PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS));
             emitter.onTermination(() -> {
+                subscriptions.decrementAndGet();
                 if (task.get() != null) {
                     task.get().cancel(false);
                 }

@@ -14,6 +14,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quiver.api.http.RequestBudget;
+import io.quiver.config.QuiverConfig;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.serving.JsonText;
 import io.quiver.serving.OnlineResult;
@@ -38,10 +40,12 @@ public class FeastResource {
 
     private final OnlineServing serving;
     private final ObjectMapper json;
+    private final int maxEntities;
 
-    public FeastResource(OnlineServing serving, ObjectMapper json) {
+    public FeastResource(OnlineServing serving, ObjectMapper json, QuiverConfig config) {
         this.serving = serving;
         this.json = json;
+        this.maxEntities = config.api().maxOnlineEntities();
     }
 
     /** Feast's request: features, entities column-wise (join key -> values), full_feature_names. */
@@ -62,7 +66,10 @@ public class FeastResource {
             throw new InvalidArgumentException("Quiver has no feature services; list the features instead: "
                     + "\"features\": [\"group:feature\", ...]");
         }
-        OnlineResult result = serving.read(request.features(), rows(request.entities()),
+        List<Map<String, Object>> entities = rows(request.entities());
+        RequestBudget.take("entities", entities.size(), maxEntities, "quiver.api.max-online-entities",
+                "split the read, or use POST /api/v1/historical-features for batch scoring");
+        OnlineResult result = serving.read(request.features(), entities,
                 request.fullFeatureNames() != null && request.fullFeatureNames());
         // written with a streaming generator: tens of thousands of values, statuses and times per answer
         return out -> {
@@ -123,6 +130,9 @@ public class FeastResource {
         }
         int n = -1;
         for (Map.Entry<String, List<Object>> e : entities.entrySet()) {
+            if (e.getKey() == null) {
+                throw new InvalidArgumentException("entity columns need a join key name");
+            }
             int size = e.getValue() == null ? 0 : e.getValue().size();
             if (n >= 0 && size != n) {
                 throw new InvalidArgumentException("every entity column must have the same length; '" + e.getKey() + "' has " + size

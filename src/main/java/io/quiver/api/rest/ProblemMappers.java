@@ -8,6 +8,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.quiver.api.http.Redaction;
+import io.quiver.api.http.RequestIds;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.Failures;
 import io.quiver.error.QuiverException;
@@ -16,14 +18,28 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-/** Maps every failure of a REST call to problem+json, once, in one place. Clients never see a stack trace. */
+/**
+ * Maps every failure of a REST call to problem+json, once, in one place. Clients never see a stack trace or the
+ * deployment's internals (see {@link Redaction}); they get the stable code, what to do, and the request id under which
+ * the server logged the cause. A busy service answers with Retry-After.
+ */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    /** Seconds a client should wait before retrying a SERVICE_BUSY or unavailable answer. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    private final Redaction redaction;
+
+    public ProblemMappers(Redaction redaction) {
+        this.redaction = redaction;
+    }
 
     @ServerExceptionMapper
     public Response quiver(QuiverException e, UriInfo uri) {
-        if (e.code().httpStatus() >= 500) {
+        if (e.code() == ErrorCode.SERVICE_BUSY) {
+            LOG.warnf("request %s refused: %s", uri.getPath(), e.getMessage());
+        } else if (e.code().httpStatus() >= 500) {
             LOG.errorf(e, "request %s failed with %s", uri.getPath(), e.code());
         }
         return problem(e.code(), e.getMessage(), uri, e.violations());
@@ -32,27 +48,36 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e, UriInfo uri) {
         return problem(ErrorCode.INVALID_ARGUMENT, "the request body is not valid JSON for this endpoint: "
-                + e.getOriginalMessage(), uri, List.of());
+                + io.quiver.api.http.JsonLimits.describe(e), uri, List.of());
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
-        ErrorCode code = status == 404 ? ErrorCode.INVALID_ARGUMENT : status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_ARGUMENT;
-        return Response.fromResponse(problem(code, e.getMessage(), uri, List.of())).status(status).build();
+        ErrorCode code = status == 413 ? ErrorCode.REQUEST_TOO_LARGE : status >= 500 ? ErrorCode.INTERNAL_ERROR : ErrorCode.INVALID_ARGUMENT;
+        if (status >= 500) {
+            LOG.errorf(e, "request %s failed with %d", uri.getPath(), status);
+        }
+        String detail = status >= 500 ? Failures.classify(e).getMessage() : e.getMessage();
+        return Response.fromResponse(problem(code, detail, uri, List.of())).status(status).build();
     }
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e, UriInfo uri) {
         QuiverException failure = Failures.classify(e);
         LOG.errorf(e, "request %s failed with %s", uri.getPath(), failure.code());
-        return problem(failure.code(), failure.getMessage(), uri, List.of());
+        return problem(failure.code(), failure.getMessage(), uri, failure.violations());
     }
 
-    static Response problem(ErrorCode code, String detail, UriInfo uri, List<Violation> violations) {
+    private Response problem(ErrorCode code, String detail, UriInfo uri, List<Violation> violations) {
         String title = code.name().charAt(0) + code.name().substring(1).toLowerCase(Locale.ROOT).replace('_', ' ');
-        Problem body = new Problem("urn:quiver:error:" + code.name().toLowerCase(Locale.ROOT), title, code.httpStatus(), detail,
-                code.name(), uri.getPath(), violations);
-        return Response.status(code.httpStatus()).type(Problem.MEDIA_TYPE).entity(body).build();
+        Problem body = new Problem("urn:quiver:error:" + code.name().toLowerCase(Locale.ROOT), title, code.httpStatus(),
+                redaction.redact(detail), code.name(), uri.getPath(), violations.stream().map(v -> new Violation(v.path(), v.rule(),
+                        redaction.redact(v.message()))).toList(), RequestIds.current());
+        Response.ResponseBuilder r = Response.status(code.httpStatus()).type(Problem.MEDIA_TYPE).entity(body);
+        if (code.httpStatus() == 503) {
+            r.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
+        return r.build();
     }
 }

@@ -1,0 +1,82 @@
+package io.quiver.api.http;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import graphql.ExecutionResult;
+import graphql.GraphQLError;
+import graphql.GraphqlErrorBuilder;
+import io.smallrye.graphql.api.Context;
+import io.smallrye.graphql.execution.context.SmallRyeContext;
+import io.smallrye.graphql.spi.EventingService;
+import io.vertx.core.Vertx;
+
+/**
+ * Runs just before SmallRye writes a GraphQL response, on the request's Vert.x context. For a response without
+ * {@code data} (a request error: the document did not validate, a variable did not coerce, a limit aborted
+ * execution) it tells {@link GraphQLOverHttp}, which then answers 400 under {@code application/graphql-response+json},
+ * and it rewords graphql-java's messages that name Java types ("it was a 'HashMap'") in JSON's terms and adds the
+ * request id. Loaded through META-INF/services once per JVM, so it only touches JDK, Vert.x, SmallRye and graphql-java
+ * types (a Quarkus restart in tests brings other copies of the application's classes).
+ */
+public class GraphQLResultStatus implements EventingService {
+
+    private static final Pattern JAVA_TYPE = Pattern.compile("(?:an? )?'(HashMap|LinkedHashMap|Map|ArrayList|List|Integer|Long|BigInteger"
+            + "|Double|Float|BigDecimal|Boolean|String)'");
+
+    @Override
+    public String getConfigKey() {
+        return null; // always on
+    }
+
+    @Override
+    public void afterExecute(Context context) {
+        ExecutionResult result = context.unwrap(ExecutionResult.class);
+        if (result == null || result.isDataPresent()) {
+            return;
+        }
+        io.vertx.core.Context vertx = Vertx.currentContext();
+        if (vertx != null && vertx.getLocal(GraphQLOverHttp.NO_DATA) instanceof AtomicBoolean flag) {
+            flag.set(true);
+        }
+        if (context instanceof SmallRyeContext smallrye) {
+            Object id = org.jboss.logging.MDC.get(RequestIds.KEY);
+            List<GraphQLError> errors = new ArrayList<>();
+            for (GraphQLError e : result.getErrors()) {
+                Map<String, Object> extensions = new LinkedHashMap<>(e.getExtensions() == null ? Map.of() : e.getExtensions());
+                extensions.putIfAbsent("code", "INVALID_ARGUMENT");
+                if (id != null) {
+                    extensions.putIfAbsent("requestId", id.toString());
+                }
+                errors.add(GraphqlErrorBuilder.newError().message(reword(e.getMessage())).locations(e.getLocations())
+                        .path(e.getPath()).errorType(e.getErrorType()).extensions(extensions).build());
+            }
+            smallrye.setExecutionResult(result.transform(b -> b.errors(errors)));
+        }
+    }
+
+    static String reword(String message) {
+        if (message == null) {
+            return null;
+        }
+        Matcher m = JAVA_TYPE.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String kind = switch (m.group(1)) {
+                case "HashMap", "LinkedHashMap", "Map" -> "an object";
+                case "ArrayList", "List" -> "a list";
+                case "Boolean" -> "a boolean";
+                case "String" -> "a string";
+                default -> "a number";
+            };
+            m.appendReplacement(out, kind);
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}
