@@ -33,6 +33,9 @@ final class ArrowBatchCheck {
 
     /** What is wrong with the schema's types, or null when every field has a layout this check knows. */
     static String unsupported(Field field, String path) {
+        if (field.getName() == null) {
+            return "a field " + (path.isEmpty() ? "" : "of '" + path + "' ") + "has no name";
+        }
         String name = path.isEmpty() ? field.getName() : path + "." + field.getName();
         ArrowType.ArrowTypeID id = field.getType().getTypeID();
         switch (id) {

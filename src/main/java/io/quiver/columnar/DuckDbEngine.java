@@ -32,16 +32,97 @@ public class DuckDbEngine {
         this.config = config.duckdb();
     }
 
-    /** A new connection to the shared database; the caller closes it. */
+    /**
+     * A new connection to the shared database; the caller closes it. DuckDB invalidates a whole database after an
+     * internal error (which a hostile input may provoke): such a database is replaced by a fresh one at once, so one
+     * bad request cannot leave the engine failing every request after it. Connections still open on the old one fail
+     * and are retried by their callers.
+     */
     public Connection connect() {
-        try {
-            Connection c = root().duplicate();
-            try (Statement s = c.createStatement()) {
-                s.execute("SET TimeZone = 'UTC'");
+        for (int attempt = 0; ; attempt++) {
+            DuckDBConnection current = null;
+            try {
+                current = root();
+                Connection c = current.duplicate();
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET TimeZone = 'UTC'");
+                } catch (SQLException e) {
+                    c.close();
+                    throw e;
+                }
+                return c;
+            } catch (SQLException e) {
+                if (attempt == 0 && current != null && invalidated(e)) {
+                    LOG.errorf(e, "the query engine's database was invalidated by an internal error; starting a fresh one");
+                    replace(current);
+                    continue;
+                }
+                throw new QuiverException(ErrorCode.INTERNAL_ERROR, "the query engine could not open a connection; retry later", e);
             }
-            return c;
-        } catch (SQLException e) {
-            throw new QuiverException(ErrorCode.INTERNAL_ERROR, "the query engine could not open a connection; retry later", e);
+        }
+    }
+
+    /** A time bound on one statement: past it, the statement is cancelled (DuckDB interrupts the query). */
+    public final class Deadline implements AutoCloseable {
+        private final java.util.concurrent.ScheduledFuture<?> timer;
+        private volatile boolean expired;
+
+        private Deadline(Statement statement, java.time.Duration limit) {
+            this.timer = timers().schedule(() -> {
+                expired = true;
+                try {
+                    statement.cancel();
+                } catch (SQLException e) {
+                    LOG.debugf("cancelling a statement past its deadline: %s", e.getMessage());
+                }
+            }, limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        /** Whether the deadline passed (so a failure of the statement is its cancellation). */
+        public boolean expired() {
+            return expired;
+        }
+
+        @Override
+        public void close() {
+            timer.cancel(false);
+        }
+    }
+
+    private java.util.concurrent.ScheduledThreadPoolExecutor timers;
+
+    /** Cancels {@code statement} if it still runs after {@code limit}; close the deadline when the statement is done. */
+    public Deadline deadline(Statement statement, java.time.Duration limit) {
+        return new Deadline(statement, limit);
+    }
+
+    private synchronized java.util.concurrent.ScheduledThreadPoolExecutor timers() {
+        if (timers == null) {
+            timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "quiver-duckdb-deadline");
+                t.setDaemon(true);
+                return t;
+            });
+            timers.setRemoveOnCancelPolicy(true);
+        }
+        return timers;
+    }
+
+    /** Whether DuckDB refuses the database after a fatal error. */
+    static boolean invalidated(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("database has been invalidated") || m.startsWith("FATAL Error");
+    }
+
+    /** Drops the database {@code broken} (unless another caller replaced it already); the next connect opens a new one. */
+    private synchronized void replace(DuckDBConnection broken) {
+        if (root == broken) {
+            try {
+                broken.close();
+            } catch (SQLException e) {
+                LOG.debugf("closing an invalidated database: %s", e.getMessage());
+            }
+            root = null;
         }
     }
 
@@ -70,6 +151,9 @@ public class DuckDbEngine {
 
     @PreDestroy
     synchronized void close() {
+        if (timers != null) {
+            timers.shutdownNow();
+        }
         if (root != null) {
             try {
                 root.close();

@@ -9,10 +9,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 import org.apache.arrow.c.ArrowArrayStream;
@@ -20,6 +20,7 @@ import org.apache.arrow.c.Data;
 import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
+import org.apache.arrow.vector.types.pojo.ArrowType;
 import org.apache.arrow.vector.types.pojo.Field;
 import org.duckdb.DuckDBConnection;
 
@@ -37,6 +38,8 @@ import io.quiver.error.QuiverException;
  * truncated or corrupt gives a clear {@code INVALID_ARGUMENT} naming what was wrong.
  */
 public final class StagedUpload {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(StagedUpload.class);
 
     /** The view over the upload. */
     public static final String VIEW = "staged";
@@ -104,7 +107,9 @@ public final class StagedUpload {
             } else {
                 stageParquet(connection, body, what, scratch, limits, sortBy);
             }
-            return describe(connection);
+            StagedUpload upload = describe(connection);
+            TemporalRange.check(connection, upload, what.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + what.substring(1), true);
+            return upload;
         } catch (SQLException e) {
             String message = e.getMessage() == null ? "" : e.getMessage();
             if (message.contains("Out of Memory") || message.contains("No space left") || message.contains("Could not write file")) {
@@ -113,6 +118,7 @@ public final class StagedUpload {
                         + "; retry later, send it in smaller parts, or raise quiver.duckdb.memory-limit", e);
             }
             // DuckDB's own words name scratch paths: the log has them, the client gets what to do
+            LOG.infof("%s could not be read: %s", what, message.split("\n", 2)[0]);
             throw new InvalidArgumentException(what + " could not be read as " + describe(format) + " (it is truncated, corrupt or "
                     + "not " + describe(format) + "); send a complete, valid " + describe(format), e);
         }
@@ -125,10 +131,11 @@ public final class StagedUpload {
                 limits.maxColumns(), limits.maxBatchRows()));
         try (BufferAllocator allocator = new RootAllocator(limits.maxBatchBytes() * 2 + limits.maxMetadataBytes());
                 RowNumberingReader reader = new RowNumberingReader(new ArrowStreamReader(new InputStreamChannel(guard), allocator), allocator, ROW)) {
-            Set<String> names = new LinkedHashSet<>();
+            Map<String, Boolean> names = new LinkedHashMap<>();
             try {
                 // reads the schema message: a body that is no Arrow stream fails here
-                reader.sourceSchema().getFields().stream().map(Field::getName).forEach(names::add);
+                reader.sourceSchema().getFields().forEach(f -> names.put(f.getName(),
+                        f.getType() instanceof ArrowType.Timestamp || f.getType() instanceof ArrowType.Date));
             } catch (IOException | RuntimeException e) {
                 String why = guard.failure() != null ? guard.failure() : reader.failure();
                 throw new InvalidArgumentException(what + " is not an Arrow IPC stream it can take" + (why != null ? " (" + why + ")" : "")
@@ -136,7 +143,12 @@ public final class StagedUpload {
             }
             try (ArrowArrayStream exported = ArrowArrayStream.allocateNew(allocator)) {
                 Data.exportArrayStream(allocator, reader, exported);
-                connection.unwrap(DuckDBConnection.class).registerArrowStream(stream, exported);
+                try {
+                    connection.unwrap(DuckDBConnection.class).registerArrowStream(stream, exported);
+                } catch (RuntimeException e) {
+                    throw new InvalidArgumentException(what + " has a schema the query engine cannot take (field names and types "
+                            + "must be valid Arrow); send a valid Arrow IPC stream", e);
+                }
                 try (Statement s = connection.createStatement()) {
                     s.execute("CREATE TEMP TABLE upload AS SELECT * FROM " + stream + orderBy(sortBy, names));
                     s.execute("CREATE TEMP VIEW " + VIEW + " AS SELECT rowid AS " + POSITION + ", * FROM upload");
@@ -188,13 +200,16 @@ public final class StagedUpload {
                 }
             }
             if (sortBy.isEmpty()) {
-                s.execute("CREATE TEMP VIEW " + VIEW + " AS SELECT " + ROW + " AS " + POSITION + ", * FROM (" + source + ")");
+                // read whole now, as the Arrow path does: a corrupt page fails here, as the client's error, not in a later check
+                s.execute("CREATE TEMP TABLE upload AS " + source);
+                s.execute("CREATE TEMP VIEW " + VIEW + " AS SELECT " + ROW + " AS " + POSITION + ", * FROM upload");
                 return;
             }
-            Set<String> names = new LinkedHashSet<>();
+            Map<String, Boolean> names = new LinkedHashMap<>();
             try (ResultSet r = s.executeQuery("DESCRIBE " + source)) {
                 while (r.next()) {
-                    names.add(r.getString("column_name"));
+                    String type = r.getString("column_type");
+                    names.put(r.getString("column_name"), type.startsWith("TIMESTAMP") || type.equals("DATE"));
                 }
             }
             s.execute("CREATE TEMP TABLE upload AS " + source + orderBy(sortBy, names));
@@ -203,16 +218,20 @@ public final class StagedUpload {
     }
 
     /**
-     * ORDER BY the sort columns the upload has, each converted as it will be stored (TRY_: bad values sort last), then
+     * ORDER BY the sort columns the upload has, each converted as it will be stored (TRY_: bad values sort last; dates and
+     * timestamps as they are, which orders them the same), then
      * the upload's own order, so that of two rows equal in every sort column the later one is later in the file too
      * (DuckDB's sort is not stable): readers then take the upload's last row.
      */
-    private static String orderBy(List<SortColumn> sortBy, Set<String> present) {
+    private static String orderBy(List<SortColumn> sortBy, Map<String, Boolean> present) {
         List<String> terms = new ArrayList<>();
         for (SortColumn c : sortBy) {
-            if (present.contains(c.name())) {
-                terms.add("TRY_CAST(" + DuckDbTypes.quoteAny(c.name()) + " AS " + c.duckDbType() + ")");
+            Boolean temporal = present.get(c.name());
+            if (temporal == null) {
+                continue;
             }
+            // dates and timestamps sort as they are: casting a coarse one that overflows breaks DuckDB (see TemporalRange)
+            terms.add(temporal ? DuckDbTypes.quoteAny(c.name()) : "TRY_CAST(" + DuckDbTypes.quoteAny(c.name()) + " AS " + c.duckDbType() + ")");
         }
         return terms.isEmpty() ? "" : " ORDER BY " + String.join(", ", terms) + ", " + ROW;
     }

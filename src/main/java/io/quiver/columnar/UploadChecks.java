@@ -91,6 +91,13 @@ public final class UploadChecks {
         } else if (Conversions.mayOverflowFloat(type, col.type())) {
             valueRule(name, "TYPE", c + " IS NOT NULL AND TRY_CAST(" + c + " AS FLOAT) IS NULL", c, "is outside FLOAT's range");
         }
+        if (type.base() == DataType.TIMESTAMP || type.base() == DataType.DATE) {
+            String v = "TRY_CAST(" + c + " AS " + target + ")";
+            String low = type.base() == DataType.DATE ? "DATE '0001-01-01'" : "TIMESTAMPTZ '0001-01-01 00:00:00+00'";
+            String high = type.base() == DataType.DATE ? "DATE '9999-12-31'" : "TIMESTAMPTZ '9999-12-31 23:59:59.999999+00'";
+            valueRule(name, "OUT_OF_RANGE", c + " IS NOT NULL AND (" + v + " < " + low + " OR " + v + " > " + high + ")", c,
+                    "is outside the years 1 to 9999, which is all Quiver keeps");
+        }
         if ((type.base() == DataType.FLOAT || type.base() == DataType.DOUBLE)
                 && (col.type().name().equals("FLOAT") || col.type().name().equals("DOUBLE"))) {
             // JSON (the GraphQL write path, online records) has no NaN or infinity; neither does a feature value here

@@ -120,6 +120,17 @@ public interface QuiverConfig {
         @WithDefault("256")
         int keysPerScript();
 
+        /**
+         * Reads served from the offline store at once while the online store is down (each runs a DuckDB query over
+         * local copies); beyond it a read gets SERVICE_BUSY at once.
+         */
+        @WithDefault("4")
+        int maxConcurrentFallbacks();
+
+        /** Longest one read from the offline store may take while the online store is down; it is cancelled past it. */
+        @WithDefault("PT5S")
+        Duration fallbackTimeout();
+
         /** Materialization jobs waiting for one of the two runner threads; beyond it a job ends FAILED at once (SERVICE_BUSY). */
         @WithDefault("100")
         int maxQueuedJobs();

@@ -188,8 +188,8 @@ public final class RowValidator {
                     }
                     yield b;
                 }
-                case TIMESTAMP -> Instant.parse(ValueChecker.normalize(type, text(v)));
-                case DATE -> LocalDate.parse(text(v));
+                case TIMESTAMP -> inRange(Instant.parse(ValueChecker.normalize(type, text(v))));
+                case DATE -> inRange(LocalDate.parse(text(v)));
                 case ARRAY -> {
                     if (!(v instanceof List<?> list)) {
                         throw new IllegalArgumentException("expected a list");
@@ -242,6 +242,18 @@ public final class RowValidator {
             add(path, "TYPE", "map key '" + key + "' is not a valid " + type);
             return null;
         }
+    }
+
+    private static final Instant FIRST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+    /** Times beyond the years 1..9999 do not survive every store (the registry's timestamps end earlier). */
+    private static <T extends Comparable<? super T>> T inRange(T t) {
+        Instant at = t instanceof LocalDate d ? d.atStartOfDay().toInstant(java.time.ZoneOffset.UTC) : (Instant) t;
+        if (at.isBefore(FIRST) || at.isAfter(LAST)) {
+            throw new IllegalArgumentException("outside the years 1 to 9999, which is all Quiver keeps");
+        }
+        return t;
     }
 
     private static BigInteger integral(Object v, BigInteger min, BigInteger max) {

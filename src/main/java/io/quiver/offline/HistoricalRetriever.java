@@ -247,17 +247,17 @@ public class HistoricalRetriever {
                 throw new InvalidArgumentException("group '" + pin.group() + "' is pinned to more than one snapshot; give one");
             }
         }
-        Map<GroupSchema, List<String>> keys = new LinkedHashMap<>();
+        Map<GroupSchema, List<SnapshotFile>> keys = new LinkedHashMap<>();
         for (GroupSchema g : plan.groups()) {
             Long pin = pinned.get(g.group().name());
             Optional<Snapshot> snapshot = pin != null ? Optional.of(snapshots.byId(g.group().name(), g.group().version(), pin))
                     : asOf == null ? snapshots.current(g.group().name(), g.group().version())
                     : snapshots.asOf(g.group().name(), g.group().version(), asOf);
-            keys.put(g, snapshot.map(sn -> snapshots.files(sn).stream().map(SnapshotFile::key).toList()).orElse(List.of()));
+            keys.put(g, snapshot.map(snapshots::files).orElse(List.of()));
         }
-        ObjectFileCache.Lease lease = files.lease(keys.values().stream().flatMap(List::stream).toList());
+        ObjectFileCache.Lease lease = files.leaseFiles(keys.values().stream().flatMap(List::stream).toList());
         Map<GroupSchema, List<Path>> paths = new LinkedHashMap<>();
-        keys.forEach((g, k) -> paths.put(g, k.stream().map(lease::path).toList()));
+        keys.forEach((g, k) -> paths.put(g, k.stream().map(f -> lease.path(f.key())).toList()));
         return new Snapshots(lease, paths);
     }
 

@@ -1,10 +1,15 @@
 package io.quiver.offline;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,37 +22,53 @@ import org.jboss.logging.Logger;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
+import io.quiver.objectstore.ObjectInfo;
 import io.quiver.objectstore.ObjectKeys;
+import io.quiver.objectstore.ObjectNotFoundException;
 import io.quiver.objectstore.ObjectStore;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
  * Local copies of data files for DuckDB, which cannot read s3:// here. Objects are immutable (every write makes a
  * new key), so a cached copy never goes stale; a copy appears under its key only once complete. Readers hold the
- * copies they use in a {@link Lease}; past {@code quiver.offline.cache-max-bytes} the least recently used copies
- * that no lease holds are deleted (and fetched again when next needed). Copies left by an earlier run are indexed
- * on first use.
+ * copies they use in a {@link Lease}.
+ * <p>
+ * The bound {@code quiver.offline.cache-max-bytes} holds for every copy, leased or not: room for a copy is reserved
+ * before it is downloaded, making it by deleting the least recently used copies no lease holds; when the leased
+ * copies alone leave no room, the lease is refused (SERVICE_BUSY) rather than the disk filled.
+ * <p>
+ * The directory is this instance's own: it takes an exclusive lock on it, and when another live process (or another
+ * instance in this one) holds the configured directory it uses {@code <dir>-2}, {@code -3}, ... instead, so two
+ * instances on one host never evict each other's files. A directory an earlier run left is reused, its copies
+ * indexed on first use.
  */
 @ApplicationScoped
 public class ObjectFileCache {
 
     private static final Logger LOG = Logger.getLogger(ObjectFileCache.class);
+    private static final String LOCK = ".lock";
 
     private final ObjectStore objects;
-    private final Path root;
+    private final Path configured;
     private final long maxBytes;
     /** Guarded by {@code this}. */
     private final Map<String, Entry> entries = new HashMap<>();
+    /** Bytes of copies present plus bytes reserved for downloads in progress. */
     private long bytes;
     private long clock;
-    private boolean indexed;
+    private Path root;
+    private FileChannel lockChannel;
+    private FileLock lock;
 
     private static final class Entry {
         final Path path;
-        final long size;
+        long size;
         long lastUsed;
         int leases;
+        /** Until the download is in place: others wait for it rather than fetch it again. */
+        boolean downloading;
 
         Entry(Path path, long size, long lastUsed) {
             this.path = path;
@@ -95,18 +116,29 @@ public class ObjectFileCache {
 
     ObjectFileCache(ObjectStore objects, Path root, long maxBytes) {
         this.objects = objects;
-        this.root = root.toAbsolutePath();
+        this.configured = root.toAbsolutePath();
         this.maxBytes = maxBytes;
     }
 
-    /** Local copies of the objects (downloaded where missing), held until the lease is closed. */
+    /** Local copies of the data files (downloaded where missing), held until the lease is closed. */
+    public Lease leaseFiles(Collection<SnapshotFile> files) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        files.forEach(f -> sizes.put(f.key(), f.bytes()));
+        return lease(sizes);
+    }
+
+    /** Local copies of the objects, whose sizes are looked up where they are not cached yet. */
     public Lease lease(List<String> keys) {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        keys.forEach(k -> sizes.put(k, -1L));
+        return lease(sizes);
+    }
+
+    private Lease lease(Map<String, Long> sizes) {
         Map<String, Path> paths = new LinkedHashMap<>();
         try {
-            for (String key : keys) {
-                if (!paths.containsKey(key)) {
-                    paths.put(key, acquire(key));
-                }
+            for (Map.Entry<String, Long> e : sizes.entrySet()) {
+                paths.put(e.getKey(), acquire(e.getKey(), e.getValue()));
             }
             return new Lease(paths);
         } catch (RuntimeException e) {
@@ -115,65 +147,120 @@ public class ObjectFileCache {
         }
     }
 
-    /** Bytes the copies take now (for tests and metrics). */
+    /** Bytes the copies take now, reservations included (for tests and metrics). */
     public synchronized long bytes() {
         return bytes;
     }
 
-    private Path acquire(String key) {
-        Path local = root.resolve(ObjectKeys.check(key));
+    /** Whether a copy of the object is kept now (for tests and operators). */
+    public synchronized boolean holds(String key) {
+        Entry e = entries.get(key);
+        return e != null && !e.downloading && Files.isRegularFile(e.path);
+    }
+
+    /** The directory this instance keeps its copies in. */
+    public synchronized Path directory() {
+        open();
+        return root;
+    }
+
+    private Path acquire(String key, long knownSize) {
+        Entry entry;
         synchronized (this) {
-            index();
+            open();
             Entry e = entries.get(key);
+            while (e != null && e.downloading) {
+                waitQuietly();
+                e = entries.get(key);
+            }
             if (e != null && Files.isRegularFile(e.path)) {
                 e.leases++;
                 e.lastUsed = ++clock;
                 return e.path;
             }
+            if (e != null) { // deleted from under us: forget it
+                entries.remove(key);
+                bytes -= e.size;
+            }
         }
-        long size = download(key, local);
+        long size = knownSize >= 0 ? knownSize : objects.stat(key).map(ObjectInfo::size).orElseThrow(() -> new ObjectNotFoundException(key));
+        Path local = root().resolve(ObjectKeys.check(key));
         synchronized (this) {
             Entry e = entries.get(key);
-            if (e == null) {
-                e = new Entry(local, size, ++clock);
-                entries.put(key, e);
-                bytes += size;
+            if (e != null) { // fetched meanwhile by another reader
+                return acquire(key, knownSize);
             }
-            e.leases++;
-            e.lastUsed = ++clock;
-            evict();
-            return e.path;
+            reserve(size, key);
+            entry = new Entry(local, size, ++clock);
+            entry.leases = 1;
+            entry.downloading = true;
+            entries.put(key, entry);
+            bytes += size;
+        }
+        boolean ok = false;
+        try {
+            long actual = download(key, local);
+            synchronized (this) {
+                bytes += actual - entry.size;
+                entry.size = actual;
+            }
+            ok = true;
+            return local;
+        } finally {
+            synchronized (this) {
+                entry.downloading = false;
+                if (!ok) {
+                    entries.remove(key);
+                    bytes -= entry.size;
+                }
+                notifyAll();
+            }
         }
     }
 
-    private synchronized void release(Iterable<String> keys) {
-        for (String key : keys) {
-            Entry e = entries.get(key);
-            if (e != null && e.leases > 0) {
-                e.leases--;
-            }
+    /** Makes room for {@code size} more bytes, deleting least recently used copies no lease holds; guarded by this. */
+    private void reserve(long size, String key) {
+        if (size > maxBytes) {
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "data file " + key + " has " + size + " bytes, more "
+                    + "than the local file cache may hold (quiver.offline.cache-max-bytes = " + maxBytes + "); raise it, or compact less");
         }
-        evict();
+        evict(maxBytes - size);
+        if (bytes + size > maxBytes) {
+            throw new QuiverException(ErrorCode.SERVICE_BUSY, "the local file cache is full of data files other reads are using "
+                    + "(quiver.offline.cache-max-bytes = " + maxBytes + "); retry shortly");
+        }
     }
 
-    /** Deletes least recently used copies no lease holds until the cache fits its bound. */
-    private void evict() {
-        if (bytes <= maxBytes) {
+    private void release(Iterable<String> keys) {
+        synchronized (this) {
+            for (String key : keys) {
+                Entry e = entries.get(key);
+                if (e != null && e.leases > 0) {
+                    e.leases--;
+                }
+            }
+        }
+    }
+
+    /** Deletes least recently used copies no lease holds until at most {@code target} bytes are taken; guarded by this. */
+    private void evict(long target) {
+        if (bytes <= target) {
             return;
         }
         List<Map.Entry<String, Entry>> candidates = new ArrayList<>(entries.entrySet());
         candidates.sort(Comparator.comparingLong(c -> c.getValue().lastUsed));
         for (Map.Entry<String, Entry> c : candidates) {
-            if (bytes <= maxBytes) {
+            if (bytes <= target) {
                 return;
             }
-            if (c.getValue().leases == 0) {
+            Entry e = c.getValue();
+            if (e.leases == 0 && !e.downloading) {
                 try {
-                    Files.deleteIfExists(c.getValue().path);
+                    Files.deleteIfExists(e.path);
                     entries.remove(c.getKey());
-                    bytes -= c.getValue().size;
+                    bytes -= e.size;
                 } catch (IOException ex) {
-                    LOG.warnf("could not evict cached copy %s: %s", c.getValue().path, ex.getMessage());
+                    LOG.warnf("could not evict cached copy %s: %s", e.path, ex.getMessage());
                 }
             }
         }
@@ -196,18 +283,59 @@ public class ObjectFileCache {
         }
     }
 
-    /** Registers copies an earlier run left, oldest first, so they count against the bound and can be evicted. */
+    private synchronized Path root() {
+        open();
+        return root;
+    }
+
+    /**
+     * Takes this instance's directory (the configured one, or the first {@code -n} sibling no one holds) and indexes
+     * what an earlier run left in it, oldest first, so it counts against the bound. Guarded by this.
+     */
+    private void open() {
+        if (root != null) {
+            return;
+        }
+        for (int n = 1; n <= 100; n++) {
+            Path candidate = n == 1 ? configured : configured.resolveSibling(configured.getFileName() + "-" + n);
+            try {
+                Files.createDirectories(candidate);
+                FileChannel channel = FileChannel.open(candidate.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock taken;
+                try {
+                    taken = channel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    taken = null; // held by another instance in this process
+                }
+                if (taken == null) {
+                    channel.close();
+                    continue;
+                }
+                lockChannel = channel;
+                lock = taken;
+                root = candidate;
+                if (n > 1) {
+                    LOG.infof("the local file cache %s is held by another instance; this one uses %s", configured, candidate);
+                }
+                index();
+                return;
+            } catch (IOException e) {
+                throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the local file cache directory cannot be used "
+                        + "(quiver.offline.cache-dir); fix its permissions or point it elsewhere", e);
+            }
+        }
+        throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "every local file cache directory next to "
+                + "quiver.offline.cache-dir is held by another instance; give this one a directory of its own");
+    }
+
     private void index() {
-        if (indexed) {
-            return;
-        }
-        indexed = true;
-        if (!Files.isDirectory(root)) {
-            return;
-        }
         try (Stream<Path> files = Files.walk(root)) {
             files.filter(Files::isRegularFile).sorted(Comparator.comparingLong(ObjectFileCache::modified)).forEach(p -> {
-                if (p.getFileName().toString().endsWith(".part")) {
+                String name = p.getFileName().toString();
+                if (name.equals(LOCK)) {
+                    return;
+                }
+                if (name.endsWith(".part")) {
                     p.toFile().delete(); // a download an earlier run did not finish
                     return;
                 }
@@ -223,7 +351,16 @@ public class ObjectFileCache {
         } catch (IOException e) {
             LOG.warnf("could not index the file cache at %s: %s", root, e.getMessage());
         }
-        evict();
+        evict(maxBytes);
+    }
+
+    private void waitQuietly() {
+        try {
+            wait(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "interrupted while waiting for a data file's download");
+        }
     }
 
     private static long modified(Path p) {
@@ -232,5 +369,25 @@ public class ObjectFileCache {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    /** Gives the directory back (its copies stay for the next run). */
+    @PreDestroy
+    synchronized void close() {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            LOG.debugf("releasing the file cache lock: %s", e.getMessage());
+        }
+        lock = null;
+        lockChannel = null;
+        root = null;
+        entries.clear();
+        bytes = 0;
     }
 }

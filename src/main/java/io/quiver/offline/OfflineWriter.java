@@ -163,7 +163,7 @@ public class OfflineWriter {
                 removed.add(f.key());
                 Path target = dir.resolve(UUID.randomUUID() + ".parquet");
                 Optional<ParquetFileWriter.Written> rest;
-                try (ObjectFileCache.Lease source = cache.lease(List.of(f.key()))) {
+                try (ObjectFileCache.Lease source = cache.leaseFiles(List.of(f))) {
                     rest = parquet.rewriteWithout(schema, source.path(f.key()), start, end, target);
                 }
                 if (rest.isPresent()) {

@@ -157,7 +157,7 @@ public class SnapshotMaintenance {
             return head;
         }
         try (TempDirectory dir = new TempDirectory("quiver-compact");
-                ObjectFileCache.Lease sources = cache.lease(files.stream().map(SnapshotFile::key).toList());
+                ObjectFileCache.Lease sources = cache.leaseFiles(files);
                 WriteSessions.Session session = sessions.open(g, SnapshotOperation.COMPACT, false)) {
             ParquetFileWriter.Written merged = parquet.merge(schema, sources.paths(), dir.path().resolve("compacted.parquet"));
             if (merged.rows() != head.rowCount()) {

@@ -64,7 +64,7 @@ public class StatisticsService {
                 select.add(scalar ? "CAST(min(" + c + ") AS VARCHAR)" : "NULL");
                 select.add(scalar ? "CAST(max(" + c + ") AS VARCHAR)" : "NULL");
             }
-            try (ObjectFileCache.Lease lease = files.lease(data.stream().map(SnapshotFile::key).toList());
+            try (ObjectFileCache.Lease lease = files.leaseFiles(data);
                     Connection c = engine.connect(); Statement s = c.createStatement()) {
                 SnapshotScan scan = SnapshotScan.of(c, schema, lease.paths());
                 try (ResultSet r = s.executeQuery("SELECT " + String.join(", ", select) + " FROM " + scan.relation())) {

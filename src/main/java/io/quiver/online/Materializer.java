@@ -193,7 +193,7 @@ public class Materializer {
                     .toList();
             jobs.started(job.id(), snapshot.map(Snapshot::id).orElse(null), relevant.stream().mapToLong(SnapshotFile::rows).sum(), start);
             long[] lastReport = {System.nanoTime()};
-            try (ObjectFileCache.Lease lease = files.lease(relevant.stream().map(SnapshotFile::key).toList())) {
+            try (ObjectFileCache.Lease lease = files.leaseFiles(relevant)) {
                 loader.load(schema, lease.paths(), start, job.end(), n -> {
                     entities.set(n);
                     if (System.nanoTime() - lastReport[0] > PROGRESS_EVERY_NANOS) {

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -129,23 +130,32 @@ public class OnlineLoader {
     /**
      * The latest record of each of the given entities (typed key values in join-key order) in the files, the way
      * the online store would hold it: for reads of offline-only groups, and for reads while the online store is down.
+     * Only row groups whose first-key range can hold a wanted entity are read (a filter DuckDB applies to the files'
+     * min/max statistics).
+     *
+     * @param timeout longest the query may run; past it, it is cancelled and this fails with SERVICE_BUSY
      */
-    public Map<String, OnlineRecord> latest(GroupSchema schema, List<Path> files, List<List<Object>> entities) {
+    public Map<String, OnlineRecord> latest(GroupSchema schema, List<Path> files, List<List<Object>> entities, Duration timeout) {
         Map<String, OnlineRecord> out = new HashMap<>();
         if (!entities.isEmpty()) {
-            scan(schema, files, null, null, entities, r -> out.put(r.entity(), r));
+            scan(schema, files, null, null, entities, timeout, r -> out.put(r.entity(), r));
         }
         return out;
     }
 
     private void scan(GroupSchema schema, List<Path> files, Instant start, Instant end, List<List<Object>> only,
             Consumer<OnlineRecord> sink) {
+        scan(schema, files, start, end, only, null, sink);
+    }
+
+    private void scan(GroupSchema schema, List<Path> files, Instant start, Instant end, List<List<Object>> only, Duration timeout,
+            Consumer<OnlineRecord> sink) {
         if (files.isEmpty()) {
             return;
         }
         FeatureGroup g = schema.group();
         try (Connection c = engine.connect()) {
-            scan(c, schema, SnapshotScan.of(c, schema, files), start, end, only, sink);
+            scan(c, schema, SnapshotScan.of(c, schema, files), start, end, only, timeout, sink);
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not read the latest values of "
                     + g.name() + " version " + g.version() + " in the query engine; retry, or report it with the request id", e);
@@ -153,7 +163,7 @@ public class OnlineLoader {
     }
 
     private void scan(Connection c, GroupSchema schema, SnapshotScan scan, Instant start, Instant end, List<List<Object>> only,
-            Consumer<OnlineRecord> sink) throws SQLException {
+            Duration timeout, Consumer<OnlineRecord> sink) throws SQLException {
         FeatureGroup g = schema.group();
         String ts = "CAST(" + DuckDbTypes.quote(g.eventTimestampColumn()) + " AS TIMESTAMPTZ)";
         List<String> keys = g.entityKeys().stream().map(k -> DuckDbTypes.quote(k.name())).toList();
@@ -166,13 +176,15 @@ public class OnlineLoader {
         }
         String relation = scan.relation();
         if (only != null) {
-            // a semi join on the wanted keys: DuckDB still reads the files, but only the wanted rows reach the window
+            // the first key's values as a filter the Parquet reader applies to row group statistics (files are sorted by
+            // it), then a semi join on the whole keys: only the wanted rows reach the window
+            JoinKey first = g.entityKeys().get(0);
+            where.add(keys.get(0) + " IN (" + only.stream().map(key -> literal(key.get(0), first)).distinct()
+                    .collect(Collectors.joining(", ")) + ")");
             String values = only.stream().map(key -> {
                 List<String> literals = new ArrayList<>();
                 for (int i = 0; i < key.size(); i++) {
-                    JoinKey k = g.entityKeys().get(i);
-                    literals.add("CAST(" + (key.get(i) instanceof String s ? DuckDbTypes.literal(s) : key.get(i).toString()) + " AS "
-                            + DuckDbTypes.of(FeatureDataType.scalar(k.valueType())) + ")");
+                    literals.add(literal(key.get(i), g.entityKeys().get(i)));
                 }
                 return "(" + String.join(", ", literals) + ")";
             }).collect(Collectors.joining(", "));
@@ -188,14 +200,27 @@ public class OnlineLoader {
                 + " FROM " + relation + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where))
                 + " QUALIFY row_number() OVER (PARTITION BY " + String.join(", ", keys) + " ORDER BY " + order + ") = 1";
         int keyCount = g.entityKeys().size();
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            while (r.next()) {
-                List<Object> key = new ArrayList<>(keyCount);
-                for (int i = 0; i < keyCount; i++) {
-                    key.add(g.entityKeys().get(i).valueType() == DataType.STRING ? r.getString(i + 1) : (Object) r.getLong(i + 1));
+        try (Statement s = c.createStatement(); DuckDbEngine.Deadline deadline = timeout == null ? null : engine.deadline(s, timeout)) {
+            try (ResultSet r = s.executeQuery(sql)) {
+                while (r.next()) {
+                    List<Object> key = new ArrayList<>(keyCount);
+                    for (int i = 0; i < keyCount; i++) {
+                        key.add(g.entityKeys().get(i).valueType() == DataType.STRING ? r.getString(i + 1) : (Object) r.getLong(i + 1));
+                    }
+                    sink.accept(new OnlineRecord(EntityKeys.encode(key), r.getLong(keyCount + 1), r.getLong(keyCount + 2), r.getString(keyCount + 3)));
                 }
-                sink.accept(new OnlineRecord(EntityKeys.encode(key), r.getLong(keyCount + 1), r.getLong(keyCount + 2), r.getString(keyCount + 3)));
+            } catch (SQLException e) {
+                if (deadline != null && deadline.expired()) {
+                    throw new QuiverException(ErrorCode.SERVICE_BUSY, "reading the latest values of " + g.name() + " from the offline "
+                            + "store took longer than " + timeout.toMillis() + " ms (quiver.online.fallback-timeout); retry shortly", e);
+                }
+                throw e;
             }
         }
+    }
+
+    private static String literal(Object value, JoinKey key) {
+        return "CAST(" + (value instanceof String s ? DuckDbTypes.literal(s) : value.toString()) + " AS "
+                + DuckDbTypes.of(FeatureDataType.scalar(key.valueType())) + ")";
     }
 }

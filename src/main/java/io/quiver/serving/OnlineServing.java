@@ -55,11 +55,18 @@ public class OnlineServing {
     private final OnlineLoader loader;
     private final SnapshotLog snapshots;
     private final ObjectFileCache files;
+    private final io.smallrye.faulttolerance.api.Guard fallbacks;
+    private final int maxFallbacks;
+    private final java.time.Duration fallbackTimeout;
     private final Timer readTimer;
     private final Timer degradedTimer;
 
     public OnlineServing(FeatureResolver resolver, OnlineStore store, OnlineLoader loader, SnapshotLog snapshots,
-            ObjectFileCache files, MeterRegistry metrics) {
+            ObjectFileCache files, MeterRegistry metrics, io.quiver.config.QuiverConfig config) {
+        this.maxFallbacks = config.online().maxConcurrentFallbacks();
+        this.fallbackTimeout = config.online().fallbackTimeout();
+        this.fallbacks = io.smallrye.faulttolerance.api.Guard.create().withDescription("offline fallback reads")
+                .withBulkhead().limit(maxFallbacks).done().build();
         this.resolver = resolver;
         this.store = store;
         this.loader = loader;
@@ -188,14 +195,34 @@ public class OnlineServing {
         return new OnlineResult(columns, new OnlineResult.Metadata(featureNames, latencyMs, degraded, List.copyOf(sources.values())));
     }
 
+    /**
+     * The entities' latest records from the group version's current snapshot. Bounded: at most
+     * {@code quiver.online.max-concurrent-fallbacks} at once (beyond, SERVICE_BUSY at once), each within
+     * {@code quiver.online.fallback-timeout}, and only the files whose first-key range holds a wanted entity are read
+     * (within them, only such row groups).
+     */
     private Map<String, OnlineRecord> fromOffline(GroupSchema g, List<List<Object>> keys) {
-        Snapshot head = snapshots.current(g.group()).orElse(null);
-        List<SnapshotFile> data = head == null ? List.of() : snapshots.files(head);
-        if (data.isEmpty()) {
-            return Map.of();
-        }
-        try (ObjectFileCache.Lease lease = files.lease(data.stream().map(SnapshotFile::key).toList())) {
-            return loader.latest(g, lease.paths(), keys);
+        try {
+            return fallbacks.call(() -> {
+                Snapshot head = snapshots.current(g.group()).orElse(null);
+                List<SnapshotFile> data = head == null ? List.of() : KeyRanges.holding(snapshots.files(head), keys,
+                        g.group().entityKeys().get(0).valueType());
+                if (data.isEmpty()) {
+                    return Map.<String, OnlineRecord>of();
+                }
+                try (ObjectFileCache.Lease lease = files.leaseFiles(data)) {
+                    return loader.latest(g, lease.paths(), keys, fallbackTimeout);
+                }
+            }, new jakarta.enterprise.util.TypeLiteral<Map<String, OnlineRecord>>() {
+            });
+        } catch (org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException e) {
+            throw new QuiverException(io.quiver.error.ErrorCode.SERVICE_BUSY, "the online store is unavailable and this replica "
+                    + "already serves " + maxFallbacks + " reads from the offline store (quiver.online.max-concurrent-fallbacks); "
+                    + "retry shortly", e);
+        } catch (QuiverException e) {
+            throw e;
+        } catch (Exception e) {
+            throw io.quiver.error.Failures.classify(e);
         }
     }
 

@@ -100,6 +100,21 @@ class MalformedUploadTest {
     }
 
     @Test
+    void timestampsBeyondTheYears1To9999AreRefusedWithoutBreakingTheQueryEngine() {
+        byte[] body = Hostile.secondsTimestampsFarOutOfRange();
+        var refused = BulkRest.write(name, Columnar.ARROW, body, null).statusCode(400).extract().jsonPath();
+        assertThat(refused.getString("code")).isEqualTo("SCHEMA_VALIDATION_FAILED");
+        assertThat(refused.getList("violations.path")).containsExactly("rows[3].event_timestamp");
+        assertThat(BulkRest.historical(Columnar.ARROW, null, body, "features=" + name + ".name").statusCode(400).extract().jsonPath()
+                .getList("violations.rule")).containsExactly("OUT_OF_RANGE");
+        assertNothingWrittenAndUp();
+        // the engine still works: a plain write and a training set afterwards
+        BulkRest.write(name, Columnar.ARROW, Hostile.withNames(10, v -> { }), null).statusCode(200);
+        BulkRest.historical(Columnar.ARROW, null, Columnar.arrow("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '2026-02-01' AS event_timestamp"),
+                "features=" + name + ".name").statusCode(200);
+    }
+
+    @Test
     void aParquetFooterThatClaimsMoreThanTheFileIsRefused() {
         byte[] good = Columnar.parquet("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp, 'x' AS name");
         byte[] lying = Hostile.withInt(good, good.length - 8, 0x7FFFFFFF);
@@ -120,15 +135,18 @@ class MalformedUploadTest {
         }
         try {
             HttpResponse<String> refused = null;
+            List<String> seen = new ArrayList<>();
             for (int attempt = 0; attempt < 100 && refused == null; attempt++) {
                 HttpResponse<String> r = client.send(upload(InputStream.nullInputStream()), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 503) {
                     refused = r;
                 } else {
+                    seen.add(r.statusCode() + " " + r.body());
                     Thread.sleep(100); // the held uploads are still being accepted by the server
                 }
             }
-            assertThat(refused).as("an upload beyond the cap is refused").isNotNull();
+            assertThat(refused).as("an upload beyond the cap is refused; got %s; held %s", seen.stream().limit(3).toList(),
+                    held.stream().map(f -> f.isDone() ? String.valueOf(f.getNow(null).statusCode()) : "running").toList()).isNotNull();
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(refused.body()).contains("SERVICE_BUSY").contains("quiver.ingest.max-concurrent-uploads");
         } finally {

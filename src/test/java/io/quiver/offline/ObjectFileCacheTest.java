@@ -63,9 +63,11 @@ class ObjectFileCacheTest {
 
     @Test
     void copiesLeftByAnEarlierRunAreCountedAndEvictable() throws Exception {
-        try (ObjectFileCache.Lease all = new ObjectFileCache(objects, cacheRoot, 1000).lease(List.of(key("a"), key("b"), key("c")))) {
+        ObjectFileCache earlier = new ObjectFileCache(objects, cacheRoot, 1000);
+        try (ObjectFileCache.Lease all = earlier.lease(List.of(key("a"), key("b"), key("c")))) {
             assertThat(all.paths()).hasSize(3).allSatisfy(p -> assertThat(p).exists());
         }
+        earlier.close(); // its process ends
         ObjectFileCache restarted = new ObjectFileCache(objects, cacheRoot, 150);
         try (ObjectFileCache.Lease c = restarted.lease(List.of(key("c")))) {
             assertThat(restarted.bytes()).isEqualTo(100);
@@ -73,8 +75,40 @@ class ObjectFileCacheTest {
         }
         // the earlier run's 300 bytes were counted on first use: two copies had to go, leaving c alone
         try (java.util.stream.Stream<Path> files = Files.walk(cacheRoot)) {
-            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList()).containsExactly("c.parquet");
+            assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.equals(".lock")).toList())
+                    .containsExactly("c.parquet");
         }
+    }
+
+    @Test
+    void theBoundHoldsForLeasedCopiesTooAndALeaseThatCannotFitIsRefused() {
+        ObjectFileCache cache = new ObjectFileCache(objects, cacheRoot, 250);
+        try (ObjectFileCache.Lease ab = cache.lease(List.of(key("a"), key("b")))) {
+            assertThatThrownBy(() -> cache.lease(List.of(key("c")))).isInstanceOf(QuiverException.class)
+                    .satisfies(e -> assertThat(((QuiverException) e).code()).isEqualTo(io.quiver.error.ErrorCode.SERVICE_BUSY))
+                    .hasMessageContaining("quiver.offline.cache-max-bytes");
+            assertThat(cache.bytes()).isEqualTo(200);
+        }
+        try (ObjectFileCache.Lease c = cache.lease(List.of(key("c")))) {
+            assertThat(cache.bytes()).isLessThanOrEqualTo(250);
+        }
+        ObjectFileCache tiny = new ObjectFileCache(objects, cacheRoot.resolve("tiny"), 50);
+        assertThatThrownBy(() -> tiny.lease(List.of(key("a")))).isInstanceOf(QuiverException.class).hasMessageContaining("has 100 bytes");
+    }
+
+    @Test
+    void twoInstancesGivenOneDirectoryEachKeepTheirOwnAndNeverEvictTheOther() throws Exception {
+        ObjectFileCache first = new ObjectFileCache(objects, cacheRoot.resolve("shared"), 150);
+        ObjectFileCache second = new ObjectFileCache(objects, cacheRoot.resolve("shared"), 150);
+        try (ObjectFileCache.Lease a = first.lease(List.of(key("a")))) {
+            Path aPath = a.path(key("a"));
+            assertThat(second.directory()).isNotEqualTo(first.directory());
+            second.lease(List.of(key("b"))).close();
+            second.lease(List.of(key("c"))).close(); // the second's bound evicts its own b, never the first's a
+            assertThat(aPath).exists();
+        }
+        first.close();
+        second.close();
     }
 
     @Test

@@ -125,6 +125,26 @@ public final class Hostile {
         return out.toByteArray();
     }
 
+    /**
+     * customer_id BIGINT and event_timestamp as Arrow timestamp[s] (no zone) in year 285 million BC, beyond what DuckDB can convert to microseconds: a value DuckDB
+     * cannot cast without an internal error that invalidates its database.
+     */
+    public static byte[] secondsTimestampsFarOutOfRange() {
+        try (BufferAllocator allocator = new RootAllocator()) {
+            BigIntVector id = new BigIntVector("customer_id", allocator);
+            org.apache.arrow.vector.TimeStampSecVector ts = new org.apache.arrow.vector.TimeStampSecVector("event_timestamp", allocator);
+            for (int i = 0; i < 5; i++) {
+                id.setSafe(i, i);
+                ts.setSafe(i, i == 3 ? -9_000_000_000_000_000L : 1_767_225_600L);
+            }
+            id.setValueCount(5);
+            ts.setValueCount(5);
+            try (VectorSchemaRoot root = new VectorSchemaRoot(List.of(id, ts))) {
+                return write(root, null);
+            }
+        }
+    }
+
     /** Replaces 4 bytes at {@code at} (little-endian int), for framing mutations. */
     public static byte[] withInt(byte[] stream, int at, int value) {
         byte[] copy = stream.clone();

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import graphql.ErrorClassification;
-import graphql.ErrorType;
 import graphql.GraphQLError;
 import graphql.language.SourceLocation;
 import io.quiver.api.http.Redaction;
@@ -38,7 +37,9 @@ public class GraphQLFailure extends RuntimeException implements GraphQLError, Su
 
     @Override
     public Map<String, Object> getExtensions() {
-        return requestId == null ? Map.of("code", failure.code().name()) : Map.of("code", failure.code().name(), "requestId", requestId);
+        // classification too: SmallRye's own would name graphql-java's DataFetchingException
+        return requestId == null ? Map.of("code", failure.code().name(), "classification", "FieldError")
+                : Map.of("code", failure.code().name(), "classification", "FieldError", "requestId", requestId);
     }
 
     /**
@@ -58,6 +59,9 @@ public class GraphQLFailure extends RuntimeException implements GraphQLError, Su
 
     @Override
     public ErrorClassification getErrorType() {
-        return ErrorType.DataFetchingException;
+        return FIELD_ERROR;
     }
+
+    /** The classification clients see: a field failed (graphql-java's own name for it reads like a Java class). */
+    private static final ErrorClassification FIELD_ERROR = ErrorClassification.errorClassification("FieldError");
 }

@@ -16,6 +16,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 
+import io.quiver.error.InvalidArgumentException;
 import io.quiver.serving.JsonText;
 
 /** GraphQL JSON values to and from the plain values the services take; numbers stay exact. */
@@ -30,10 +31,19 @@ final class JsonRows {
     private JsonRows() {
     }
 
-    static List<Map<String, Object>> toRows(List<JsonObject> rows) {
+    /**
+     * @param what how an error names the list, e.g. "rows"
+     * @throws InvalidArgumentException when an element is not a JSON object (the JSON scalar takes any JSON value)
+     */
+    static List<Map<String, Object>> toRows(List<? extends JsonValue> rows, String what) {
         List<Map<String, Object>> out = new ArrayList<>(rows.size());
-        for (JsonObject row : rows) {
-            out.add(object(row));
+        for (int i = 0; i < rows.size(); i++) {
+            Object row = rows.get(i);
+            if (!(row instanceof JsonObject o)) {
+                throw new InvalidArgumentException(what + "[" + i + "] must be a JSON object (column name to value), not "
+                        + (row instanceof JsonValue v ? v.getValueType().name().toLowerCase(java.util.Locale.ROOT) : "that"));
+            }
+            out.add(object(o));
         }
         return out;
     }
@@ -89,7 +99,7 @@ final class JsonRows {
         java.math.BigDecimal d = n.bigDecimalValue();
         String bad = io.quiver.api.http.JsonLimits.check(d);
         if (bad != null) {
-            throw new io.quiver.error.InvalidArgumentException(bad);
+            throw new InvalidArgumentException(bad);
         }
         return n.isIntegral() ? d.toBigIntegerExact() : d;
     }

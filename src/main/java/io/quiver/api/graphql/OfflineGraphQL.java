@@ -102,7 +102,7 @@ public class OfflineGraphQL {
             @Description("Read these groups at these snapshot ids instead (they win over asOf)") List<SnapshotPin> snapshots) {
         RequestBudget.take("rows", entityRows.size(), config.ingest().maxGraphqlRows(), "quiver.ingest.max-graphql-rows",
                 "send larger entity tables to POST /api/v1/historical-features as Arrow or Parquet");
-        return JsonRows.toJson(historical.retrieve(features, JsonRows.toRows(entityRows),
+        return JsonRows.toJson(historical.retrieve(features, JsonRows.toRows(entityRows, "entityRows"),
                 timestampColumn == null ? "event_timestamp" : timestampColumn, fullFeatureNames, asOf, snapshots));
     }
 
@@ -122,10 +122,10 @@ public class OfflineGraphQL {
             if (mode == WriteMode.OVERWRITE) {
                 throw new InvalidArgumentException("give either mode: OVERWRITE or backfill, not both");
             }
-            return writer.backfill(group, v, JsonRows.toRows(rows), backfill.start(), backfill.end());
+            return writer.backfill(group, v, JsonRows.toRows(rows, "rows"), backfill.start(), backfill.end());
         }
         // An explicit null skips the GraphQL default; it must never fall through to a destructive mode.
-        return writer.write(group, v, JsonRows.toRows(rows), mode == null ? WriteMode.APPEND : mode);
+        return writer.write(group, v, JsonRows.toRows(rows, "rows"), mode == null ? WriteMode.APPEND : mode);
     }
 
     @Query("snapshots")

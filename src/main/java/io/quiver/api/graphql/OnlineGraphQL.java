@@ -72,7 +72,7 @@ public class OnlineGraphQL {
             @Description("Name feature columns group__feature instead of feature") @DefaultValue("false") boolean fullFeatureNames) {
         RequestBudget.take("entities", entities.size(), maxEntities, "quiver.api.max-online-entities",
                 "use historicalFeatures or POST /api/v1/historical-features for batch scoring");
-        return serving.read(features, JsonRows.toRows(entities), fullFeatureNames);
+        return serving.read(features, JsonRows.toRows(entities, "entities"), fullFeatureNames);
     }
 
     @Name("values")

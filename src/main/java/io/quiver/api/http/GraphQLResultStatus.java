@@ -19,15 +19,18 @@ import io.vertx.core.Vertx;
 /**
  * Runs just before SmallRye writes a GraphQL response, on the request's Vert.x context. For a response without
  * {@code data} (a request error: the document did not validate, a variable did not coerce, a limit aborted
- * execution) it tells {@link GraphQLOverHttp}, which then answers 400 under {@code application/graphql-response+json},
- * and it rewords graphql-java's messages that name Java types ("it was a 'HashMap'") in JSON's terms and adds the
- * request id. Loaded through META-INF/services once per JVM, so it only touches JDK, Vert.x, SmallRye and graphql-java
+ * execution) it tells {@link GraphQLOverHttp}, which then answers 400 under {@code application/graphql-response+json}.
+ * In every error it rewords graphql-java's and SmallRye's messages that name Java types ("it was a 'HashMap'",
+ * "Unknown Scalar Type [jakarta.json.JsonObject]") in JSON's terms, and adds the request id. Loaded through META-INF/services once per JVM, so it only touches JDK, Vert.x, SmallRye and graphql-java
  * types (a Quarkus restart in tests brings other copies of the application's classes).
  */
 public class GraphQLResultStatus implements EventingService {
 
     private static final Pattern JAVA_TYPE = Pattern.compile("(?:an? )?'(HashMap|LinkedHashMap|Map|ArrayList|List|Integer|Long|BigInteger"
             + "|Double|Float|BigDecimal|Boolean|String)'");
+
+    /** SmallRye's name for the JSON scalar's Java type, e.g. 'Unknown Scalar Type [jakarta.json.JsonObject]'. */
+    private static final Pattern SCALAR = Pattern.compile("'?Unknown Scalar Type \\[[\\w.$]+]'?");
 
     @Override
     public String getConfigKey() {
@@ -37,33 +40,45 @@ public class GraphQLResultStatus implements EventingService {
     @Override
     public void afterExecute(Context context) {
         ExecutionResult result = context.unwrap(ExecutionResult.class);
-        if (result == null || result.isDataPresent()) {
+        if (result == null || result.getErrors().isEmpty()) {
             return;
         }
         io.vertx.core.Context vertx = Vertx.currentContext();
-        if (vertx != null && vertx.getLocal(GraphQLOverHttp.NO_DATA) instanceof AtomicBoolean flag) {
+        if (!result.isDataPresent() && vertx != null && vertx.getLocal(GraphQLOverHttp.NO_DATA) instanceof AtomicBoolean flag) {
             flag.set(true);
         }
         if (context instanceof SmallRyeContext smallrye) {
             Object id = org.jboss.logging.MDC.get(RequestIds.KEY);
             List<GraphQLError> errors = new ArrayList<>();
+            boolean changed = false;
             for (GraphQLError e : result.getErrors()) {
-                Map<String, Object> extensions = new LinkedHashMap<>(e.getExtensions() == null ? Map.of() : e.getExtensions());
-                extensions.putIfAbsent("code", "INVALID_ARGUMENT");
-                if (id != null) {
-                    extensions.putIfAbsent("requestId", id.toString());
+                String message = reword(e.getMessage());
+                Map<String, Object> extensions = e.getExtensions() == null ? Map.of() : e.getExtensions();
+                boolean needsId = id != null && !extensions.containsKey("requestId") && !result.isDataPresent();
+                if (message.equals(e.getMessage()) && !needsId) {
+                    errors.add(e); // untouched: SmallRye still derives its extensions (violations) from the error's exception
+                    continue;
                 }
-                errors.add(GraphqlErrorBuilder.newError().message(reword(e.getMessage())).locations(e.getLocations())
-                        .path(e.getPath()).errorType(e.getErrorType()).extensions(extensions).build());
+                Map<String, Object> more = new LinkedHashMap<>(extensions);
+                more.putIfAbsent("code", "INVALID_ARGUMENT");
+                if (id != null) {
+                    more.putIfAbsent("requestId", id.toString());
+                }
+                errors.add(GraphqlErrorBuilder.newError().message(message).locations(e.getLocations()).path(e.getPath())
+                        .errorType(e.getErrorType()).extensions(more).build());
+                changed = true;
             }
-            smallrye.setExecutionResult(result.transform(b -> b.errors(errors)));
+            if (changed) {
+                smallrye.setExecutionResult(result.transform(b -> b.errors(errors)));
+            }
         }
     }
 
     static String reword(String message) {
         if (message == null) {
-            return null;
+            return "";
         }
+        message = SCALAR.matcher(message).replaceAll("JSON object");
         Matcher m = JAVA_TYPE.matcher(message);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

@@ -62,8 +62,16 @@ public class ProblemMappers {
         return Response.fromResponse(problem(code, detail, uri, List.of())).status(status).build();
     }
 
+    /** A body that could not be read: cut off, or not in the encoding it claims (Jackson guesses UTF-32 from nul bytes). */
     @ServerExceptionMapper
-    public Response unexpected(RuntimeException e, UriInfo uri) {
+    public Response unreadable(java.io.IOException e, UriInfo uri) {
+        LOG.debugf(e, "request %s: unreadable body", uri.getPath());
+        return problem(ErrorCode.INVALID_ARGUMENT, "the request body could not be read (cut off, or not UTF-8 JSON); send a complete "
+                + "UTF-8 JSON body", uri, List.of());
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e, UriInfo uri) {
         QuiverException failure = Failures.classify(e);
         LOG.errorf(e, "request %s failed with %s", uri.getPath(), failure.code());
         return problem(failure.code(), failure.getMessage(), uri, failure.violations());
