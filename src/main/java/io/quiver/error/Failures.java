@@ -52,10 +52,18 @@ public final class Failures {
         return java.util.Optional.empty();
     }
 
-    /** SQLSTATE class 08 is "connection exception"; Hibernate and the Agroal pool wrap it in their own types. */
+    /**
+     * SQLSTATE class 08 is "connection exception"; 57P01-57P03 are the server shutting down, crashing or not accepting
+     * connections yet, 53300 too many connections, 55000 with "accepting connections" a database closed to
+     * connections. Hibernate and the Agroal pool wrap them in their own types.
+     */
     private static boolean isConnectionFailure(Throwable t) {
-        if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-            return true;
+        if (t instanceof SQLException sql && sql.getSQLState() != null) {
+            String state = sql.getSQLState();
+            if (state.startsWith("08") || state.startsWith("57P0") || state.equals("53300")
+                    || state.equals("55000") && String.valueOf(sql.getMessage()).contains("accepting connections")) {
+                return true;
+            }
         }
         String type = t.getClass().getName();
         return type.equals("org.hibernate.exception.JDBCConnectionException")

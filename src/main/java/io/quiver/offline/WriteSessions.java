@@ -118,11 +118,16 @@ public class WriteSessions {
                 return;
             }
             inFlight.acquireUninterruptibly();
+            Object requestId = org.jboss.logging.MDC.get("requestId");
             try {
                 pending.add(uploads.submit(() -> {
+                    if (requestId != null) {
+                        org.jboss.logging.MDC.put("requestId", requestId); // the upload's log lines belong to the request
+                    }
                     try {
                         return uploadNow(written);
                     } finally {
+                        org.jboss.logging.MDC.remove("requestId");
                         inFlight.release();
                     }
                 }));

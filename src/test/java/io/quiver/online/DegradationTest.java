@@ -103,4 +103,40 @@ class DegradationTest {
         assertThat(healed.getList("data.onlineFeatures.columns[1].values", Float.class)).containsExactly(2.5f);
         assertThat(healed.getString("data.onlineFeatures.metadata.groups[0].source")).isEqualTo("ONLINE");
     }
+
+    @Inject
+    io.quiver.offline.ObjectFileCache cache;
+
+    @Test
+    void aDegradedReadFetchesOnlyTheFilesThatCanHoldTheWantedEntities() throws Exception {
+        String e = unique("user");
+        String g = unique("prune");
+        register(List.of(entity(e, "user_id", "BIGINT")), List.of(group(g, e, List.of(feature("score", "DOUBLE")))));
+        // 10,000 entities in files of 4,096 rows (the test profile), sorted by user_id: three disjoint key ranges
+        io.quiver.support.BulkRest.write(g, io.quiver.support.Columnar.ARROW, io.quiver.support.Columnar.arrow("SELECT i::BIGINT AS user_id, "
+                + "now() - INTERVAL 1 MINUTE AS event_timestamp, i * 0.5 AS score FROM range(10000) t(i)"), null).statusCode(200);
+        JsonPath files = ok("query($g: String!) { snapshots(group: $g) { files { key minKey maxKey } } }", Map.of("g", g));
+        List<String> keys = files.getList("data.snapshots[0].files.key");
+        assertThat(keys).hasSize(3);
+        assertThat(files.getString("data.snapshots[0].files[0].minKey")).isEqualTo("0");
+
+        OwnRedisResource.server.stop();
+        try {
+            JsonPath down = ok(READ, Map.of("f", List.of(g + ".score"), "e", List.of(Map.of("user_id", 10))));
+            assertThat(down.getBoolean("data.onlineFeatures.metadata.degraded")).isTrue();
+            assertThat(down.getList("data.onlineFeatures.columns[1].values", Float.class)).containsExactly(5.0f);
+            assertThat(keys.stream().map(cache::holds).toList()).containsExactly(true, false, false);
+
+            // a job whose task fails ends FAILED, saying what failed, with the code and the id its work was logged under
+            JsonPath job = given().contentType("application/json").header("X-Request-Id", "deg-job-" + g)
+                    .body(Map.of("query", "mutation($g: String!) { materializeIncremental(group: $g, wait: true) { status error errorCode requestId } }",
+                            "variables", Map.of("g", g))).post("/graphql").then().statusCode(200).extract().jsonPath();
+            assertThat(job.getString("data.materializeIncremental.status")).isEqualTo("FAILED");
+            assertThat(job.getString("data.materializeIncremental.errorCode")).isEqualTo("ONLINE_STORE_UNAVAILABLE");
+            assertThat(job.getString("data.materializeIncremental.requestId")).isEqualTo("deg-job-" + g);
+            assertThat(job.getString("data.materializeIncremental.error")).contains("online store").doesNotContain("127.0.0.1");
+        } finally {
+            OwnRedisResource.server.startAgain();
+        }
+    }
 }

@@ -19,12 +19,16 @@ public final class S3ProxyServer implements AutoCloseable {
     public static final String ACCESS_KEY = "quiver-test";
     public static final String SECRET_KEY = "quiver-test-secret";
 
-    private final Process process;
+    private Process process;
     private final int port;
+    private final List<String> command;
+    private final Path log;
 
-    private S3ProxyServer(Process process, int port) {
+    private S3ProxyServer(Process process, int port, List<String> command, Path log) {
         this.process = process;
         this.port = port;
+        this.command = command;
+        this.log = log;
     }
 
     /** In memory (the tests' objects are small). */
@@ -56,16 +60,38 @@ public final class S3ProxyServer implements AutoCloseable {
                     "jclouds.identity=" + ACCESS_KEY,
                     "jclouds.credential=" + SECRET_KEY, ""));
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process process = new ProcessBuilder(List.of(java, filesystem == null ? "-Xmx256m" : "-Xmx512m", "-jar", jar.toAbsolutePath().toString(),
-                    "--properties", properties.toString()))
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("s3proxy.log").toFile())
-                    .start();
-            S3ProxyServer server = new S3ProxyServer(process, port);
-            server.awaitPort(Duration.ofSeconds(30), dir.resolve("s3proxy.log"));
+            List<String> command = List.of(java, filesystem == null ? "-Xmx256m" : "-Xmx512m", "-jar", jar.toAbsolutePath().toString(),
+                    "--properties", properties.toString());
+            Path log = dir.resolve("s3proxy.log");
+            S3ProxyServer server = new S3ProxyServer(launch(command, log), port, command, log);
+            server.awaitPort(Duration.ofSeconds(30), log);
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start S3Proxy", e);
+        }
+    }
+
+    private static Process launch(List<String> command, Path log) throws IOException {
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    /** Kills the server at once, as a crash would (objects of the filesystem backend stay on disk). */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Starts the server again on the same port with the same objects (filesystem backend). */
+    public void startAgain() {
+        try {
+            process = launch(command, log);
+            awaitPort(Duration.ofSeconds(30), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not restart S3Proxy", e);
         }
     }
 

@@ -33,7 +33,7 @@ public class RequestIds {
         }, 10_000);
     }
 
-    /** The current request's id, or null outside a request. */
+    /** The current request's id (from the logging context), or null outside a request. */
     public static String current() {
         Object id = MDC.get(KEY);
         return id == null ? null : id.toString();
