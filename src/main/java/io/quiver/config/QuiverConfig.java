@@ -15,7 +15,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "quiver")
 public interface QuiverConfig {
 
-    /** Serving mode of groups that name none. */
+    /**
+     * Serving mode of groups that name none. Until the virtual executor and the hybrid selector are built, every group
+     * is served as MATERIALIZED whatever its mode ({@code servedAs} and {@code effectiveConfig} say so).
+     */
     @WithDefault("MATERIALIZED")
     Mode mode();
 
@@ -30,31 +33,31 @@ public interface QuiverConfig {
     @WithDefault("PARQUET")
     StorageFormat storageFormat();
 
-    /** Whether groups may be served by the virtual executor at all. */
+    /** Whether groups may be served by the virtual executor at all. Recorded, not used yet (no virtual executor). */
     @WithDefault("true")
     boolean enableVirtualization();
 
-    /** Engine for virtual queries. */
+    /** Engine for virtual queries. Recorded, not used yet (no virtual executor). */
     @WithDefault("DUCKDB")
     QueryExecutorType queryExecutorType();
 
-    /** Whether each group is exposed to the virtual executor as a table. */
+    /** Whether each group is exposed to the virtual executor as a table. Recorded, not used yet. */
     @WithDefault("true")
     boolean registerVirtualTables();
 
-    /** Prefix of those virtual table names. */
+    /** Prefix of those virtual table names. Recorded, not used yet. */
     @WithDefault("features_")
     String virtualTablePrefix();
 
-    /** Hybrid groups estimated above this many rows are materialized. */
+    /** Hybrid groups estimated above this many rows are to be materialized. Recorded, not used yet (no hybrid selector). */
     @WithDefault("10000")
     long hybridThresholdRows();
 
-    /** How long a hybrid decision is cached before it is re-evaluated. */
+    /** How long a hybrid decision is to be cached before it is re-evaluated. Recorded, not used yet. */
     @WithDefault("PT1H")
     Duration hybridCacheTtl();
 
-    /** Whether a hot hybrid group read through the virtual path gets materialized. */
+    /** Whether a hot hybrid group read through the virtual path is to be materialized. Recorded, not used yet. */
     @WithDefault("true")
     boolean autoMaterializeOnRead();
 
@@ -316,6 +319,13 @@ public interface QuiverConfig {
          */
         @WithDefault("67108864")
         long s3PartSize();
+
+        /**
+         * How long one S3 call may go without progress (connecting, or no byte sent or received) before it fails and
+         * is retried: a server that hangs after a restart must not hold a request for the SDK's five minutes.
+         */
+        @WithDefault("PT60S")
+        Duration s3Timeout();
 
         enum Kind {
             LOCAL, S3

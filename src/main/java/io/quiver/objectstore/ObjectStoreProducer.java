@@ -24,7 +24,7 @@ public class ObjectStoreProducer {
         ObjectStore store = switch (c.type()) {
             case LOCAL -> new LocalObjectStore(Path.of(c.localRoot()));
             case S3 -> new S3ObjectStore(c.s3Endpoint(), c.s3Region(), c.s3AccessKey().orElse(null),
-                    c.s3SecretKey().orElse(null), c.s3Bucket(), c.s3PartSize());
+                    c.s3SecretKey().orElse(null), c.s3Bucket(), c.s3PartSize(), c.s3Timeout());
         };
         return new RetryingObjectStore(store, MAX_RETRIES);
     }

@@ -45,12 +45,15 @@ public class S3ObjectStore implements ObjectStore {
     private final long partSize;
     private volatile boolean bucketChecked;
 
-    public S3ObjectStore(String endpoint, String region, String accessKey, String secretKey, String bucket, long partSize) {
+    public S3ObjectStore(String endpoint, String region, String accessKey, String secretKey, String bucket, long partSize,
+            java.time.Duration timeout) {
         MinioClient.Builder builder = MinioClient.builder().endpoint(endpoint).region(region);
         if (accessKey != null && secretKey != null) {
             builder.credentials(accessKey, secretKey);
         }
         this.client = builder.build();
+        long ms = timeout.toMillis();
+        client.setTimeout(Math.min(ms, 10_000), ms, ms);
         this.endpoint = endpoint;
         this.bucket = bucket;
         this.partSize = Math.max(partSize, 5L * 1024 * 1024);

@@ -2,6 +2,15 @@ package io.quiver.objectstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
@@ -36,12 +45,40 @@ class S3ObjectStoreTest extends ObjectStoreContract {
 
     @Test
     void anUnreachableServerFailsAfterRetriesWithAClearError() {
-        ObjectStore dead = new RetryingObjectStore(new S3ObjectStore("http://127.0.0.1:1", "us-east-1", "a", "b", "x", 0), 2);
+        ObjectStore dead = new RetryingObjectStore(new S3ObjectStore("http://127.0.0.1:1", "us-east-1", "a", "b", "x", 0, Duration.ofSeconds(5)), 2);
         assertThatThrownBy(() -> dead.put("k", new byte[] {1}))
                 .isInstanceOf(ObjectStoreException.class)
                 .satisfies(e -> assertThat(((ObjectStoreException) e).code()).isEqualTo(ErrorCode.OBJECT_STORE_UNAVAILABLE))
                 .hasMessageContaining("failed to upload 'k'").hasMessageNotContaining("127.0.0.1")
                 .satisfies(e -> assertThat(((ObjectStoreException) e).detail()).contains("S3 bucket 'x' at http://127.0.0.1:1"));
         assertThatThrownBy(dead::checkReady).isInstanceOf(ObjectStoreException.class);
+    }
+
+    /** A server that takes the connection and never answers (as one starting up may): the call fails, it does not hang. */
+    @Test
+    void aServerThatNeverAnswersFailsTheCallAfterTheTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> accepted = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(silent.accept()); // read nothing, answer nothing
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            ObjectStore hanging = new RetryingObjectStore(new S3ObjectStore("http://127.0.0.1:" + silent.getLocalPort(), "us-east-1", "a", "b",
+                    "quiver-silent", 0, Duration.ofSeconds(1)), 2);
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThatThrownBy(() -> hanging.put("k", new byte[] {1}))
+                    .isInstanceOf(ObjectStoreException.class)
+                    .satisfies(e -> assertThat(((ObjectStoreException) e).code()).isEqualTo(ErrorCode.OBJECT_STORE_UNAVAILABLE)));
+            assertThat(accepted).isNotEmpty();
+            for (Socket s : accepted) {
+                s.close();
+            }
+        }
     }
 }
