@@ -93,6 +93,7 @@ public class WriteSessions {
         private final boolean background;
         private final Semaphore inFlight = new Semaphore(UPLOADS_IN_FLIGHT);
         private final List<Future<SnapshotFile>> pending = new ArrayList<>();
+        private final List<Upload> queued = new ArrayList<>();
         /** Every key an upload was started for, whether it finished or not. */
         private final List<String> keys = Collections.synchronizedList(new ArrayList<>());
         private int next;
@@ -118,22 +119,50 @@ public class WriteSessions {
                 return;
             }
             inFlight.acquireUninterruptibly();
-            Object requestId = org.jboss.logging.MDC.get("requestId");
+            Upload upload = new Upload(written, org.jboss.logging.MDC.get("requestId"));
             try {
-                pending.add(uploads.submit(() -> {
-                    if (requestId != null) {
-                        org.jboss.logging.MDC.put("requestId", requestId); // the upload's log lines belong to the request
-                    }
-                    try {
-                        return uploadNow(written);
-                    } finally {
-                        org.jboss.logging.MDC.remove("requestId");
-                        inFlight.release();
-                    }
-                }));
+                pending.add(uploads.submit(upload));
+                queued.add(upload);
             } catch (RuntimeException e) {
                 inFlight.release();
                 throw e;
+            }
+        }
+
+        /**
+         * One background upload holding one of the session's in-flight slots. Whoever claims it first decides: the
+         * pool thread runs it (and gives the slot back when done), or {@link #close} withdraws it before it started
+         * (and gives the slot back itself); a cancelled task that never runs would otherwise keep its slot forever.
+         */
+        private final class Upload implements java.util.concurrent.Callable<SnapshotFile> {
+            private final ParquetFileWriter.Written written;
+            private final Object requestId;
+            private final java.util.concurrent.atomic.AtomicBoolean claimed = new java.util.concurrent.atomic.AtomicBoolean();
+
+            Upload(ParquetFileWriter.Written written, Object requestId) {
+                this.written = written;
+                this.requestId = requestId;
+            }
+
+            @Override
+            public SnapshotFile call() {
+                if (!claimed.compareAndSet(false, true)) {
+                    return null; // withdrawn: the session is closing and gave the slot back
+                }
+                if (requestId != null) {
+                    org.jboss.logging.MDC.put("requestId", requestId); // the upload's log lines belong to the request
+                }
+                try {
+                    return uploadNow(written);
+                } finally {
+                    org.jboss.logging.MDC.remove("requestId");
+                    inFlight.release();
+                }
+            }
+
+            /** True when the upload had not started and now never will. */
+            boolean withdraw() {
+                return claimed.compareAndSet(false, true);
             }
         }
 
@@ -255,6 +284,11 @@ public class WriteSessions {
         public void close() {
             for (Future<SnapshotFile> f : pending) {
                 f.cancel(false);
+            }
+            for (Upload u : queued) {
+                if (u.withdraw()) {
+                    inFlight.release();
+                }
             }
             inFlight.acquireUninterruptibly(UPLOADS_IN_FLIGHT); // running uploads have ended
             inFlight.release(UPLOADS_IN_FLIGHT);

@@ -9,13 +9,19 @@ import static io.quiver.support.GraphQL.register;
 import static io.quiver.support.GraphQL.unique;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +143,51 @@ class WriteSafetyTest {
                     .isInstanceOf(QuiverException.class).hasMessageContaining("missing from the object store");
         }
         assertThat(log.current(g)).isEmpty();
+    }
+
+    /**
+     * A write that fails while its uploads still wait for a thread (every upload thread busy with other writes) must
+     * still end: its queued uploads never run, and closing it must not wait for them.
+     */
+    @Test
+    void aWriteClosedWhileItsUploadsWaitForAThreadEndsAndLeavesNothing() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        ObjectStore slow = (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(), new Class<?>[] {ObjectStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("put") && args[1] instanceof Path file && file.getFileName().toString().startsWith("busy")) {
+                        release.await(60, TimeUnit.SECONDS);
+                    }
+                    try {
+                        return method.invoke(objects, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        WriteSessions own = new WriteSessions(intents, log, slow, config);
+        FeatureGroup g = current();
+        List<WriteSessions.Session> busy = new ArrayList<>();
+        try {
+            for (int i = 0; i < config.ingest().uploadThreads(); i += 2) { // two uploads in flight per write
+                WriteSessions.Session other = own.open(g, SnapshotOperation.APPEND, true);
+                other.add(fakeFile("busy" + i));
+                other.add(fakeFile("busy" + (i + 1)));
+                busy.add(other);
+            }
+            WriteSessions.Session failing = own.open(g, SnapshotOperation.APPEND, true);
+            failing.add(fakeFile("queued0"));
+            failing.add(fakeFile("queued1"));
+
+            assertTimeoutPreemptively(Duration.ofSeconds(30), failing::close, "closing a write with queued uploads returns");
+            release.countDown();
+            for (WriteSessions.Session other : busy) {
+                assertThat(other.await()).hasSize(2);
+                other.close();
+            }
+            assertThat(objects.list(dataPrefix(name))).extracting(ObjectInfo::key).noneMatch(k -> k.startsWith(dataPrefix(name) + failing.id()));
+        } finally {
+            release.countDown();
+            own.stop();
+        }
     }
 
     @Test
