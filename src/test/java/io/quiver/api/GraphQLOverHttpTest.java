@@ -101,6 +101,17 @@ class GraphQLOverHttpTest {
                 .body("errors[0].message", containsString("out of range"));
     }
 
+    /** A request offering an HTTP/2 upgrade (curl --http2, the JDK client) is not a WebSocket: the same rules apply. */
+    @Test
+    void requestsOfferingAnHttp2UpgradeFollowTheSameRules() {
+        raw().header("Connection", "Upgrade, HTTP2-Settings").header("Upgrade", "h2c").header("HTTP2-Settings", "AAMAAABkAAQCAAAAAAIAAAAA")
+                .contentType("text/plain").body(body(QUERY)).post("/graphql").then().statusCode(415);
+        raw().header("Upgrade", "h2c").contentType("application/json").body("{\"query\": \"{ entities { name } }\", \"variables\": true}")
+                .post("/graphql").then().statusCode(400).body("errors[0].extensions.code", equalTo("INVALID_ARGUMENT"));
+        raw().header("Upgrade", "h2c").contentType("application/json").body(body(QUERY)).post("/graphql").then().statusCode(200)
+                .body("data.entities", notNullValue());
+    }
+
     @Test
     void getRunsQueriesButNeverMutations() {
         raw().queryParam("query", QUERY).get("/graphql").then().statusCode(200).body("data.entities", notNullValue());

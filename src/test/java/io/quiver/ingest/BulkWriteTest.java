@@ -12,6 +12,13 @@ import static io.quiver.support.GraphQL.unique;
 import static io.quiver.support.GraphQL.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.objectstore.ObjectStore;
 import io.quiver.support.BulkRest;
@@ -49,6 +57,9 @@ class BulkWriteTest {
 
     @TempDir
     Path tmp;
+
+    @TestHTTPResource("/")
+    URI base;
 
     private String name;
 
@@ -119,6 +130,54 @@ class BulkWriteTest {
                 .containsEntry("price", "0.00").containsEntry("seen", "2025-06-01 12:00:00.000001+00").containsEntry("tags", "[x, y]");
         // a null segment took its default
         assertThat(all.stream().filter(r -> r.get("customer_id").equals("1")).findFirst().orElseThrow()).containsEntry("segment", "bronze");
+    }
+
+    /**
+     * Clients that try HTTP/2 on a plain port (curl --http2, the JDK's HttpClient by default) send an h2c upgrade
+     * request. A streamed body on it must arrive whole: curl's upload (chunked, after 100-continue) lost its body to
+     * the protocol switch and got a 400 for a valid stream. The server answers such requests in HTTP/1.1.
+     */
+    @Test
+    void aStreamedUploadOfferingAnHttp2UpgradeArrivesWhole() throws Exception {
+        byte[] body = Columnar.arrow("SELECT i::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01' + to_seconds(i) AS event_timestamp, "
+                + "i * 0.5 AS amount FROM range(5000) t(i)");
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write(("POST /api/v1/groups/" + name + "/data HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + ARROW + "\r\n"
+                    + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA\r\n"
+                    + "Expect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(statusLine(in)).isEqualTo("HTTP/1.1 100 Continue");
+            while (!statusLine(in).isEmpty()) {
+                // rest of the interim answer
+            }
+            for (int at = 0; at < body.length; at += 8192) {
+                int n = Math.min(8192, body.length - at);
+                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.write(body, at, n);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(statusLine(in)).isEqualTo("HTTP/1.1 200 OK");
+        }
+        assertThat(ok("query($g: String!) { snapshots(group: $g) { rowCount } }", Map.of("g", name)).getLong("data.snapshots[0].rowCount"))
+                .isEqualTo(5000);
+    }
+
+    private static String statusLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new EOFException("the connection closed after: " + line);
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     @Test

@@ -89,7 +89,8 @@ public class GraphQLOverHttp {
 
     private void handle(RoutingContext ctx) {
         HttpMethod method = ctx.request().method();
-        if (ctx.get(CHECKED) != null || ctx.request().getHeader(HttpHeaders.UPGRADE) != null || method == HttpMethod.OPTIONS) {
+        // only a WebSocket upgrade skips the checks: other Upgrade values (h2c, which the server does not do) are plain requests
+        if (ctx.get(CHECKED) != null || "websocket".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.UPGRADE)) || method == HttpMethod.OPTIONS) {
             ctx.next(); // checked already (a POST), GraphQL over WebSocket (subscriptions), or a CORS pre-flight: SmallRye's
             return;
         }
