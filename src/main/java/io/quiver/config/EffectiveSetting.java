@@ -9,7 +9,9 @@ import org.eclipse.microprofile.graphql.Description;
 public record EffectiveSetting(
         @Description("Setting name as in the seeds, e.g. hybrid_threshold_rows") String key,
         @Description("Resolved value") String value,
-        @Description("Layer that supplied the value") ConfigLayer source) {
+        @Description("Layer that supplied the value") ConfigLayer source,
+        @Description("What the service does with the value today when that is less than its name promises (a mode served as "
+                + "MATERIALIZED, a setting recorded for a part not built yet); null when the value takes effect as it says") String note) {
 
     public EffectiveSetting {
         requireNonNull(key, "key");

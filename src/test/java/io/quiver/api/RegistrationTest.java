@@ -44,9 +44,10 @@ class RegistrationTest {
                 features {
                   name type dataType featureType description nullable defaultValue allowedValues min max unit tags
                   reference group groupVersion sourceFeatures sourceDatasets
-                  effectiveConfig { key value source }
+                  effectiveConfig { key value source note }
                 }
-                effectiveConfig { key value source }
+                effectiveConfig { key value source note }
+                servedAs
               }
             }""";
 
@@ -150,6 +151,41 @@ class RegistrationTest {
         assertThat(feature.get("hybrid_threshold_rows")).containsEntry("value", "42").containsEntry("source", "FEATURE");
         assertThat(feature.get("mode")).containsEntry("value", "HYBRID").containsEntry("source", "GROUP");
         assertThat(feature.get("enable_virtualization")).containsEntry("source", "GLOBAL");
+    }
+
+    @Test
+    void modesAndSettingsOfPartsNotBuiltYetSayHowTheGroupIsServed() {
+        String hybrid = unique("hyb");
+        String plain = unique("mat");
+        register(List.of(), List.of(richGroup(hybrid), group(plain, entityName, List.of(feature("x", "DOUBLE")))));
+
+        JsonPath h = fetch(hybrid, null);
+        assertThat(h.getString("data.featureGroup.mode")).isEqualTo("HYBRID");
+        assertThat(h.getString("data.featureGroup.servedAs")).isEqualTo("MATERIALIZED");
+        Map<String, Map<String, Object>> config = byKey(h.getList("data.featureGroup.effectiveConfig"));
+        assertThat((String) config.get("mode").get("note")).contains("served as MATERIALIZED").contains("HYBRID");
+        assertThat((String) config.get("hybrid_threshold_rows").get("note")).contains("not used yet").contains("hybrid selector");
+        assertThat((String) config.get("enable_virtualization").get("note")).contains("not used yet").contains("virtual executor");
+        assertThat(config.get("storage_format").get("note")).isNull();
+        assertThat(config.get("storage_path").get("note")).isNull();
+
+        JsonPath m = fetch(plain, null);
+        assertThat(m.getString("data.featureGroup.servedAs")).isEqualTo("MATERIALIZED");
+        assertThat(byKey(m.getList("data.featureGroup.effectiveConfig")).get("mode").get("note")).isNull();
+    }
+
+    @Test
+    void aGivenStoragePathHoldsEveryVersionInADirectoryOfItsOwn() {
+        String name = unique("custom");
+        String path = "teams/risk/" + name;
+        register(List.of(), List.of(with(group(name, entityName, List.of(feature("x", "DOUBLE"))), "storagePath", path + "/")));
+        register(List.of(), List.of(with(group(name, entityName, List.of(feature("x", "BIGINT"))), "storagePath", path)));
+
+        JsonPath v1 = ok("query($n: String!) { featureGroup(name: $n, version: 1) { storagePath dataPrefix } }", Map.of("n", name));
+        JsonPath v2 = ok("query($n: String!) { featureGroup(name: $n, version: 2) { storagePath dataPrefix } }", Map.of("n", name));
+        assertThat(v1.getString("data.featureGroup.storagePath")).isEqualTo(path);
+        assertThat(v1.getString("data.featureGroup.dataPrefix")).matches(java.util.regex.Pattern.quote(path) + "/v1_[0-9a-f]{16}/data/");
+        assertThat(v2.getString("data.featureGroup.dataPrefix")).matches(java.util.regex.Pattern.quote(path) + "/v2_[0-9a-f]{16}/data/");
     }
 
     @Test

@@ -84,6 +84,17 @@ class ValidationErrorsTest {
     }
 
     @Test
+    void storagePathsMustBeRelativeKeyPrefixes() {
+        for (String path : List.of("s3://bucket/x", "/abs/path", "a//b", "a/../b", "with space")) {
+            JsonPath json = registerFailing(List.of(), List.of(with(group(unique("sp"), entityName,
+                    List.of(feature("x", "DOUBLE"))), "storagePath", path)));
+            assertThat(violations(json)).as(path).containsExactly("groups[0].storagePath SETTING_VALUE");
+            assertThat(json.getString("errors[0].extensions.violations[0].message")).as(path)
+                    .contains("'" + path + "' is not a storage path").contains("relative path");
+        }
+    }
+
+    @Test
     void unsupportedFormatsSayParquetIsRequired() {
         for (String format : List.of("DELTA", "ORC")) {
             JsonPath json = registerFailing(List.of(), List.of(with(group(unique("fmt"), entityName,

@@ -150,6 +150,14 @@ public class RegistryGraphQL {
         return groups.stream().map(settings::mode).toList();
     }
 
+    @Name("servedAs")
+    @NonBlocking
+    @Description("How the group is served today: MATERIALIZED, also for VIRTUALIZED and HYBRID groups until the virtual "
+            + "executor and the hybrid selector are built")
+    public List<Mode> groupServedAs(@Source List<FeatureGroup> groups) {
+        return groups.stream().map(settings::servedAs).toList();
+    }
+
     @Name("effectiveConfig")
     @NonBlocking
     @Description("Every setting as resolved for this group, with the layer it came from")

@@ -7,8 +7,10 @@ import org.eclipse.microprofile.graphql.Description;
 public enum Mode {
     @Description("Computed ahead: Parquet snapshots in object storage, latest values in the online store")
     MATERIALIZED,
-    @Description("Computed on demand by the query executor from lake data; nothing copied")
+    @Description("Computed on demand by the query executor from lake data, nothing copied; until the virtual executor is built, "
+            + "served as MATERIALIZED (servedAs and effectiveConfig say so)")
     VIRTUALIZED,
-    @Description("The hybrid selector picks MATERIALIZED or VIRTUALIZED from access metrics")
+    @Description("The hybrid selector picks MATERIALIZED or VIRTUALIZED from access metrics; until it is built, served as "
+            + "MATERIALIZED (servedAs and effectiveConfig say so)")
     HYBRID
 }
