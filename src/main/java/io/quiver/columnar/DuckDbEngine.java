@@ -9,6 +9,7 @@ import java.sql.Statement;
 import org.duckdb.DuckDBConnection;
 import org.jboss.logging.Logger;
 
+import io.quiver.concurrent.BoundedExecutor;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
@@ -98,12 +99,7 @@ public class DuckDbEngine {
 
     private synchronized java.util.concurrent.ScheduledThreadPoolExecutor timers() {
         if (timers == null) {
-            timers = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, "quiver-duckdb-deadline");
-                t.setDaemon(true);
-                return t;
-            });
-            timers.setRemoveOnCancelPolicy(true);
+            timers = BoundedExecutor.timer("quiver-duckdb-deadline");
         }
         return timers;
     }

@@ -21,12 +21,12 @@ import org.apache.arrow.memory.BufferAllocator;
 import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.apache.arrow.vector.types.pojo.ArrowType;
-import org.apache.arrow.vector.types.pojo.Field;
 import org.duckdb.DuckDBConnection;
 
 import io.quiver.error.ErrorCode;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.error.QuiverException;
+import org.apache.arrow.vector.types.pojo.Field;
 
 /**
  * An uploaded Arrow IPC stream or Parquet file made readable as the TEMP view {@link #VIEW} on one DuckDB

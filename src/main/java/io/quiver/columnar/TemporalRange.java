@@ -9,6 +9,8 @@ import java.util.List;
 
 import io.quiver.error.SchemaValidationException;
 import io.quiver.error.Violation;
+import io.quiver.error.ValidationRule;
+import io.quiver.error.Violations;
 
 /**
  * Refuses an upload whose dates and timestamps (at any depth) lie outside the years 1 to 9999, before anything casts
@@ -70,8 +72,7 @@ final class TemporalRange {
 
     /** @throws SchemaValidationException listing the first rows (by the upload's own row number) with such values */
     static void check(Connection connection, StagedUpload upload, String what, boolean write) throws SQLException {
-        List<Violation> listed = new ArrayList<>();
-        long total = 0;
+        Violations violations = new Violations();
         try (Statement s = connection.createStatement()) {
             for (StagedUpload.Column c : upload.columns()) {
                 String bad = outOfRange(DuckDbTypes.quoteAny(c.name()), c.type());
@@ -79,23 +80,18 @@ final class TemporalRange {
                     continue;
                 }
                 try (ResultSet r = s.executeQuery("SELECT " + StagedUpload.ROW + ", count(*) OVER () FROM " + StagedUpload.VIEW
-                        + " WHERE coalesce(" + bad + ", false) ORDER BY " + StagedUpload.ROW + " LIMIT " + UploadChecks.MAX_LISTED)) {
-                    boolean first = true;
+                        + " WHERE coalesce(" + bad + ", false) ORDER BY " + StagedUpload.ROW + " LIMIT " + Violations.MAX_LISTED)) {
+                    List<Violation> first = new ArrayList<>();
+                    long total = 0;
                     while (r.next()) {
-                        if (listed.size() < UploadChecks.MAX_LISTED) {
-                            listed.add(new Violation("rows[" + r.getLong(1) + "]." + c.name(), "OUT_OF_RANGE",
-                                    "holds a date or time outside the years 1 to 9999, which is all Quiver keeps"));
-                        }
-                        if (first) {
-                            total += r.getLong(2);
-                            first = false;
-                        }
+                        total = r.getLong(2);
+                        first.add(new Violation("rows[" + r.getLong(1) + "]." + c.name(), ValidationRule.OUT_OF_RANGE,
+                                "holds a date or time outside the years 1 to 9999, which is all Quiver keeps"));
                     }
+                    violations.addAll(total, first);
                 }
             }
         }
-        if (total > 0) {
-            throw new SchemaValidationException(what, listed, total, write);
-        }
+        violations.throwIfAny(what, write);
     }
 }

@@ -12,23 +12,23 @@ import java.util.stream.Collectors;
 
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
-import io.quiver.error.SchemaValidationException;
 import io.quiver.error.Violation;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.FeatureDataType;
+import io.quiver.error.ValidationRule;
+import io.quiver.error.Violations;
+import io.quiver.error.SchemaValidationException;
 
 /**
  * Collects the rules a staged upload must meet and checks them all in DuckDB: column-level violations
  * ({@code columns.name}) as they are found, per-value rules ({@code rows[i].column}) counted in one scan, the
- * failing rows of each listed afterwards. {@link #throwIfAny} rejects the upload with the first {@value #MAX_LISTED}
- * violations (by row) and the total.
+ * failing rows of each listed afterwards. {@link #throwIfAny} rejects the upload with the first
+ * {@value Violations#MAX_LISTED} violations (by row) and the total.
  */
 public final class UploadChecks {
 
-    public static final int MAX_LISTED = 100;
-
     /** One per-value rule: the rows where {@code condition} holds break it; {@code value} is shown in the message. */
-    private record Check(String column, String rule, String condition, String value, String message) {
+    private record Check(String column, ValidationRule rule, String condition, String value, String message) {
     }
 
     private final StagedUpload upload;
@@ -39,17 +39,17 @@ public final class UploadChecks {
         this.upload = upload;
     }
 
-    public void columnViolation(String column, String rule, String message) {
+    public void columnViolation(String column, ValidationRule rule, String message) {
         columnViolations.add(new Violation("columns." + column, rule, message));
     }
 
     /** Rows where {@code condition} holds break the rule; the message follows the offending value. */
-    public void valueRule(String column, String rule, String condition, String valueSql, String message) {
+    public void valueRule(String column, ValidationRule rule, String condition, String valueSql, String message) {
         checks.add(new Check(column, rule, condition, valueSql, message));
     }
 
     /** Rows where {@code condition} holds break the rule; the message stands alone (e.g. for nulls). */
-    public void rowRule(String column, String rule, String condition, String message) {
+    public void rowRule(String column, ValidationRule rule, String condition, String message) {
         checks.add(new Check(column, rule, condition, null, message));
     }
 
@@ -58,7 +58,7 @@ public final class UploadChecks {
      *
      * @return the quoted column, or empty when it is missing or of the wrong type (recorded)
      */
-    public Optional<String> required(String name, FeatureDataType type, String rule, String what) {
+    public Optional<String> required(String name, FeatureDataType type, ValidationRule rule, String what) {
         if (upload.column(name).isEmpty()) {
             columnViolation(name, rule, "the " + what + " column '" + name + "' is missing; every row needs it");
             return Optional.empty();
@@ -80,28 +80,28 @@ public final class UploadChecks {
         StagedUpload.Column col = column.get();
         Optional<String> problem = Conversions.incompatibility(type, col.type());
         if (problem.isPresent()) {
-            columnViolation(name, "TYPE", "column '" + name + "' is " + col.duckDbType() + " in the upload: " + problem.get());
+            columnViolation(name, ValidationRule.TYPE, "column '" + name + "' is " + col.duckDbType() + " in the upload: " + problem.get());
             return Optional.empty();
         }
         String c = DuckDbTypes.quoteAny(name);
         String target = DuckDbTypes.of(type);
         if (Conversions.needsExactnessCheck(type, col.type())) {
-            valueRule(name, "TYPE", c + " IS NOT NULL AND TRY_CAST(TRY_CAST(" + c + " AS " + target + ") AS " + col.duckDbType()
+            valueRule(name, ValidationRule.TYPE, c + " IS NOT NULL AND TRY_CAST(TRY_CAST(" + c + " AS " + target + ") AS " + col.duckDbType()
                     + ") IS DISTINCT FROM " + c, c, "does not fit " + type + " exactly (out of range, or more precise than " + type + " keeps)");
         } else if (Conversions.mayOverflowFloat(type, col.type())) {
-            valueRule(name, "TYPE", c + " IS NOT NULL AND TRY_CAST(" + c + " AS FLOAT) IS NULL", c, "is outside FLOAT's range");
+            valueRule(name, ValidationRule.TYPE, c + " IS NOT NULL AND TRY_CAST(" + c + " AS FLOAT) IS NULL", c, "is outside FLOAT's range");
         }
         if (type.base() == DataType.TIMESTAMP || type.base() == DataType.DATE) {
             String v = "TRY_CAST(" + c + " AS " + target + ")";
             String low = type.base() == DataType.DATE ? "DATE '0001-01-01'" : "TIMESTAMPTZ '0001-01-01 00:00:00+00'";
             String high = type.base() == DataType.DATE ? "DATE '9999-12-31'" : "TIMESTAMPTZ '9999-12-31 23:59:59.999999+00'";
-            valueRule(name, "OUT_OF_RANGE", c + " IS NOT NULL AND (" + v + " < " + low + " OR " + v + " > " + high + ")", c,
+            valueRule(name, ValidationRule.OUT_OF_RANGE, c + " IS NOT NULL AND (" + v + " < " + low + " OR " + v + " > " + high + ")", c,
                     "is outside the years 1 to 9999, which is all Quiver keeps");
         }
         if ((type.base() == DataType.FLOAT || type.base() == DataType.DOUBLE)
                 && (col.type().name().equals("FLOAT") || col.type().name().equals("DOUBLE"))) {
             // JSON (the GraphQL write path, online records) has no NaN or infinity; neither does a feature value here
-            valueRule(name, "TYPE", c + " IS NOT NULL AND (isnan(" + c + ") OR isinf(" + c + "))", c,
+            valueRule(name, ValidationRule.TYPE, c + " IS NOT NULL AND (isnan(" + c + ") OR isinf(" + c + "))", c,
                     "is not a finite number; send null for a missing value");
         }
         return Optional.of(c);
@@ -114,16 +114,15 @@ public final class UploadChecks {
 
     /** @param write whether the upload was data to store (the message then says nothing was written) */
     public void throwIfAny(Connection connection, String what, boolean write) {
-        List<Violation> listed = new ArrayList<>(columnViolations);
-        long total = columnViolations.size() + checkValues(connection, listed);
-        if (total > 0) {
-            throw new SchemaValidationException(what, listed.subList(0, Math.min(listed.size(), MAX_LISTED)), total, write);
-        }
+        Violations violations = new Violations();
+        columnViolations.forEach(violations::add);
+        checkValues(connection, violations);
+        violations.throwIfAny(what, write);
     }
 
-    private long checkValues(Connection connection, List<Violation> listed) {
+    private void checkValues(Connection connection, Violations violations) {
         if (checks.isEmpty()) {
-            return 0;
+            return;
         }
         record Found(long row, int check, Violation violation) {
         }
@@ -146,7 +145,7 @@ public final class UploadChecks {
                 Check check = checks.get(i);
                 String value = check.value() == null ? "NULL" : "CAST(" + check.value() + " AS VARCHAR)";
                 try (ResultSet r = s.executeQuery("SELECT " + StagedUpload.ROW + ", " + value + " FROM " + StagedUpload.VIEW
-                        + " WHERE " + check.condition() + " ORDER BY " + StagedUpload.ROW + " LIMIT " + MAX_LISTED)) {
+                        + " WHERE " + check.condition() + " ORDER BY " + StagedUpload.ROW + " LIMIT " + Violations.MAX_LISTED)) {
                     while (r.next()) {
                         long row = r.getLong(1);
                         String message = check.value() == null ? check.message() : "'" + r.getString(2) + "' " + check.message();
@@ -159,7 +158,6 @@ public final class UploadChecks {
                     + "retry, or report it with the request id", e);
         }
         found.sort(Comparator.comparingLong(Found::row).thenComparingInt(Found::check));
-        found.stream().limit(Math.max(0, MAX_LISTED - listed.size())).forEach(f -> listed.add(f.violation()));
-        return total;
+        violations.addAll(total, found.stream().map(Found::violation).toList());
     }
 }

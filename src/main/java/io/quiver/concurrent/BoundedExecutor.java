@@ -38,6 +38,20 @@ public final class BoundedExecutor implements Executor {
         pool.allowCoreThreadTimeOut(true);
     }
 
+    /**
+     * A single daemon thread for timed actions (deadlines, delays): cancelled actions leave its queue at once, so it
+     * holds only what is still due. The other kind of background thread the service makes; none is made elsewhere.
+     */
+    public static java.util.concurrent.ScheduledThreadPoolExecutor timer(String name) {
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
     /** @throws QuiverException SERVICE_BUSY when every thread is busy and the queue is full */
     public <T> Future<T> submit(Callable<T> task) {
         try {

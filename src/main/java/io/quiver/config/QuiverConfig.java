@@ -2,9 +2,6 @@ package io.quiver.config;
 
 import java.time.Duration;
 
-import io.quiver.registry.model.Mode;
-import io.quiver.registry.model.QueryExecutorType;
-import io.quiver.registry.model.StorageFormat;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 

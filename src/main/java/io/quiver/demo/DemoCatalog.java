@@ -10,11 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.StartupEvent;
 import io.quiver.config.QuiverConfig;
 import io.quiver.registry.RegistrationService;
-import io.quiver.registry.persistence.RegistryRepository;
+import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.spec.RegistrationSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Observes;
+import io.quiver.registry.persistence.RegistryRepository;
 
 /**
  * Loads the seeds' customers/transactions medallion example into an empty registry at start-up, so a first run
@@ -28,19 +29,19 @@ public class DemoCatalog {
 
     private final QuiverConfig config;
     private final RegistrationService registration;
-    private final RegistryRepository repository;
+    private final RegistryCatalog catalog;
     private final ObjectMapper json;
 
-    public DemoCatalog(QuiverConfig config, RegistrationService registration, RegistryRepository repository, ObjectMapper json) {
+    public DemoCatalog(QuiverConfig config, RegistrationService registration, RegistryCatalog catalog, ObjectMapper json) {
         this.config = config;
         this.registration = registration;
-        this.repository = repository;
+        this.catalog = catalog;
         this.json = json;
     }
 
     @ActivateRequestContext
     void onStart(@Observes StartupEvent event) throws IOException {
-        if (!config.demo().enabled() || repository.countLatestGroups() > 0) {
+        if (!config.demo().enabled() || catalog.groupCount() > 0) {
             return;
         }
         try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(RESOURCE)) {

@@ -10,7 +10,7 @@ import org.eclipse.microprofile.graphql.Description;
 @Description("One broken rule in a request: where, which rule, and what to do about it.")
 public record Violation(
         @Description("Where the problem is, e.g. groups[0].features[2].type or rows[17].amount") String path,
-        @Description("The rule that was broken, e.g. NAME_PATTERN, UNKNOWN_ENTITY") String rule,
+        @Description("The rule that was broken, e.g. NAME_PATTERN, UNKNOWN_ENTITY") ValidationRule rule,
         @Description("What was wrong and how to fix it") String message) {
 
     public Violation {

@@ -4,9 +4,10 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.quiver.registry.persistence.RegistryRepository;
+import io.quiver.registry.RegistryCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
+import io.quiver.registry.persistence.RegistryRepository;
 
 /**
  * Ready only when the registry's schema answers a query: a reachable database without Quiver's migrations is not
@@ -16,17 +17,17 @@ import jakarta.enterprise.context.control.ActivateRequestContext;
 @ApplicationScoped
 public class RegistryHealthCheck implements HealthCheck {
 
-    private final RegistryRepository repository;
+    private final RegistryCatalog catalog;
 
-    public RegistryHealthCheck(RegistryRepository repository) {
-        this.repository = repository;
+    public RegistryHealthCheck(RegistryCatalog catalog) {
+        this.catalog = catalog;
     }
 
     @Override
     @ActivateRequestContext
     public HealthCheckResponse call() {
         try {
-            long groups = repository.countLatestGroups();
+            long groups = catalog.groupCount();
             return HealthCheckResponse.named("registry").up().withData("featureGroups", groups).build();
         } catch (RuntimeException e) {
             return HealthCheckResponse.named("registry").down().withData("error", String.valueOf(e.getMessage())).build();

@@ -21,7 +21,6 @@ import io.quiver.error.InvalidArgumentException;
 import io.quiver.error.QuiverException;
 import io.quiver.offline.OfflineWriter;
 import io.quiver.offline.WriteMode;
-import io.quiver.offline.WriteResult;
 import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
@@ -38,12 +37,14 @@ public class BulkIngestService {
     private static final Logger LOG = Logger.getLogger(BulkIngestService.class);
 
     private final OfflineWriter writer;
+    private final WriteService writes;
     private final DuckDbEngine engine;
     private final UploadSlots slots;
     private final StagedUpload.Limits limits;
 
-    public BulkIngestService(OfflineWriter writer, DuckDbEngine engine, UploadSlots slots, QuiverConfig config) {
+    public BulkIngestService(OfflineWriter writer, WriteService writes, DuckDbEngine engine, UploadSlots slots, QuiverConfig config) {
         this.writer = writer;
+        this.writes = writes;
         this.engine = engine;
         this.slots = slots;
         this.limits = StagedUpload.Limits.of(config);
@@ -70,7 +71,7 @@ public class BulkIngestService {
             String select = ColumnarValidator.validate(c, upload, schema, backfillStart, backfillEnd);
             long t2 = System.nanoTime();
             WriteResult result = writer.writeStaged(schema, c, select, upload.rows(), mode == null ? WriteMode.APPEND : mode,
-                    backfillStart, backfillEnd);
+                    backfillStart, backfillEnd, writes::result);
             long t3 = System.nanoTime();
             LOG.infof("bulk write of %d rows to %s@%d: received and staged in %d ms, checked in %d ms, sorted, written, uploaded "
                     + "and committed in %d ms (snapshot %d, %d files)", result.rowsWritten(), schema.group().name(), schema.group().version(),

@@ -22,7 +22,8 @@ import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.JoinKey;
-import io.quiver.registry.validation.Suggestions;
+import io.quiver.error.Suggestions;
+import io.quiver.error.ValidationRule;
 
 /**
  * Checks a staged Arrow or Parquet upload against a group version's schema with the rules of {@link RowValidator}:
@@ -63,7 +64,7 @@ public final class ColumnarValidator {
     private void collect(Instant backfillStart, Instant backfillEnd) {
         FeatureGroup g = schema.group();
         if (upload.rows() == 0) {
-            throw new SchemaValidationException("The upload", List.of(new Violation("rows", "EMPTY", "the upload holds no rows; send at least one")));
+            throw new SchemaValidationException("The upload", List.of(new Violation("rows", ValidationRule.EMPTY, "the upload holds no rows; send at least one")));
         }
         Set<String> known = new LinkedHashSet<>();
         g.entityKeys().forEach(k -> known.add(k.name()));
@@ -74,20 +75,20 @@ public final class ColumnarValidator {
         known.addAll(schema.byName().keySet());
         for (StagedUpload.Column c : upload.columns()) {
             if (!known.contains(c.name())) {
-                checks.columnViolation(c.name(), "UNKNOWN_COLUMN", "'" + c.name() + "' is not a column of " + g.name() + " version "
+                checks.columnViolation(c.name(), ValidationRule.UNKNOWN_COLUMN, "'" + c.name() + "' is not a column of " + g.name() + " version "
                         + g.version() + Suggestions.closest(c.name(), known).map(s -> "; did you mean " + s + "?").orElse(""));
             }
         }
         for (JoinKey k : g.entityKeys()) {
             FeatureDataType type = FeatureDataType.scalar(k.valueType());
-            checks.required(k.name(), type, "MISSING_KEY", "entity key").ifPresent(c -> typed.put(k.name(), cast(c, type)));
+            checks.required(k.name(), type, ValidationRule.MISSING_KEY, "entity key").ifPresent(c -> typed.put(k.name(), cast(c, type)));
         }
         FeatureDataType tsType = FeatureDataType.scalar(g.eventTimestampType());
-        Optional<String> ts = checks.required(g.eventTimestampColumn(), tsType, "MISSING_TIMESTAMP", "event timestamp");
+        Optional<String> ts = checks.required(g.eventTimestampColumn(), tsType, ValidationRule.MISSING_TIMESTAMP, "event timestamp");
         ts.ifPresent(c -> typed.put(g.eventTimestampColumn(), cast(c, tsType)));
         if (backfillStart != null && ts.isPresent()) {
             String t = "CAST(" + ts.get() + " AS TIMESTAMPTZ)";
-            checks.valueRule(g.eventTimestampColumn(), "OUTSIDE_BACKFILL_RANGE", t + " < " + instant(backfillStart) + " OR " + t
+            checks.valueRule(g.eventTimestampColumn(), ValidationRule.OUTSIDE_BACKFILL_RANGE, t + " < " + instant(backfillStart) + " OR " + t
                     + " >= " + instant(backfillEnd), t, "is outside the backfill range [" + backfillStart + ", " + backfillEnd + ")");
         }
         if (g.createdTimestampColumn() != null) {
@@ -104,7 +105,7 @@ public final class ColumnarValidator {
         String fallback = f.defaultValue() == null ? "CAST(NULL AS " + target + ")" : literal(type, f.defaultValue());
         if (upload.column(f.name()).isEmpty()) {
             if (f.defaultValue() == null && !f.nullable()) {
-                checks.columnViolation(f.name(), "MISSING_COLUMN", "'" + f.name()
+                checks.columnViolation(f.name(), ValidationRule.MISSING_COLUMN, "'" + f.name()
                         + "' is not nullable and has no default, so the upload must have this column");
             }
             typed.put(f.name(), fallback);
@@ -117,11 +118,11 @@ public final class ColumnarValidator {
         String c = column.get();
         typed.put(f.name(), f.defaultValue() == null ? cast(c, type) : "COALESCE(" + cast(c, type) + ", " + fallback + ")");
         if (f.defaultValue() == null && !f.nullable()) {
-            checks.rowRule(f.name(), "NOT_NULLABLE", c + " IS NULL", "'" + f.name() + "' is not nullable and has no default; give a value");
+            checks.rowRule(f.name(), ValidationRule.NOT_NULLABLE, c + " IS NULL", "'" + f.name() + "' is not nullable and has no default; give a value");
         }
         if (!f.allowedValues().isEmpty()) {
             String allowed = f.allowedValues().stream().map(v -> literal(type, v)).collect(Collectors.joining(", ", "[", "]"));
-            checks.valueRule(f.name(), "NOT_ALLOWED", c + " IS NOT NULL AND NOT list_contains(" + allowed + ", TRY_CAST(" + c + " AS "
+            checks.valueRule(f.name(), ValidationRule.NOT_ALLOWED, c + " IS NOT NULL AND NOT list_contains(" + allowed + ", TRY_CAST(" + c + " AS "
                     + target + "))", c, "is not one of the allowed values " + f.allowedValues());
         }
         if ((f.min() != null || f.max() != null) && isNumeric(type.base())) {
@@ -132,7 +133,7 @@ public final class ColumnarValidator {
             if (f.max() != null) {
                 bounds.add("TRY_CAST(" + c + " AS DOUBLE) > " + f.max());
             }
-            checks.valueRule(f.name(), "OUT_OF_RANGE", c + " IS NOT NULL AND (" + String.join(" OR ", bounds) + ")", c,
+            checks.valueRule(f.name(), ValidationRule.OUT_OF_RANGE, c + " IS NOT NULL AND (" + String.join(" OR ", bounds) + ")", c,
                     "is outside [" + f.min() + ", " + f.max() + "]");
         }
     }

@@ -20,14 +20,16 @@ import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.JoinKey;
-import io.quiver.registry.validation.NumberBounds;
-import io.quiver.registry.validation.Suggestions;
+import io.quiver.json.NumberBounds;
+import io.quiver.error.Suggestions;
 import io.quiver.registry.validation.ValueChecker;
+import io.quiver.error.ValidationRule;
+import io.quiver.error.Violations;
 
 /**
  * Checks a batch of rows (JSON-shaped: numbers, strings, booleans, lists, objects, nulls) against a group
- * version's schema and converts it to typed values. Every row is checked; the first {@value #MAX_LISTED}
- * violations are listed with the total count, and a batch with any violation is rejected whole.
+ * version's schema and converts it to typed values. Every row is checked; the first
+ * {@value io.quiver.error.Violations#MAX_LISTED} violations are listed with the total count, and a batch with any violation is rejected whole.
  *
  * <p>Conversions: integral numbers widen safely (an INT column takes any integer in range, BIGINT any 64-bit
  * integer, FLOAT/DOUBLE any number that fits, DECIMAL any number or numeric string that fits its precision and
@@ -37,11 +39,8 @@ import io.quiver.registry.validation.ValueChecker;
  */
 public final class RowValidator {
 
-    public static final int MAX_LISTED = 100;
-
     private final GroupSchema schema;
-    private final List<Violation> listed = new ArrayList<>();
-    private long total;
+    private final Violations violations = new Violations();
 
     private RowValidator(GroupSchema schema) {
         this.schema = schema;
@@ -57,7 +56,7 @@ public final class RowValidator {
 
     private List<Map<String, Object>> run(List<Map<String, Object>> rows) {
         if (rows == null || rows.isEmpty()) {
-            throw new SchemaValidationException("The batch", List.of(new Violation("rows", "EMPTY", "give at least one row")));
+            throw new SchemaValidationException("The batch", List.of(new Violation("rows", ValidationRule.EMPTY, "give at least one row")));
         }
         FeatureGroup g = schema.group();
         Set<String> known = new TreeSet<>();
@@ -73,13 +72,13 @@ public final class RowValidator {
             String at = "rows[" + i + "]";
             Map<String, Object> row = rows.get(i);
             if (row == null) {
-                add(at, "REQUIRED", "a row is required here");
+                add(at, ValidationRule.REQUIRED, "a row is required here");
                 continue;
             }
             Map<String, Object> typed = new LinkedHashMap<>();
             for (String column : row.keySet()) {
                 if (!known.contains(column)) {
-                    add(at + "." + column, "UNKNOWN_COLUMN", "'" + column + "' is not a column of " + g.name() + " version "
+                    add(at + "." + column, ValidationRule.UNKNOWN_COLUMN, "'" + column + "' is not a column of " + g.name() + " version "
                             + g.version() + Suggestions.closest(column, known).map(c -> "; did you mean " + c + "?").orElse(""));
                 }
             }
@@ -98,16 +97,14 @@ public final class RowValidator {
             }
             out.add(typed);
         }
-        if (total > 0) {
-            throw new SchemaValidationException("The batch of " + rows.size() + " rows", listed, total);
-        }
+        violations.throwIfAny("The batch of " + rows.size() + " rows", true);
         return out;
     }
 
     private Object required(String at, String column, FeatureDataType type, Map<String, Object> row, String what) {
         Object v = row.get(column);
         if (v == null) {
-            add(at + "." + column, "MISSING_" + (what.startsWith("entity") ? "KEY" : "TIMESTAMP"),
+            add(at + "." + column, what.startsWith("entity") ? ValidationRule.MISSING_KEY : ValidationRule.MISSING_TIMESTAMP,
                     "the " + what + " '" + column + "' is required in every row and cannot be null");
             return null;
         }
@@ -120,7 +117,7 @@ public final class RowValidator {
                 return convert(path, f.dataTypeDetail(), defaultAsJson(f));
             }
             if (!f.nullable()) {
-                add(path, "NOT_NULLABLE", "'" + f.name() + "' is not nullable and has no default; give a value");
+                add(path, ValidationRule.NOT_NULLABLE, "'" + f.name() + "' is not nullable and has no default; give a value");
             }
             return null;
         }
@@ -129,10 +126,10 @@ public final class RowValidator {
             return null;
         }
         if (!f.allowedValues().isEmpty() && !f.allowedValues().contains(canonical(f.dataTypeDetail(), typed))) {
-            add(path, "NOT_ALLOWED", "'" + value + "' is not one of the allowed values " + f.allowedValues());
+            add(path, ValidationRule.NOT_ALLOWED, "'" + value + "' is not one of the allowed values " + f.allowedValues());
         }
         if (typed instanceof Number n && (f.min() != null && n.doubleValue() < f.min() || f.max() != null && n.doubleValue() > f.max())) {
-            add(path, "OUT_OF_RANGE", value + " is outside [" + f.min() + ", " + f.max() + "]");
+            add(path, ValidationRule.OUT_OF_RANGE, value + " is outside [" + f.min() + ", " + f.max() + "]");
         }
         return typed;
     }
@@ -214,7 +211,7 @@ public final class RowValidator {
                     Map<String, Object> out = new LinkedHashMap<>();
                     for (Object k : in.keySet()) {
                         if (type.fields().stream().noneMatch(f -> f.name().equals(k))) {
-                            add(path + "." + k, "UNKNOWN_FIELD", "'" + k + "' is not a field of " + type);
+                            add(path + "." + k, ValidationRule.UNKNOWN_FIELD, "'" + k + "' is not a field of " + type);
                         }
                     }
                     for (FeatureDataType.StructField f : type.fields()) {
@@ -225,7 +222,7 @@ public final class RowValidator {
                 }
             };
         } catch (IllegalArgumentException | ArithmeticException | DateTimeParseException e) {
-            add(path, "TYPE", "'" + v + "' is not a valid " + type + " value" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+            add(path, ValidationRule.TYPE, "'" + v + "' is not a valid " + type + " value" + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
             return null;
         }
     }
@@ -233,13 +230,13 @@ public final class RowValidator {
     /** JSON object keys are text; integer map keys are parsed from it. */
     private Object mapKey(String path, FeatureDataType type, String key) {
         if (key.length() > 40) {
-            add(path, "TYPE", "map key of " + key.length() + " characters is not a valid " + type);
+            add(path, ValidationRule.TYPE, "map key of " + key.length() + " characters is not a valid " + type);
             return null;
         }
         try {
             return convert(path, type, new BigInteger(key.trim()));
         } catch (NumberFormatException e) {
-            add(path, "TYPE", "map key '" + key + "' is not a valid " + type);
+            add(path, ValidationRule.TYPE, "map key '" + key + "' is not a valid " + type);
             return null;
         }
     }
@@ -307,10 +304,7 @@ public final class RowValidator {
         throw new IllegalArgumentException("expected an object");
     }
 
-    private void add(String path, String rule, String message) {
-        total++;
-        if (listed.size() < MAX_LISTED) {
-            listed.add(new Violation(path, rule, message));
-        }
+    private void add(String path, ValidationRule rule, String message) {
+        violations.add(path, rule, message);
     }
 }

@@ -12,17 +12,20 @@ import java.util.Map;
 import java.util.Set;
 
 import io.quiver.error.InvalidArgumentException;
-import io.quiver.error.SchemaValidationException;
-import io.quiver.error.Violation;
+import io.quiver.error.Violations;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.validation.ValueChecker;
-import io.quiver.serving.EntityKeys;
-import io.quiver.serving.FeatureResolver;
-import io.quiver.serving.ResolvedFeature;
+import io.quiver.registry.model.EntityKeys;
+import io.quiver.registry.FeatureResolver;
+import io.quiver.registry.FeatureSelection;
+import io.quiver.registry.ResolvedFeature;
+import io.quiver.error.ValidationRule;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quiver.error.SchemaValidationException;
+import io.quiver.error.Violation;
 
 /**
  * Turns a historical request's feature references into a plan: the features of each group version in request
@@ -32,101 +35,69 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class HistoricalPlanner {
 
-    private static final int MAX_LISTED = 100;
-
     private final FeatureResolver resolver;
 
     public HistoricalPlanner(FeatureResolver resolver) {
         this.resolver = resolver;
     }
 
-    /** The features of one group version with their output column names. */
-    record GroupRequest(GroupSchema schema, List<Feature> features, List<String> outputNames) {
-    }
-
-    /** What to join: groups in request order, output names in request order, join keys by name. */
-    record Plan(List<GroupRequest> requests, Set<String> outputs, Map<String, DataType> keys) {
+    /** What to join: the selection and, per group, its snapshot's scan. */
+    record Plan(FeatureSelection selection) {
 
         List<GroupSchema> groups() {
-            return requests.stream().map(GroupRequest::schema).toList();
+            return selection.schemas();
+        }
+
+        Set<String> outputs() {
+            return selection.outputs();
+        }
+
+        Map<String, DataType> keys() {
+            return selection.keyTypes();
         }
 
         List<PointInTimeJoin.Part> parts(Connection c, Map<GroupSchema, List<Path>> files) {
-            return requests.stream().map(r -> {
+            return selection.groups().stream().map(r -> {
                 List<Path> paths = files.getOrDefault(r.schema(), List.of());
-                return new PointInTimeJoin.Part(r.schema(), r.features(), r.outputNames(),
+                return new PointInTimeJoin.Part(r.schema(), r.features(), r.names(),
                         paths.isEmpty() ? null : SnapshotScan.of(c, r.schema(), paths));
             }).toList();
         }
     }
 
     Plan plan(List<String> references, boolean fullFeatureNames) {
-        if (references == null || references.isEmpty()) {
-            throw new InvalidArgumentException("name at least one feature, e.g. features: [\"customer_360.avg_ticket\"]");
-        }
-        Map<GroupSchema, List<Feature>> byGroup = new LinkedHashMap<>();
-        Map<GroupSchema, List<String>> names = new LinkedHashMap<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (String reference : references) {
-            ResolvedFeature r = resolver.resolve(reference);
-            String column = fullFeatureNames ? r.feature().group() + "__" + r.feature().name() : r.feature().name();
-            if (!seen.add(column)) {
-                throw new InvalidArgumentException("two requested features would both be named '" + column + "'"
-                        + (fullFeatureNames ? "; each feature may be requested once" : "; set fullFeatureNames: true"));
-            }
-            byGroup.computeIfAbsent(r.schema(), s -> new ArrayList<>()).add(r.feature());
-            names.computeIfAbsent(r.schema(), s -> new ArrayList<>()).add(column);
-        }
-        List<GroupRequest> requests = new ArrayList<>();
-        byGroup.forEach((g, features) -> requests.add(new GroupRequest(g, features, names.get(g))));
-        return new Plan(requests, seen, EntityKeys.keyTypes(byGroup.keySet()));
+        return new Plan(FeatureSelection.resolve(resolver, references, fullFeatureNames));
     }
 
     /** Checks the entity rows and returns, per row, its typed keys and timestamp. */
     static List<Map<String, Object>> entities(List<Map<String, Object>> rows, Map<String, DataType> keys,
             String timestampColumn, Set<String> featureColumns) {
-        List<Violation> listed = new ArrayList<>();
-        long total = 0;
+        Violations violations = new Violations();
         List<Map<String, Object>> out = new ArrayList<>(rows.size());
         for (int i = 0; i < rows.size(); i++) {
             Map<String, Object> row = rows.get(i);
             Map<String, Object> typed = new LinkedHashMap<>();
             typed.put(PointInTimeJoin.ROW, i);
-            List<Violation> problems = new ArrayList<>();
-            for (Map.Entry<String, DataType> k : keys.entrySet()) {
-                Object v = row.get(k.getKey());
-                Object converted = EntityKeys.convert(v, k.getValue());
-                if (converted == null) {
-                    problems.add(new Violation("entityRows[" + i + "]." + k.getKey(), v == null ? "MISSING_KEY" : "TYPE",
-                            v == null ? "every entity row needs the join key '" + k.getKey() + "'"
-                                    : "'" + v + "' is not a valid " + k.getValue() + " key"));
-                }
-                typed.put(k.getKey(), converted);
-            }
+            typed.putAll(EntityKeys.typed(row, keys, "entityRows[" + i + "]", violations));
             Object ts = row.get(timestampColumn);
             try {
                 typed.put(PointInTimeJoin.TS, Instant.parse(ValueChecker.normalize(
                         FeatureDataType.scalar(DataType.TIMESTAMP), (String) ts)).toString());
             } catch (ClassCastException | NullPointerException | IllegalArgumentException | DateTimeParseException e) {
-                problems.add(new Violation("entityRows[" + i + "]." + timestampColumn, ts == null ? "MISSING_TIMESTAMP" : "TYPE",
-                        "every entity row needs '" + timestampColumn + "' as ISO-8601 text, e.g. 2026-01-31T12:00:00Z"));
+                violations.add("entityRows[" + i + "]." + timestampColumn, ts == null ? ValidationRule.MISSING_TIMESTAMP : ValidationRule.TYPE,
+                        "every entity row needs '" + timestampColumn + "' as ISO-8601 text, e.g. 2026-01-31T12:00:00Z");
             }
             for (String c : featureColumns) {
                 if (row.containsKey(c)) {
-                    problems.add(new Violation("entityRows[" + i + "]." + c, "COLUMN_COLLISION",
+                    violations.add("entityRows[" + i + "]." + c, ValidationRule.COLUMN_COLLISION,
                             "the entity row already has a column named like the requested feature '" + c
-                                    + "'; rename it or use fullFeatureNames"));
+                                    + "'; rename it or use fullFeatureNames");
                 }
             }
-            total += problems.size();
-            problems.stream().limit(Math.max(0, MAX_LISTED - listed.size())).forEach(listed::add);
             out.add(typed);
         }
-        if (total > 0) {
-            throw new SchemaValidationException("The entity rows", listed, total, false);
-        }
+        violations.throwIfAny("The entity rows", false);
         return out;
     }
-
 
 }

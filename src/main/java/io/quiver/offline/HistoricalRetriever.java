@@ -26,7 +26,6 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quiver.columnar.ColumnarFormat;
@@ -46,6 +45,7 @@ import io.quiver.error.Violation;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.GroupSchema;
+import io.quiver.error.ValidationRule;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -59,7 +59,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class HistoricalRetriever {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private final ObjectMapper mapper;
 
     private final HistoricalPlanner planner;
     private final SnapshotLog snapshots;
@@ -69,12 +69,13 @@ public class HistoricalRetriever {
     private final StagedUpload.Limits limits;
 
     public HistoricalRetriever(HistoricalPlanner planner, SnapshotLog snapshots, ObjectFileCache files, DuckDbEngine engine,
-            UploadSlots slots, QuiverConfig config) {
+            UploadSlots slots, QuiverConfig config, ObjectMapper mapper) {
         this.planner = planner;
         this.snapshots = snapshots;
         this.files = files;
         this.engine = engine;
         this.slots = slots;
+        this.mapper = mapper;
         this.limits = StagedUpload.Limits.of(config);
     }
 
@@ -200,7 +201,7 @@ public class HistoricalRetriever {
     private static List<String> checkEntityTable(Connection c, StagedUpload upload, HistoricalPlanner.Plan plan, String timestampColumn)
             throws SQLException {
         if (upload.rows() == 0) {
-            throw new SchemaValidationException("The entity table", List.of(new Violation("rows", "EMPTY", "give at least one entity row")));
+            throw new SchemaValidationException("The entity table", List.of(new Violation("rows", ValidationRule.EMPTY, "give at least one entity row")));
         }
         UploadChecks checks = new UploadChecks(upload);
         List<String> carried = new ArrayList<>();
@@ -209,9 +210,9 @@ public class HistoricalRetriever {
         plan.outputs().forEach(o -> outputs.add(o.toLowerCase(Locale.ROOT)));
         for (StagedUpload.Column col : upload.columns()) {
             if (col.name().startsWith("__")) {
-                checks.columnViolation(col.name(), "RESERVED_NAME", "column names starting with '__' are reserved; rename '" + col.name() + "'");
+                checks.columnViolation(col.name(), ValidationRule.RESERVED_NAME, "column names starting with '__' are reserved; rename '" + col.name() + "'");
             } else if (outputs.contains(col.name().toLowerCase(Locale.ROOT))) {
-                checks.columnViolation(col.name(), "COLUMN_COLLISION", "the entity table already has a column named like the requested feature '"
+                checks.columnViolation(col.name(), ValidationRule.COLUMN_COLLISION, "the entity table already has a column named like the requested feature '"
                         + col.name() + "'; rename it or use fullFeatureNames");
             }
             carried.add(DuckDbTypes.quoteAny(col.name()));
@@ -221,10 +222,10 @@ public class HistoricalRetriever {
         select.addAll(carried);
         for (Map.Entry<String, DataType> k : plan.keys().entrySet()) {
             FeatureDataType type = FeatureDataType.scalar(k.getValue());
-            checks.required(k.getKey(), type, "MISSING_KEY", "entity key")
+            checks.required(k.getKey(), type, ValidationRule.MISSING_KEY, "entity key")
                     .ifPresent(col -> select.add("CAST(" + col + " AS " + DuckDbTypes.of(type) + ") AS " + PointInTimeJoin.keyColumn(k.getKey())));
         }
-        checks.required(timestampColumn, FeatureDataType.scalar(DataType.TIMESTAMP), "MISSING_TIMESTAMP", "timestamp")
+        checks.required(timestampColumn, FeatureDataType.scalar(DataType.TIMESTAMP), ValidationRule.MISSING_TIMESTAMP, "timestamp")
                 .ifPresent(col -> select.add("CAST(" + col + " AS TIMESTAMPTZ) AS " + PointInTimeJoin.TS));
         checks.throwIfAny(c, "The entity table of " + upload.rows() + " rows", false);
         try (Statement s = c.createStatement()) {
@@ -268,12 +269,12 @@ public class HistoricalRetriever {
         }
     }
 
-    private static void loadJsonEntities(Statement s, Path dir, List<Map<String, Object>> rows, Map<String, DataType> keys)
+    private void loadJsonEntities(Statement s, Path dir, List<Map<String, Object>> rows, Map<String, DataType> keys)
             throws IOException, SQLException {
         Path json = dir.resolve("entities.ndjson");
         try (BufferedWriter w = Files.newBufferedWriter(json)) {
             for (Map<String, Object> row : rows) {
-                w.write(JSON.writeValueAsString(row));
+                w.write(mapper.writeValueAsString(row));
                 w.write('\n');
             }
         }
@@ -294,9 +295,9 @@ public class HistoricalRetriever {
         return type.base() == DataType.TIMESTAMP ? "strftime(" + column + ", '%Y-%m-%dT%H:%M:%S.%fZ')" : column;
     }
 
-    private static Map<String, Object> parse(String json) {
+    private Map<String, Object> parse(String json) {
         try {
-            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {
+            return mapper.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() {
             });
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("DuckDB returned invalid JSON: " + json, e);

@@ -3,8 +3,6 @@ package io.quiver.offline;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +14,14 @@ import org.jboss.logging.Logger;
 
 import io.quiver.columnar.TempDirectory;
 import io.quiver.error.InvalidArgumentException;
-import io.quiver.error.SchemaValidationException;
-import io.quiver.error.Violation;
-import io.quiver.ingest.RowValidator;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import io.quiver.error.SchemaValidationException;
+import io.quiver.error.Violation;
 
 /**
  * The offline write path: validated rows become Parquet files uploaded under the group version's data prefix, then
@@ -31,7 +29,9 @@ import jakarta.enterprise.event.Event;
  * A write that fails commits nothing and removes what it uploaded once it is sure its commit did not land. Appends
  * and overwrites never conflict (concurrent appends all land; the last overwrite wins); a backfill that loses a race
  * is rebuilt on the new head and retried, so no write is lost. Small JSON batches come through {@link #write} and
- * {@link #backfill}; bulk uploads, already validated and staged in DuckDB, through {@link #writeStaged}.
+ * {@link #backfill}; bulk uploads, already validated and staged in DuckDB, through {@link #writeStaged}. Rows arrive
+ * validated (the {@code ingest} package checks them); once the snapshot committed, the caller's {@link AfterCommit}
+ * runs while the written files are still local (the online write-through) and its result is the write's.
  */
 @ApplicationScoped
 public class OfflineWriter {
@@ -43,16 +43,14 @@ public class OfflineWriter {
     private final SnapshotLog snapshots;
     private final ObjectFileCache cache;
     private final ParquetFileWriter parquet;
-    private final Event<WriteCommitted> committed;
 
     public OfflineWriter(RegistryCatalog catalog, WriteSessions sessions, SnapshotLog snapshots, ObjectFileCache cache,
-            ParquetFileWriter parquet, Event<WriteCommitted> committed) {
+            ParquetFileWriter parquet) {
         this.catalog = catalog;
         this.sessions = sessions;
         this.snapshots = snapshots;
         this.cache = cache;
         this.parquet = parquet;
-        this.committed = committed;
     }
 
     /** The schema of a group version that accepts writes (it keeps offline history). */
@@ -66,45 +64,29 @@ public class OfflineWriter {
         return schema;
     }
 
-    public WriteResult write(String group, int version, List<Map<String, Object>> rows, WriteMode mode) {
+    /** Writes rows that {@code RowValidator} typed for this schema as one APPEND or OVERWRITE snapshot. */
+    public <T> T write(GroupSchema schema, List<Map<String, Object>> typed, WriteMode mode, AfterCommit<T> then) {
         Objects.requireNonNull(mode, "mode");
-        GroupSchema schema = writableSchema(group, version);
-        List<Map<String, Object>> typed = RowValidator.validate(schema, rows);
         try (TempDirectory dir = new TempDirectory("quiver-write");
                 WriteSessions.Session session = sessions.open(schema.group(), operation(mode), false)) {
             List<LocalFile> local = new ArrayList<>();
             upload(session, local, parquet.write(schema, typed, dir.path()));
-            return commit(schema, session, mode, local);
+            return commit(schema, session, mode, local, then);
         }
     }
 
     /**
-     * Replaces exactly the event-time range [start, end) with the rows, which must all lie in it: files that hold
-     * rows of the range are rewritten without them, other files are kept, and the new rows are added, in one
-     * BACKFILL snapshot. A lost race recomputes the rewrite against the new head.
+     * Replaces exactly the event-time range [start, end) with typed rows that all lie in it (the caller checked):
+     * files that hold rows of the range are rewritten without them, other files are kept, and the new rows are
+     * added, in one BACKFILL snapshot. A lost race recomputes the rewrite against the new head.
      */
-    public WriteResult backfill(String group, int version, List<Map<String, Object>> rows, Instant start, Instant end) {
+    public <T> T backfill(GroupSchema schema, List<Map<String, Object>> typed, Instant start, Instant end, AfterCommit<T> then) {
         checkRange(start, end);
-        GroupSchema schema = writableSchema(group, version);
-        FeatureGroup g = schema.group();
-        List<Map<String, Object>> typed = RowValidator.validate(schema, rows);
-        List<Violation> outside = new ArrayList<>();
-        for (int i = 0; i < typed.size(); i++) {
-            Instant t = eventTime(typed.get(i).get(g.eventTimestampColumn()));
-            if (t.isBefore(start) || !t.isBefore(end)) {
-                outside.add(new Violation("rows[" + i + "]." + g.eventTimestampColumn(), "OUTSIDE_BACKFILL_RANGE",
-                        t + " is outside the backfill range [" + start + ", " + end + ")"));
-            }
-        }
-        if (!outside.isEmpty()) {
-            throw new SchemaValidationException("The backfill batch", outside.subList(0, Math.min(outside.size(), RowValidator.MAX_LISTED)),
-                    outside.size());
-        }
         try (TempDirectory dir = new TempDirectory("quiver-backfill");
-                WriteSessions.Session session = sessions.open(g, SnapshotOperation.BACKFILL, false)) {
+                WriteSessions.Session session = sessions.open(schema.group(), SnapshotOperation.BACKFILL, false)) {
             List<LocalFile> local = new ArrayList<>();
             upload(session, local, parquet.write(schema, typed, dir.path()));
-            return commitBackfill(schema, session, start, end, dir.path(), local);
+            return commitBackfill(schema, session, start, end, dir.path(), local, then);
         }
     }
 
@@ -114,8 +96,8 @@ public class OfflineWriter {
      * next is written, then committed as one snapshot: APPEND or OVERWRITE, or a backfill of
      * [backfillStart, backfillEnd) when those are given (the caller checked every row lies in the range).
      */
-    public WriteResult writeStaged(GroupSchema schema, Connection connection, String select, long rows, WriteMode mode,
-            Instant backfillStart, Instant backfillEnd) {
+    public <T> T writeStaged(GroupSchema schema, Connection connection, String select, long rows, WriteMode mode,
+            Instant backfillStart, Instant backfillEnd, AfterCommit<T> then) {
         if (backfillStart != null || backfillEnd != null) {
             checkRange(backfillStart, backfillEnd);
         }
@@ -124,18 +106,18 @@ public class OfflineWriter {
         try (TempDirectory dir = new TempDirectory("quiver-bulk"); WriteSessions.Session session = sessions.open(g, operation, true)) {
             List<LocalFile> local = java.util.Collections.synchronizedList(new ArrayList<>());
             parquet.writeSlices(connection, g, select, rows, dir.path(), w -> upload(session, local, w));
-            return backfillStart != null ? commitBackfill(schema, session, backfillStart, backfillEnd, dir.path(), local)
-                    : commit(schema, session, mode, local);
+            return backfillStart != null ? commitBackfill(schema, session, backfillStart, backfillEnd, dir.path(), local, then)
+                    : commit(schema, session, mode, local, then);
         }
     }
 
-    private WriteResult commit(GroupSchema schema, WriteSessions.Session session, WriteMode mode, List<LocalFile> local) {
+    private <T> T commit(GroupSchema schema, WriteSessions.Session session, WriteMode mode, List<LocalFile> local, AfterCommit<T> then) {
         List<SnapshotFile> added = session.await();
         long rows = added.stream().mapToLong(SnapshotFile::rows).sum();
         Snapshot snapshot = session.commit(() -> mode == WriteMode.APPEND ? SnapshotChange.append(added) : SnapshotChange.overwrite(added));
         FeatureGroup g = schema.group();
         LOG.debugf("wrote %d rows in %d files to %s@%d as snapshot %d", rows, added.size(), g.name(), g.version(), snapshot.id());
-        return new WriteResult(rows, snapshot, afterCommit(schema, local, snapshot));
+        return then.committed(committed(schema, rows, snapshot, local));
     }
 
     /**
@@ -143,8 +125,8 @@ public class OfflineWriter {
      * range's rows (each rewrite keeps its file's place in the write order), the new rows' files are added. Built
      * again on the new head when another write lands first; rewrites of an old head are discarded.
      */
-    private WriteResult commitBackfill(GroupSchema schema, WriteSessions.Session session, Instant start, Instant end, Path dir,
-            List<LocalFile> local) {
+    private <T> T commitBackfill(GroupSchema schema, WriteSessions.Session session, Instant start, Instant end, Path dir,
+            List<LocalFile> local, AfterCommit<T> then) {
         FeatureGroup g = schema.group();
         List<SnapshotFile> added = session.await();
         long rows = added.stream().mapToLong(SnapshotFile::rows).sum();
@@ -175,22 +157,12 @@ public class OfflineWriter {
             added.forEach(f -> change.add(new SnapshotChange.Added(f, null)));
             return SnapshotChange.rewrite(SnapshotOperation.BACKFILL, head.map(Snapshot::id).orElse(null), removed, change);
         });
-        return new WriteResult(rows, snapshot, afterCommit(schema, local, snapshot));
+        return then.committed(committed(schema, rows, snapshot, local));
     }
 
-    /** Tells the online store about the committed rows while their files are still local. */
-    private OnlineUpdate afterCommit(GroupSchema schema, List<LocalFile> local, Snapshot snapshot) {
+    private static CommittedWrite committed(GroupSchema schema, long rows, Snapshot snapshot, List<LocalFile> local) {
         Instant minEventTime = local.stream().map(LocalFile::minEventTime).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
-        WriteCommitted event = new WriteCommitted(schema, local.stream().map(LocalFile::path).toList(), snapshot, minEventTime);
-        try {
-            committed.fire(event);
-        } catch (RuntimeException e) {
-            // the observer flags its own failures; anything else must not turn a committed write into an error
-            LOG.errorf(e, "after the commit of snapshot %d of %s@%d", snapshot.id(), schema.group().name(), schema.group().version());
-            return new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, io.quiver.error.Failures.classify(e).getMessage()
-                    + "; the write is committed offline; materialize the group to put it online");
-        }
-        return event.online();
+        return new CommittedWrite(schema, rows, snapshot, local.stream().map(LocalFile::path).toList(), minEventTime);
     }
 
     private static SnapshotOperation operation(WriteMode mode) {
@@ -204,9 +176,6 @@ public class OfflineWriter {
         }
     }
 
-    private static Instant eventTime(Object typed) {
-        return typed instanceof LocalDate d ? d.atStartOfDay().toInstant(ZoneOffset.UTC) : (Instant) typed;
-    }
 
     /** A written file still on local disk: the online update reads the new rows from it. */
     private record LocalFile(Path path, Instant minEventTime) {

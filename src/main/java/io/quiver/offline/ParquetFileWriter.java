@@ -49,7 +49,7 @@ public class ParquetFileWriter {
     /** DuckDB's default row group (122,880 rows): large enough to compress well, small enough to skip. */
     static final int ROW_GROUP_SIZE = 122_880;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private final ObjectMapper mapper;
     /** A batch row's position, carried through the sort only. */
     private static final String SEQUENCE = "__quiver_seq";
 
@@ -57,8 +57,9 @@ public class ParquetFileWriter {
     private final int compressionLevel;
     private final long fileRows;
 
-    public ParquetFileWriter(DuckDbEngine engine, QuiverConfig config) {
+    public ParquetFileWriter(DuckDbEngine engine, QuiverConfig config, ObjectMapper mapper) {
         this.engine = engine;
+        this.mapper = mapper;
         this.compressionLevel = config.offline().zstdLevel();
         this.fileRows = config.offline().fileRows();
     }
@@ -79,7 +80,7 @@ public class ParquetFileWriter {
                     Map<String, Object> encoded = new LinkedHashMap<>();
                     columns.keySet().forEach(c -> encoded.put(c, encode(row.get(c))));
                     encoded.put(SEQUENCE, seq++);
-                    out.write(JSON.writeValueAsString(encoded));
+                    out.write(mapper.writeValueAsString(encoded));
                     out.write('\n');
                 }
             }

@@ -23,7 +23,7 @@ import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
-import io.quiver.registry.persistence.Json;
+import io.quiver.json.Json;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.transaction.Transactional;

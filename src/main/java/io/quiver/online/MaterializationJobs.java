@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.quarkus.panache.common.Sort;
+import io.quiver.error.InvalidArgumentException;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
 import io.quiver.registry.RegistryCatalog;
@@ -23,6 +24,9 @@ import jakarta.transaction.Transactional;
 @ApplicationScoped
 @ActivateRequestContext
 public class MaterializationJobs {
+
+    /** Most jobs one listing returns. */
+    static final int MAX_LISTED = 500;
 
     private final RegistryCatalog catalog;
 
@@ -50,7 +54,11 @@ public class MaterializationJobs {
         return row.toModel(g.name(), g.version());
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    /**
+     * The job as its row is now. A transaction of its own: a caller that keeps a request context (a subscription's,
+     * propagated to its ticks) must not see the row as its session first loaded it.
+     */
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
     public Optional<MaterializationJob> get(long id) {
         MaterializationJobRow row = MaterializationJobRow.findById(id);
         if (row == null) {
@@ -63,6 +71,9 @@ public class MaterializationJobs {
     /** Newest first, optionally only one status, at most {@code limit}. */
     @Transactional(Transactional.TxType.SUPPORTS)
     public List<MaterializationJob> list(FeatureGroup g, MaterializationJob.Status status, int limit) {
+        if (limit < 1 || limit > MAX_LISTED) {
+            throw new InvalidArgumentException("first must be between 1 and " + MAX_LISTED + ", not " + limit);
+        }
         var query = status == null ? MaterializationJobRow.<MaterializationJobRow>find("groupId", Sort.descending("id"), g.id())
                 : MaterializationJobRow.<MaterializationJobRow>find("groupId = ?1 and status = ?2", Sort.descending("id"), g.id(), status);
         return query.page(0, limit).list().stream().map(r -> r.toModel(g.name(), g.version())).toList();

@@ -56,7 +56,6 @@ public class Materializer {
     private final MaterializationJobs jobs;
     private final OnlineSync.PendingWrites pending;
     private final BoundedExecutor runner;
-    private final ScheduledExecutorService ticker;
     private final Guard endRetry = Guard.create().withDescription("record a materialization job's end")
             .withRetry().maxRetries(5).delay(200, ChronoUnit.MILLIS).jitter(100, ChronoUnit.MILLIS)
             .withExponentialBackoff().factor(2).maxDelay(5, ChronoUnit.SECONDS).done().done().build();
@@ -71,13 +70,6 @@ public class Materializer {
         this.pending = pending;
         // threads start on demand: nothing runs before a job is submitted
         this.runner = new BoundedExecutor("quiver-materialize", 2, config.online().maxQueuedJobs());
-        ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread thread = new Thread(r, "quiver-job-progress");
-            thread.setDaemon(true);
-            return thread;
-        });
-        t.setRemoveOnCancelPolicy(true);
-        this.ticker = t;
     }
 
     /** Materializes [start, end) of the group version; waits for the job to end when {@code wait}. */
@@ -258,14 +250,8 @@ public class Materializer {
         return lastEnd;
     }
 
-    /** Polls jobs for subscribers; the caller cancels its task. */
-    public ScheduledExecutorService ticker() {
-        return ticker;
-    }
-
     @PreDestroy
     void stop() {
         runner.close(Duration.ofSeconds(10));
-        ticker.shutdownNow();
     }
 }

@@ -8,26 +8,24 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quiver.columnar.DuckDbTypes;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureGroup;
-import io.quiver.serving.JsonText;
+import io.quiver.json.JsonText;
+import io.quiver.json.JsonPolicy;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * How a group version's latest values are kept online: one table per group version ({@code <group>:<version>:<id>}),
- * one record per entity keyed by {@link io.quiver.serving.EntityKeys}, the values as one JSON object (feature name
+ * one record per entity keyed by {@link io.quiver.registry.model.EntityKeys}, the values as one JSON object (feature name
  * to value, every feature of the version; TIMESTAMPs as ISO-8601 UTC with microseconds, DECIMALs exact). JSON keeps
  * records readable with redis-cli and independent of feature order; a version's new nullable feature simply reads
  * as null in older records.
  */
 public final class OnlineCodec {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private OnlineCodec() {
     }
@@ -62,7 +60,7 @@ public final class OnlineCodec {
      */
     public static Map<String, Object> decode(String payload, Map<String, FeatureDataType> wanted) {
         Map<String, Object> out = new HashMap<>(wanted.size() * 2);
-        try (JsonParser p = JSON.getFactory().createParser(payload)) {
+        try (JsonParser p = JsonPolicy.shared().getFactory().createParser(payload)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalStateException("an online record's payload is not a JSON object: " + payload);
             }
@@ -90,7 +88,7 @@ public final class OnlineCodec {
             case DECIMAL, FLOAT, DOUBLE, INT, BIGINT -> token.isNumeric() ? new JsonText(p.getText()) : p.getText();
             case BOOLEAN -> p.getBooleanValue();
             case STRING, TIMESTAMP, DATE -> p.getText();
-            case ARRAY, MAP, STRUCT -> JSON.readValue(p, Object.class);
+            case ARRAY, MAP, STRUCT -> JsonPolicy.shared().readValue(p, Object.class);
         };
     }
 }

@@ -8,11 +8,9 @@ import java.util.Objects;
 import org.jboss.logging.Logger;
 
 import io.quiver.error.Failures;
-import io.quiver.offline.OnlineUpdate;
-import io.quiver.offline.WriteCommitted;
+import io.quiver.offline.CommittedWrite;
 import io.quiver.registry.model.FeatureGroup;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 
 /**
@@ -33,16 +31,19 @@ public class OnlineSync {
         this.pending = pending;
     }
 
-    void onCommit(@Observes WriteCommitted write) {
+    /**
+     * Puts a committed write's latest values online; never throws (the write is committed whatever happens here): a
+     * failure is flagged for the next materialization and reported as PENDING.
+     */
+    public OnlineUpdate update(CommittedWrite write) {
         FeatureGroup g = write.schema().group();
         if (!g.onlineEnabled()) {
-            write.online(OnlineUpdate.DISABLED);
-            return;
+            return OnlineUpdate.DISABLED;
         }
         try {
             OnlineLoader.Loaded loaded = loader.load(write.schema(), write.files(), null, null, n -> {
             });
-            write.online(new OnlineUpdate(OnlineUpdate.Status.UPDATED, loaded.applied(), null));
+            return new OnlineUpdate(OnlineUpdate.Status.UPDATED, loaded.applied(), null);
         } catch (RuntimeException e) {
             LOG.warnf(e, "snapshot %d of %s@%d is committed, but its online update failed; flagging it for the next materialization",
                     write.snapshot().id(), g.name(), g.version());
@@ -51,12 +52,11 @@ public class OnlineSync {
                 pending.flag(g.id(), write.snapshot().id(), write.minEventTime(), why);
             } catch (RuntimeException flagFailed) {
                 LOG.errorf(flagFailed, "could not flag snapshot %d of %s@%d for materialization", write.snapshot().id(), g.name(), g.version());
-                write.online(new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, why + "; the write is committed offline but could "
-                        + "not be flagged either: materialize " + g.name() + " from " + write.minEventTime() + " to put it online"));
-                return;
+                return new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, why + "; the write is committed offline but could "
+                        + "not be flagged either: materialize " + g.name() + " from " + write.minEventTime() + " to put it online");
             }
-            write.online(new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, why
-                    + "; the write is committed offline and the next materialization puts it online"));
+            return new OnlineUpdate(OnlineUpdate.Status.PENDING, 0, why
+                    + "; the write is committed offline and the next materialization puts it online");
         }
     }
 

@@ -3,35 +3,28 @@ package io.quiver.registry;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 import org.jboss.logging.Logger;
 
-import io.quiver.config.ConfigKey;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
+import io.quiver.error.ValidationRule;
 import io.quiver.error.Violation;
 import io.quiver.registry.RegistrationResult.Action;
 import io.quiver.registry.RegistrationResult.EntityOutcome;
 import io.quiver.registry.RegistrationResult.GroupOutcome;
 import io.quiver.registry.model.Feature;
+import io.quiver.registry.model.EntityDefinition;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.FeatureRef;
 import io.quiver.registry.model.GroupSchema;
-import io.quiver.registry.model.GroupStatus;
 import io.quiver.registry.model.JoinKey;
-import io.quiver.registry.model.Mode;
-import io.quiver.registry.model.StorageFormat;
-import io.quiver.registry.persistence.EntityRow;
-import io.quiver.registry.persistence.FeatureGroupRow;
-import io.quiver.registry.persistence.FeatureRow;
 import io.quiver.registry.persistence.LineageSource;
 import io.quiver.registry.persistence.RegistryRepository;
 import io.quiver.registry.spec.RegistrationSpec;
@@ -39,11 +32,20 @@ import io.quiver.registry.validation.DefinitionValidator;
 import io.quiver.registry.validation.RegistryView;
 import io.quiver.registry.validation.ValidatedRegistration;
 import io.quiver.registry.validation.ValidatedRegistration.EntityDraft;
-import io.quiver.registry.validation.ValidatedRegistration.FeatureDraft;
 import io.quiver.registry.validation.ValidatedRegistration.GroupDraft;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
+import java.util.HashMap;
+import java.util.Map;
+import io.quiver.registry.model.ConfigKey;
+import io.quiver.registry.model.GroupStatus;
+import io.quiver.config.Mode;
+import io.quiver.config.StorageFormat;
+import io.quiver.registry.persistence.EntityRow;
+import io.quiver.registry.persistence.FeatureGroupRow;
+import io.quiver.registry.persistence.FeatureRow;
+import io.quiver.registry.validation.ValidatedRegistration.FeatureDraft;
 
 /**
  * Write side of the registry. Each call is one transaction: a registration with any violation writes nothing.
@@ -85,7 +87,7 @@ public class RegistrationService {
             throw new QuiverException(ErrorCode.CONFLICT, "The registration conflicts with registered entities; nothing "
                     + "was written. " + conflicts.get(0), conflicts, null);
         }
-        repository.entityManager().flush();
+        repository.flush();
 
         List<GroupOutcome> groups = new ArrayList<>();
         Set<String> touched = new LinkedHashSet<>();
@@ -109,16 +111,10 @@ public class RegistrationService {
     @Transactional
     public List<FeatureGroup> deprecate(String name, Integer version) {
         repository.lock("group:" + name);
-        List<FeatureGroupRow> rows = rowsFor(name, version);
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        for (FeatureGroupRow row : rows) {
-            if (row.status != GroupStatus.DEPRECATED) {
-                row.status = GroupStatus.DEPRECATED;
-                row.updatedAt = now;
-            }
-        }
+        List<Integer> versions = versionsFor(name, version).stream().map(FeatureGroup::version).toList();
+        List<FeatureGroup> deprecated = repository.deprecate(name, versions, Instant.now().truncatedTo(ChronoUnit.MICROS));
         changed.fire(new RegistryChanged(Set.of(name)));
-        return repository.toModels(rows);
+        return deprecated;
     }
 
     /**
@@ -129,10 +125,10 @@ public class RegistrationService {
     @Transactional
     public DeletionResult delete(String name, Integer version, boolean force) {
         repository.lock("group:" + name);
-        List<FeatureGroupRow> doomed = rowsFor(name, version);
-        List<FeatureGroupRow> remaining = new ArrayList<>(repository.versionRows(name));
-        remaining.removeIf(r -> doomed.stream().anyMatch(d -> d.id.equals(r.id)));
-        FeatureGroupRow newLatest = remaining.isEmpty() ? null : remaining.get(remaining.size() - 1);
+        List<FeatureGroup> doomed = versionsFor(name, version);
+        List<FeatureGroup> remaining = new ArrayList<>(repository.groupVersions(name));
+        remaining.removeIf(r -> doomed.stream().anyMatch(d -> d.id() == r.id()));
+        FeatureGroup newLatest = remaining.isEmpty() ? null : remaining.get(remaining.size() - 1);
 
         if (!force) {
             List<String> dependents = dependents(name, doomed, newLatest);
@@ -141,29 +137,22 @@ public class RegistrationService {
                         + "source of " + dependents + "; delete or re-register those first, or pass force: true to delete anyway");
             }
         }
-        List<Integer> versions = doomed.stream().map(r -> r.version).sorted().toList();
-        for (FeatureGroupRow row : doomed) {
-            FeatureRow.delete("groupId", row.id);
-            row.delete();
-        }
-        repository.entityManager().flush();
-        if (newLatest != null && !newLatest.latest) {
-            newLatest.latest = true;
-        }
+        List<FeatureGroup> ordered = doomed.stream().sorted(java.util.Comparator.comparingInt(FeatureGroup::version)).toList();
+        List<Integer> versions = ordered.stream().map(FeatureGroup::version).toList();
+        repository.deleteVersions(name, versions, newLatest == null ? null : newLatest.version());
         changed.fire(new RegistryChanged(Set.of(name)));
-        List<FeatureGroupRow> ordered = doomed.stream().sorted(java.util.Comparator.comparingInt(d -> d.version)).toList();
-        deleted.fire(new GroupVersionsDeleted(name, versions, ordered.stream().map(d -> d.id).toList(),
-                ordered.stream().map(d -> d.dataPrefix).toList()));
+        deleted.fire(new GroupVersionsDeleted(name, versions, ordered.stream().map(FeatureGroup::id).toList(),
+                ordered.stream().map(FeatureGroup::dataPrefix).toList()));
         LOG.infof("deleted feature group %s versions %s", name, versions);
-        return new DeletionResult(name, versions, newLatest == null ? null : newLatest.version);
+        return new DeletionResult(name, versions, newLatest == null ? null : newLatest.version());
     }
 
-    private List<String> dependents(String name, List<FeatureGroupRow> doomed, FeatureGroupRow newLatest) {
-        List<GroupSchema> schemas = repository.schemas(doomed);
+    private List<String> dependents(String name, List<FeatureGroup> doomed, FeatureGroup newLatest) {
+        List<GroupSchema> schemas = repository.schemasOf(doomed);
         Set<String> dangling = new TreeSet<>();
         Set<String> survivors = new TreeSet<>();
         if (newLatest != null) {
-            repository.schemas(List.of(newLatest)).get(0).features().forEach(f -> survivors.add(f.name()));
+            repository.schemasOf(List.of(newLatest)).get(0).features().forEach(f -> survivors.add(f.name()));
         }
         for (GroupSchema s : schemas) {
             for (Feature f : s.features()) {
@@ -179,15 +168,15 @@ public class RegistrationService {
                 .toList();
     }
 
-    private List<FeatureGroupRow> rowsFor(String name, Integer version) {
-        if (version == null) {
-            List<FeatureGroupRow> rows = repository.versionRows(name);
-            if (rows.isEmpty()) {
-                throw catalog.groupNotFound(name, 0);
-            }
-            return rows;
+    private List<FeatureGroup> versionsFor(String name, Integer version) {
+        List<FeatureGroup> all = repository.groupVersions(name);
+        if (all.isEmpty()) {
+            throw catalog.groupNotFound(name, version == null ? 0 : version);
         }
-        return List.of(repository.row(name, version).orElseThrow(() -> catalog.groupNotFound(name, version)));
+        if (version == null) {
+            return all;
+        }
+        return List.of(all.stream().filter(g -> g.version() == version).findFirst().orElseThrow(() -> catalog.groupNotFound(name, version)));
     }
 
     private void lockNames(RegistrationSpec spec) {
@@ -204,7 +193,7 @@ public class RegistrationService {
         return new RegistryView() {
             @Override
             public Optional<List<JoinKey>> entityKeys(String entity) {
-                return repository.entityRow(entity).map(r -> r.joinKeys);
+                return repository.entity(entity).map(EntityDefinition::joinKeys);
             }
 
             @Override
@@ -215,77 +204,47 @@ public class RegistrationService {
     }
 
     private EntityOutcome registerEntity(String path, EntityDraft draft, Instant now, List<Violation> conflicts) {
-        Optional<EntityRow> existing = repository.entityRow(draft.name());
+        Optional<EntityDefinition> existing = repository.entity(draft.name());
         if (existing.isEmpty()) {
-            EntityRow row = new EntityRow();
-            row.name = draft.name();
-            row.joinKeys = draft.joinKeys();
-            row.description = draft.description();
-            row.createdAt = now;
-            row.updatedAt = now;
-            row.persist();
+            repository.insertEntity(draft, now);
             return new EntityOutcome(draft.name(), Action.CREATED);
         }
-        EntityRow row = existing.get();
-        if (!row.joinKeys.equals(draft.joinKeys())) {
-            conflicts.add(new Violation(path + ".joinKeys", "KEYS_CHANGED", "entity '" + draft.name() + "' is registered "
-                    + "with join keys " + row.joinKeys + "; join keys never change, because groups are keyed by them. "
+        EntityDefinition registered = existing.get();
+        if (!registered.joinKeys().equals(draft.joinKeys())) {
+            conflicts.add(new Violation(path + ".joinKeys", ValidationRule.KEYS_CHANGED, "entity '" + draft.name() + "' is registered "
+                    + "with join keys " + registered.joinKeys() + "; join keys never change, because groups are keyed by them. "
                     + "Register an entity under a new name instead"));
             return new EntityOutcome(draft.name(), Action.UNCHANGED);
         }
-        if (java.util.Objects.equals(row.description, draft.description())) {
+        if (java.util.Objects.equals(registered.description(), draft.description())) {
             return new EntityOutcome(draft.name(), Action.UNCHANGED);
         }
-        row.description = draft.description();
-        row.updatedAt = now;
+        repository.updateEntityDescription(draft.name(), draft.description(), now);
         return new EntityOutcome(draft.name(), Action.UPDATED);
     }
 
+    /** The versioning decision ({@link SchemaChange}) carried out: nothing, a change in place, or a new version. */
     private GroupOutcome registerGroup(GroupDraft draft, Instant now) {
         Optional<GroupSchema> latest = repository.schema(draft.name(), 0);
         if (latest.isEmpty()) {
-            FeatureGroupRow row = insertVersion(draft, 1, defaultStoragePath(draft), now);
-            return new GroupOutcome(Action.CREATED, List.of(), reload(row));
+            String path = defaultStoragePath(draft);
+            return new GroupOutcome(Action.CREATED, List.of(),
+                    repository.insertGroupVersion(draft, 1, path, dataPrefix(path, 1), config.storageFormat(), now));
         }
-        GroupSchema current = latest.get();
-        SchemaChange change = SchemaChange.between(current, draft);
-        switch (change.kind()) {
-            case UNCHANGED:
-                return new GroupOutcome(Action.UNCHANGED, List.of(), current.group());
-            case COMPATIBLE: {
-                FeatureGroupRow row = repository.row(draft.name(), current.group().version()).orElseThrow();
-                applyGroupFields(row, draft, row.storagePath);
-                row.updatedAt = now;
-                Map<String, FeatureRow> byName = new HashMap<>();
-                FeatureRow.<FeatureRow>list("groupId", row.id).forEach(f -> byName.put(f.name, f));
-                for (int i = 0; i < draft.features().size(); i++) {
-                    FeatureDraft f = draft.features().get(i);
-                    FeatureRow fr = byName.get(f.name());
-                    if (fr == null) {
-                        fr = new FeatureRow();
-                        fr.groupId = row.id;
-                        applyFeature(fr, f, i);
-                        fr.persist();
-                    } else {
-                        applyFeature(fr, f, i);
-                    }
-                }
-                return new GroupOutcome(Action.UPDATED, change.changes(), reload(row));
+        FeatureGroup current = latest.get().group();
+        SchemaChange change = SchemaChange.between(latest.get(), draft);
+        return switch (change.kind()) {
+            case UNCHANGED -> new GroupOutcome(Action.UNCHANGED, List.of(), current);
+            case COMPATIBLE -> new GroupOutcome(Action.UPDATED, change.changes(),
+                    repository.updateGroupVersion(draft.name(), current.version(), draft, config.storageFormat(), now));
+            default -> {
+                repository.retire(draft.name(), current.version());
+                String path = draft.storagePath() != null ? draft.storagePath() : current.storagePath();
+                int version = current.version() + 1;
+                yield new GroupOutcome(Action.NEW_VERSION, change.changes(),
+                        repository.insertGroupVersion(draft, version, path, dataPrefix(path, version), config.storageFormat(), now));
             }
-            default: {
-                FeatureGroupRow old = repository.row(draft.name(), current.group().version()).orElseThrow();
-                old.latest = false;
-                repository.entityManager().flush();
-                String path = draft.storagePath() != null ? draft.storagePath() : old.storagePath;
-                FeatureGroupRow row = insertVersion(draft, old.version + 1, path, now);
-                return new GroupOutcome(Action.NEW_VERSION, change.changes(), reload(row));
-            }
-        }
-    }
-
-    private FeatureGroup reload(FeatureGroupRow row) {
-        repository.entityManager().flush();
-        return repository.toModels(List.of(row)).get(0);
+        };
     }
 
     private String defaultStoragePath(GroupDraft draft) {
@@ -303,84 +262,5 @@ public class RegistrationService {
     static String dataPrefix(String storagePath, int version) {
         String token = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         return storagePath + "/v" + version + "_" + token + "/data/";
-    }
-
-    private FeatureGroupRow insertVersion(GroupDraft draft, int version, String storagePath, Instant now) {
-        FeatureGroupRow row = new FeatureGroupRow();
-        row.name = draft.name();
-        row.version = version;
-        row.latest = true;
-        row.status = GroupStatus.ACTIVE;
-        row.createdAt = now;
-        row.updatedAt = now;
-        applyGroupFields(row, draft, storagePath);
-        row.dataPrefix = dataPrefix(storagePath, version);
-        row.persist();
-        for (int i = 0; i < draft.features().size(); i++) {
-            FeatureRow fr = new FeatureRow();
-            fr.groupId = row.id;
-            applyFeature(fr, draft.features().get(i), i);
-            fr.persist();
-        }
-        return row;
-    }
-
-    private void applyGroupFields(FeatureGroupRow row, GroupDraft draft, String storagePath) {
-        row.entityNames.clear();
-        row.entityNames.addAll(draft.entities());
-        row.eventTimestampColumn = draft.eventTimestampColumn();
-        row.eventTimestampType = draft.eventTimestampType();
-        row.createdTimestampColumn = draft.createdTimestampColumn();
-        row.createdTimestampType = draft.createdTimestampType();
-        row.ttlSeconds = draft.ttlSeconds();
-        String mode = draft.config().get(ConfigKey.MODE);
-        row.mode = mode == null ? null : Mode.valueOf(mode);
-        String format = draft.config().get(ConfigKey.STORAGE_FORMAT);
-        if (format != null) {
-            row.storageFormat = StorageFormat.valueOf(format);
-        } else if (row.storageFormat == null) {
-            row.storageFormat = config.storageFormat();
-        }
-        row.storagePath = storagePath;
-        row.onlineEnabled = draft.onlineEnabled();
-        row.offlineEnabled = draft.offlineEnabled();
-        row.materializationSchedule = draft.materializationSchedule();
-        row.description = draft.description();
-        row.owner = draft.owner();
-        row.tags.clear();
-        row.tags.addAll(draft.tags());
-        row.metadata = draft.metadata();
-        row.config = keyed(draft.config(), ConfigKey.MODE);
-    }
-
-    private static void applyFeature(FeatureRow fr, FeatureDraft f, int position) {
-        fr.position = position;
-        fr.name = f.name();
-        fr.dataType = f.type().base();
-        fr.typeExpression = f.type().toString();
-        fr.featureType = f.featureType();
-        fr.description = f.description();
-        fr.nullable = f.nullable();
-        fr.defaultValue = f.defaultValue();
-        fr.allowedValues = f.allowedValues();
-        fr.minValue = f.min();
-        fr.maxValue = f.max();
-        fr.unit = f.unit();
-        fr.config = keyed(f.config(), null);
-        fr.tags.clear();
-        fr.tags.addAll(f.tags());
-        fr.sources.clear();
-        f.sourceFeatures().forEach(s -> fr.sources.add(new LineageSource(LineageSource.Kind.FEATURE, s)));
-        f.sourceDatasets().forEach(s -> fr.sources.add(new LineageSource(LineageSource.Kind.DATASET, s)));
-    }
-
-    private static Map<String, String> keyed(Map<ConfigKey, String> settings, ConfigKey skip) {
-        Map<String, String> out = new java.util.TreeMap<>();
-        settings.forEach((k, v) -> {
-            if (k != skip) {
-                out.put(k.key(), v);
-            }
-        });
-        return out;
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 
-import io.quiver.config.ConfigKey;
+import io.quiver.registry.model.ConfigKey;
 import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;

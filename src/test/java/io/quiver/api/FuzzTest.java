@@ -1,33 +1,19 @@
 package io.quiver.api;
 
-import static io.quiver.support.GraphQL.entity;
-import static io.quiver.support.GraphQL.feature;
 import static io.quiver.support.GraphQL.group;
-import static io.quiver.support.GraphQL.ok;
 import static io.quiver.support.GraphQL.register;
-import static io.quiver.support.GraphQL.unique;
-import static io.quiver.support.GraphQL.with;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.support.Columnar;
 import io.quiver.support.Fuzz;
@@ -35,6 +21,20 @@ import io.quiver.support.Hostile;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
+import static io.quiver.support.GraphQL.entity;
+import static io.quiver.support.GraphQL.feature;
+import static io.quiver.support.GraphQL.ok;
+import static io.quiver.support.GraphQL.unique;
+import static io.quiver.support.GraphQL.with;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import io.quarkus.test.common.http.TestHTTPResource;
 
 /**
  * Every entry point is sent a few hundred random and mutated requests (seeded: the seed is printed, and

@@ -11,7 +11,6 @@ import static io.quiver.support.GraphQL.unique;
 import static io.quiver.support.GraphQL.with;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.util.List;
@@ -27,6 +26,7 @@ import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
+import static org.hamcrest.Matchers.containsString;
 
 /** Every validation rule and error code, as clients see them; a rejected request writes nothing. */
 @QuarkusTest

@@ -24,7 +24,7 @@ import io.quiver.registry.model.FeatureType;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.GroupStatus;
 import io.quiver.registry.model.JoinKey;
-import io.quiver.registry.model.StorageFormat;
+import io.quiver.config.StorageFormat;
 
 class RowValidatorTest {
 
@@ -153,7 +153,7 @@ class RowValidatorTest {
         assertThatThrownBy(() -> RowValidator.validate(SCHEMA, rows)).isInstanceOf(SchemaValidationException.class)
                 .satisfies(e -> {
                     SchemaValidationException s = (SchemaValidationException) e;
-                    assertThat(s.violations()).hasSize(RowValidator.MAX_LISTED);
+                    assertThat(s.violations()).hasSize(io.quiver.error.Violations.MAX_LISTED);
                     assertThat(s.total()).isEqualTo(500);
                 })
                 .hasMessageContaining("rejected with 500 violations (the first 100 are listed)");

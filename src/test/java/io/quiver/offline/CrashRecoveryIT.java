@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -39,6 +38,7 @@ import io.quiver.support.S3ProxyServer;
 import io.quiver.support.ServiceProcess;
 import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
+import java.util.UUID;
 
 /**
  * The packaged service is killed with SIGKILL at random moments during bulk writes and during compaction, then

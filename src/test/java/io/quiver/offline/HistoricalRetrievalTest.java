@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.ingest.WriteService;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
@@ -47,7 +48,7 @@ class HistoricalRetrievalTest {
     private static final Instant BASE = Instant.parse("2026-03-01T00:00:00Z");
 
     @Inject
-    OfflineWriter writer;
+    WriteService writer;
 
     @Inject
     HistoricalRetriever retriever;
@@ -84,7 +85,7 @@ class HistoricalRetrievalTest {
                 row("customer_id", 1, "event_timestamp", at(0), "created", at(0), "score", 1.0),
                 row("customer_id", 1, "event_timestamp", at(5), "created", at(6), "score", 2.0, "label", "late-created"),
                 row("customer_id", 1, "event_timestamp", at(5), "created", at(5), "score", 99.0, "label", "early-created"),
-                row("customer_id", 2, "event_timestamp", at(0), "created", at(0), "score", 20.0)), WriteMode.APPEND);
+                row("customer_id", 2, "event_timestamp", at(0), "created", at(0), "score", 20.0)), WriteMode.APPEND, null);
 
         List<Map<String, Object>> rows = List.of(
                 row("customer_id", 1, "event_timestamp", at(5), "label_y", 1),   // exact match, tie -> latest created
@@ -111,8 +112,8 @@ class HistoricalRetrievalTest {
         String e = unique("cust");
         String g = unique("tie");
         register(List.of(entity(e, "customer_id", "BIGINT")), List.of(group(g, e, List.of(feature("v", "INT")))));
-        writer.write(g, 0, List.of(row("customer_id", 1, "event_timestamp", at(0), "v", 1)), WriteMode.APPEND);
-        writer.write(g, 0, List.of(row("customer_id", 1, "event_timestamp", at(0), "v", 2)), WriteMode.APPEND);
+        writer.write(g, 0, List.of(row("customer_id", 1, "event_timestamp", at(0), "v", 1)), WriteMode.APPEND, null);
+        writer.write(g, 0, List.of(row("customer_id", 1, "event_timestamp", at(0), "v", 2)), WriteMode.APPEND, null);
         JsonPath json = query(List.of(g + ".v"), List.of(row("customer_id", 1, "event_timestamp", at(1))), false, null);
         assertThat(json.getInt("data.historicalFeatures[0].v")).isEqualTo(2);
     }
@@ -127,13 +128,13 @@ class HistoricalRetrievalTest {
                 group(byCustomer, customer, List.of(feature("spend", "DECIMAL(10,2)"))),
                 with(group(byPair, customer, List.of(feature("affinity", "DOUBLE"))), "entities", List.of(customer, product))));
         Snapshot first = writer.write(byCustomer, 0, List.of(row("customer_id", 1, "event_timestamp", at(0), "spend", "10.50")),
-                WriteMode.APPEND).snapshot();
+                WriteMode.APPEND, null).snapshot();
         while (!Instant.now().isAfter(first.committedAt())) {
             Thread.onSpinWait();
         }
-        writer.write(byCustomer, 0, List.of(row("customer_id", 1, "event_timestamp", at(1), "spend", "99.99")), WriteMode.APPEND);
+        writer.write(byCustomer, 0, List.of(row("customer_id", 1, "event_timestamp", at(1), "spend", "99.99")), WriteMode.APPEND, null);
         writer.write(byPair, 0, List.of(row("customer_id", 1, "product_id", "p1", "event_timestamp", at(0), "affinity", 0.75),
-                row("customer_id", 1, "product_id", "p2", "event_timestamp", at(0), "affinity", 0.25)), WriteMode.APPEND);
+                row("customer_id", 1, "product_id", "p2", "event_timestamp", at(0), "affinity", 0.25)), WriteMode.APPEND, null);
 
         List<Map<String, Object>> rows = List.of(row("customer_id", 1, "product_id", "p2", "event_timestamp", at(5)));
         JsonPath now = query(List.of(byCustomer + ".spend", byPair + ".affinity"), rows, false, null);
@@ -215,7 +216,7 @@ class HistoricalRetrievalTest {
             written.addAll(batchRows.values());
             List<Map<String, Object>> rows = batchRows.values().stream().map(w -> row("customer_id", w[0],
                     "event_timestamp", at((int) w[1]), "created", BASE.plusSeconds(w[2]).toString(), "v", w[3])).toList();
-            writer.write(g, 0, rows, WriteMode.APPEND);
+            writer.write(g, 0, rows, WriteMode.APPEND, null);
         }
 
         List<Map<String, Object>> entityRows = new ArrayList<>();

@@ -1,10 +1,8 @@
 package io.quiver.offline;
 
-import static io.quiver.support.GraphQL.dataPrefix;
 import static io.quiver.support.GraphQL.entity;
 import static io.quiver.support.GraphQL.feature;
 import static io.quiver.support.GraphQL.group;
-import static io.quiver.support.GraphQL.ok;
 import static io.quiver.support.GraphQL.register;
 import static io.quiver.support.GraphQL.unique;
 import static io.restassured.RestAssured.given;
@@ -12,9 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,18 +18,23 @@ import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quiver.objectstore.ObjectInfo;
 import io.quiver.objectstore.ObjectStore;
 import io.quiver.registry.RegistryCatalog;
-import io.quiver.support.BulkRest;
 import io.quiver.support.Columnar;
 import io.quiver.support.Fuzz;
 import io.quiver.support.OwnDatabaseResource;
 import io.quiver.support.OwnS3Resource;
 import io.quiver.support.RedisTestResource;
+import jakarta.inject.Inject;
+import static io.quiver.support.GraphQL.dataPrefix;
+import static io.quiver.support.GraphQL.ok;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import io.quiver.objectstore.ObjectInfo;
+import io.quiver.support.BulkRest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import jakarta.inject.Inject;
 
 /**
  * The S3 server goes away (killed) and comes back with its objects: a write while it is down fails cleanly with

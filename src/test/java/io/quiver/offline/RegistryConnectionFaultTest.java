@@ -4,7 +4,6 @@ import static io.quiver.support.GraphQL.dataPrefix;
 import static io.quiver.support.GraphQL.entity;
 import static io.quiver.support.GraphQL.feature;
 import static io.quiver.support.GraphQL.group;
-import static io.quiver.support.GraphQL.ok;
 import static io.quiver.support.GraphQL.register;
 import static io.quiver.support.GraphQL.unique;
 import static io.restassured.RestAssured.given;
@@ -41,6 +40,7 @@ import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import static io.quiver.support.GraphQL.ok;
 
 /**
  * While writes run, PostgreSQL terminates the service's registry connections at random moments

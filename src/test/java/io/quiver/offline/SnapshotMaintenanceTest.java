@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.ingest.WriteService;
 import io.quiver.objectstore.ObjectInfo;
 import io.quiver.objectstore.ObjectStore;
 import io.quiver.support.PostgresTestDatabase;
@@ -36,7 +37,7 @@ import jakarta.inject.Inject;
 class SnapshotMaintenanceTest {
 
     @Inject
-    OfflineWriter writer;
+    WriteService writer;
 
     @Inject
     HistoricalRetriever retriever;
@@ -55,7 +56,7 @@ class SnapshotMaintenanceTest {
 
     private void append(int customer, int value) {
         writer.write(name, 0, List.of(Map.of("customer_id", customer, "event_timestamp", "2026-01-01T00:00:00Z", "v", value)),
-                WriteMode.APPEND);
+                WriteMode.APPEND, null);
     }
 
     private List<String> dataFiles() {
@@ -145,7 +146,7 @@ class SnapshotMaintenanceTest {
         String e = unique("cust");
         String g = unique("evolve");
         register(List.of(entity(e, "customer_id", "BIGINT")), List.of(group(g, e, List.of(feature("v", "INT")))));
-        writer.write(g, 0, List.of(Map.of("customer_id", 1, "event_timestamp", "2026-01-01T00:00:00Z", "v", 1)), WriteMode.APPEND);
+        writer.write(g, 0, List.of(Map.of("customer_id", 1, "event_timestamp", "2026-01-01T00:00:00Z", "v", 1)), WriteMode.APPEND, null);
         register(List.of(entity(e, "customer_id", "BIGINT")), List.of(group(g, e, List.of(feature("v", "INT"), feature("w", "DOUBLE")))));
         List<Map<String, Object>> rows = List.of(Map.of("customer_id", 1, "event_timestamp", "2026-02-01T00:00:00Z"),
                 Map.of("customer_id", 2, "event_timestamp", "2026-02-01T00:00:00Z"));
@@ -154,7 +155,7 @@ class SnapshotMaintenanceTest {
         assertThat(retriever.retrieve(List.of(g + ".w"), rows, "event_timestamp", false, null, List.of()))
                 .extracting(r -> r.get("w")).containsOnlyNulls();
 
-        writer.write(g, 0, List.of(Map.of("customer_id", 2, "event_timestamp", "2026-01-15T00:00:00Z", "v", 2, "w", 2.5)), WriteMode.APPEND);
+        writer.write(g, 0, List.of(Map.of("customer_id", 2, "event_timestamp", "2026-01-15T00:00:00Z", "v", 2, "w", 2.5)), WriteMode.APPEND, null);
         ok("mutation($g: String!) { compact(group: $g) { operation } }", Map.of("g", g));
         ok("mutation($g: String!) { refreshFeatures(group: $g) { rowCount } }", Map.of("g", g));
 

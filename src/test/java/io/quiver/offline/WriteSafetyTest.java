@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.ingest.WriteService;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.QuiverException;
 import io.quiver.objectstore.ObjectInfo;
@@ -40,6 +41,7 @@ import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
 import jakarta.inject.Inject;
+import io.quiver.ingest.WriteResult;
 
 /**
  * What keeps a commit from ever referencing a file that is gone: the sweeper honours the intents of writes in
@@ -192,15 +194,14 @@ class WriteSafetyTest {
 
     @Test
     void concurrentBackfillsOfOneRangeAreRetriedWithBackoffUntilEachLands() throws Exception {
-        OfflineWriter writer = io.quarkus.arc.Arc.container().instance(OfflineWriter.class).get();
-        writer.write(name, 0, List.of(Map.of("customer_id", 1, "event_timestamp", "2026-01-01T12:00:00Z", "v", 0)), WriteMode.APPEND);
+        WriteService writer = io.quarkus.arc.Arc.container().instance(WriteService.class).get();
+        writer.write(name, 0, List.of(Map.of("customer_id", 1, "event_timestamp", "2026-01-01T12:00:00Z", "v", 0)), WriteMode.APPEND, null);
         Instant start = Instant.parse("2026-01-01T00:00:00Z");
         Instant end = Instant.parse("2026-01-02T00:00:00Z");
         List<java.util.concurrent.Callable<WriteResult>> backfills = new java.util.ArrayList<>();
         for (int i = 1; i <= 4; i++) {
             int v = i;
-            backfills.add(() -> writer.backfill(name, 0, List.of(Map.of("customer_id", 1, "event_timestamp", "2026-01-01T12:00:00Z", "v", v)),
-                    start, end));
+            backfills.add(() -> writer.write(name, 0, List.of(Map.of("customer_id", 1, "event_timestamp", "2026-01-01T12:00:00Z", "v", v)), null, new io.quiver.offline.BackfillRange(start, end)));
         }
         List<WriteResult> results = io.quiver.support.Race.run(backfills);
 

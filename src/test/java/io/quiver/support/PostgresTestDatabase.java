@@ -1,12 +1,12 @@
 package io.quiver.support;
 
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
-
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Gives the test run a PostgreSQL database of its own on the real local server: {@code quiver_test} is dropped

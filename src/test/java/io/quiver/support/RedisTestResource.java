@@ -1,10 +1,10 @@
 package io.quiver.support;
 
-import java.net.URI;
 import java.util.Map;
-import java.util.UUID;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.net.URI;
+import java.util.UUID;
 
 /**
  * Points the service at the real local Redis (QUIVER_TEST_REDIS_URL, default redis://127.0.0.1:6379) under a key

@@ -1,7 +1,6 @@
 package io.quiver.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.io.UncheckedIOException;
 
 /**
  * A real S3 server for tests: S3Proxy (fetched by Maven into target/s3proxy) run as a child process on a free

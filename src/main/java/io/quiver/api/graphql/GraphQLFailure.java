@@ -27,7 +27,7 @@ public class GraphQLFailure extends RuntimeException implements GraphQLError, Su
         super(redaction.redact(failure.getMessage()), failure, false, false);
         this.failure = failure;
         this.requestId = RequestIds.current();
-        this.violations = failure.violations().stream().map(v -> Map.of("path", v.path(), "rule", v.rule(),
+        this.violations = failure.violations().stream().map(v -> Map.of("path", v.path(), "rule", v.rule().name(),
                 "message", redaction.redact(v.message()))).toList();
     }
 

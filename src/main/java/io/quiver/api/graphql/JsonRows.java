@@ -17,7 +17,7 @@ import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
 
 import io.quiver.error.InvalidArgumentException;
-import io.quiver.serving.JsonText;
+import io.quiver.json.JsonText;
 
 /** GraphQL JSON values to and from the plain values the services take; numbers stay exact. */
 final class JsonRows {

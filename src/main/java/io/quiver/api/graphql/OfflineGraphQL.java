@@ -23,14 +23,15 @@ import io.quiver.offline.GroupStatistics;
 import io.quiver.offline.HistoricalRetriever;
 import io.quiver.offline.StatisticsService;
 import io.quiver.registry.model.FeatureGroup;
-import io.quiver.offline.OfflineWriter;
+import io.quiver.ingest.WriteService;
 import io.quiver.offline.Snapshot;
 import io.quiver.offline.SnapshotLog;
 import io.quiver.offline.SnapshotFile;
 import io.quiver.offline.SnapshotPin;
 import io.quiver.offline.WriteMode;
-import io.quiver.offline.WriteResult;
+import io.quiver.ingest.WriteResult;
 import jakarta.json.JsonObject;
+import io.quiver.offline.OfflineWriter;
 
 /** GraphQL adapter for the offline store: small writes and the snapshot history. */
 @GraphQLApi
@@ -38,16 +39,16 @@ import jakarta.json.JsonObject;
 public class OfflineGraphQL {
 
     private final SnapshotLog snapshots;
-    private final OfflineWriter writer;
+    private final WriteService writes;
     private final HistoricalRetriever historical;
     private final StatisticsService statistics;
     private final SnapshotMaintenance maintenance;
     private final QuiverConfig config;
 
-    public OfflineGraphQL(SnapshotLog snapshots, OfflineWriter writer, HistoricalRetriever historical,
+    public OfflineGraphQL(SnapshotLog snapshots, WriteService writes, HistoricalRetriever historical,
             StatisticsService statistics, SnapshotMaintenance maintenance, QuiverConfig config) {
         this.snapshots = snapshots;
-        this.writer = writer;
+        this.writes = writes;
         this.historical = historical;
         this.statistics = statistics;
         this.maintenance = maintenance;
@@ -117,15 +118,7 @@ public class OfflineGraphQL {
             @Description("Replace exactly this event-time range with the rows instead (they must all lie in it)") BackfillRange backfill) {
         RequestBudget.take("rows", rows.size(), config.ingest().maxGraphqlRows(), "quiver.ingest.max-graphql-rows",
                 "send bulk data to POST /api/v1/groups/" + group + "/data as an Arrow IPC stream or Parquet file, or split the batch");
-        int v = version == null ? 0 : version;
-        if (backfill != null) {
-            if (mode == WriteMode.OVERWRITE) {
-                throw new InvalidArgumentException("give either mode: OVERWRITE or backfill, not both");
-            }
-            return writer.backfill(group, v, JsonRows.toRows(rows, "rows"), backfill.start(), backfill.end());
-        }
-        // An explicit null skips the GraphQL default; it must never fall through to a destructive mode.
-        return writer.write(group, v, JsonRows.toRows(rows, "rows"), mode == null ? WriteMode.APPEND : mode);
+        return writes.write(group, version == null ? 0 : version, JsonRows.toRows(rows, "rows"), mode, backfill);
     }
 
     @Query("snapshots")

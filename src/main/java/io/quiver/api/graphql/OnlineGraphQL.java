@@ -27,6 +27,7 @@ import io.quiver.error.InvalidArgumentException;
 import io.quiver.error.QuiverException;
 import io.quiver.online.MaterializationJob;
 import io.quiver.online.MaterializationJobs;
+import io.quiver.online.MaterializationProgress;
 import io.quiver.online.Materializer;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.serving.OnlineResult;
@@ -39,26 +40,23 @@ import jakarta.json.JsonObject;
 @TranslateErrors
 public class OnlineGraphQL {
 
-    private static final Duration PROGRESS_INTERVAL = Duration.ofMillis(250);
-
     private final OnlineServing serving;
     private final Materializer materializer;
     private final MaterializationJobs jobs;
     private final RegistryCatalog catalog;
     private final Redaction redaction;
     private final int maxEntities;
-    private final int maxSubscriptions;
-    private final java.util.concurrent.atomic.AtomicInteger subscriptions = new java.util.concurrent.atomic.AtomicInteger();
+    private final MaterializationProgress progress;
 
     public OnlineGraphQL(OnlineServing serving, Materializer materializer, MaterializationJobs jobs, RegistryCatalog catalog,
-            Redaction redaction, QuiverConfig config) {
+            MaterializationProgress progress, Redaction redaction, QuiverConfig config) {
         this.redaction = redaction;
         this.serving = serving;
         this.materializer = materializer;
         this.jobs = jobs;
         this.catalog = catalog;
         this.maxEntities = config.api().maxOnlineEntities();
-        this.maxSubscriptions = config.online().maxProgressSubscriptions();
+        this.progress = progress;
     }
 
     @Query("onlineFeatures")
@@ -108,9 +106,6 @@ public class OnlineGraphQL {
             @Description("Version; omit for the latest") Integer version,
             @Description("Only jobs with this status") MaterializationJob.Status status,
             @Description("At most this many") @DefaultValue("20") int first) {
-        if (first < 1 || first > 500) {
-            throw new InvalidArgumentException("first must be between 1 and 500, not " + first);
-        }
         return jobs.list(catalog.group(group, version == null ? 0 : version).group(), status, first);
     }
 
@@ -118,53 +113,12 @@ public class OnlineGraphQL {
     @Description("A materialization job as it progresses: its state now, then every change (status, entities written), "
             + "ending after it SUCCEEDED or FAILED")
     public Multi<MaterializationJob> materializationProgress(@Description("Job id") @NonNull Long jobId) {
-        return Multi.createFrom().<MaterializationJob>emitter(emitter -> {
-            if (subscriptions.incrementAndGet() > maxSubscriptions) {
-                subscriptions.decrementAndGet();
-                emitter.fail(new GraphQLFailure(new QuiverException(ErrorCode.SERVICE_BUSY, "this replica already follows "
-                        + maxSubscriptions + " jobs for subscribers (quiver.online.max-progress-subscriptions); retry shortly or poll "
-                        + "materializationJobs"), redaction));
-                return;
+        return progress.follow(jobId).onFailure().transform(e -> {
+            io.quiver.error.QuiverException failure = io.quiver.error.Failures.classify(e);
+            if (failure != e) {
+                org.jboss.logging.Logger.getLogger(OnlineGraphQL.class).warnf(e, "following materialization job %d failed", jobId);
             }
-            AtomicReference<MaterializationJob> last = new AtomicReference<>();
-            AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
-            Runnable poll = () -> {
-                try {
-                    MaterializationJob job = jobs.get(jobId).orElse(null);
-                    if (job == null) {
-                        emitter.fail(new GraphQLFailure(new InvalidArgumentException("there is no materialization job " + jobId), redaction));
-                        return;
-                    }
-                    MaterializationJob previous = last.get();
-                    if (previous == null || previous.status() != job.status() || previous.entities() != job.entities()) {
-                        last.set(job);
-                        emitter.emit(job);
-                    }
-                    if (job.status().done()) {
-                        emitter.complete();
-                    }
-                } catch (RuntimeException e) {
-                    QuiverException failure = io.quiver.error.Failures.classify(e);
-                    org.jboss.logging.Logger.getLogger(OnlineGraphQL.class).warnf(e, "following materialization job %d failed", jobId);
-                    emitter.fail(new GraphQLFailure(failure, redaction));
-                }
-            };
-            task.set(materializer.ticker().scheduleWithFixedDelay(() -> {
-                if (emitter.isCancelled()) {
-                    ScheduledFuture<?> self = task.get();
-                    if (self != null) {
-                        self.cancel(false);
-                    }
-                    return;
-                }
-                poll.run();
-            }, 0, PROGRESS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS));
-            emitter.onTermination(() -> {
-                subscriptions.decrementAndGet();
-                if (task.get() != null) {
-                    task.get().cancel(false);
-                }
-            });
+            return new GraphQLFailure(failure, redaction);
         });
     }
 }

@@ -1,7 +1,6 @@
 package io.quiver.api.http;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,6 +30,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
 
 /**
  * The HTTP side of {@code /graphql}, as the GraphQL-over-HTTP specification says, in front of SmallRye GraphQL's
@@ -51,7 +51,7 @@ public class GraphQLOverHttp {
     /** Vert.x context key of the flag {@code GraphQLResultStatus} sets when a response carries no data. */
     public static final String NO_DATA = "quiver.graphql.no-data";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final ObjectMapper mapper;
     /** Routing context key: the request passed this filter's checks (a POST runs through two of its routes). */
     private static final String CHECKED = "quiver.graphql.checked";
 
@@ -62,10 +62,11 @@ public class GraphQLOverHttp {
 
     public GraphQLOverHttp(QuiverConfig config,
             @ConfigProperty(name = "quarkus.smallrye-graphql.root-path", defaultValue = "graphql") String rootPath,
-            @ConfigProperty(name = "quarkus.smallrye-graphql.parser-max-tokens", defaultValue = "15000") int maxTokens) {
+            @ConfigProperty(name = "quarkus.smallrye-graphql.parser-max-tokens", defaultValue = "15000") int maxTokens, ObjectMapper mapper) {
         this.config = config.api();
         this.path = rootPath.startsWith("/") ? rootPath : "/" + rootPath;
         this.maxTokens = maxTokens;
+        this.mapper = mapper;
         this.json = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(config.api().maxJsonDepth()).maxNumberLength(JsonLimits.MAX_NUMBER_LENGTH).build()).build();
     }
@@ -267,7 +268,7 @@ public class GraphQLOverHttp {
     }
 
     /** A GraphQL request error found here: 400 under the GraphQL response type, 200 under JSON (the specification's rule). */
-    private static void requestError(RoutingContext ctx, String type, String message, graphql.language.SourceLocation at) {
+    private void requestError(RoutingContext ctx, String type, String message, graphql.language.SourceLocation at) {
         Map<String, Object> error = new java.util.LinkedHashMap<>();
         error.put("message", message);
         if (at != null) {
@@ -321,13 +322,13 @@ public class GraphQLOverHttp {
     }
 
     /** Answers the request itself, as a GraphQL response with one error. */
-    private static void refuse(RoutingContext ctx, String type, int status, ErrorCode code, String message) {
+    private void refuse(RoutingContext ctx, String type, int status, ErrorCode code, String message) {
         Map<String, Object> error = new java.util.LinkedHashMap<>();
         error.put("message", message);
         write(ctx, type, status, error, code, null);
     }
 
-    private static void write(RoutingContext ctx, String type, int status, Map<String, Object> error, ErrorCode code, String classification) {
+    private void write(RoutingContext ctx, String type, int status, Map<String, Object> error, ErrorCode code, String classification) {
         Map<String, Object> extensions = new java.util.LinkedHashMap<>();
         extensions.put("code", code.name());
         if (classification != null) {
@@ -340,7 +341,7 @@ public class GraphQLOverHttp {
         error.put("extensions", extensions);
         String body;
         try {
-            body = MAPPER.writeValueAsString(Map.of("errors", new ArrayList<>(List.of(error))));
+            body = mapper.writeValueAsString(Map.of("errors", new ArrayList<>(List.of(error))));
         } catch (IOException e) {
             body = "{\"errors\":[{\"message\":\"bad request\"}]}";
         }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 
-import io.quiver.registry.validation.NumberBounds;
+import io.quiver.json.NumberBounds;
 
 /**
  * Bounds on JSON numbers, checked before any number is converted: a number's magnitude must lie within 1e-400 ..

@@ -5,15 +5,14 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import io.quiver.json.JsonPolicy;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Problem details (RFC 9457) written at the HTTP layer, before a request reaches a resource: same shape as the REST mappers'. */
 final class Problems {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Problems() {
     }
@@ -32,7 +31,7 @@ final class Problems {
         }
         String text;
         try {
-            text = JSON.writeValueAsString(body);
+            text = JsonPolicy.shared().writeValueAsString(body);
         } catch (JsonProcessingException e) {
             text = "{\"status\":" + status + "}";
         }

@@ -1,9 +1,6 @@
 package io.quiver.api.http;
 
 import java.net.URI;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +11,9 @@ import org.eclipse.microprofile.config.Config;
 
 import io.quiver.config.QuiverConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 
 /**
  * The last guard on every error text a client sees: whatever an error message says, the deployment's own details

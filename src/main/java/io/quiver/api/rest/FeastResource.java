@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quiver.api.http.RequestBudget;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.InvalidArgumentException;
-import io.quiver.serving.JsonText;
+import io.quiver.json.JsonText;
 import io.quiver.serving.OnlineResult;
 import io.quiver.serving.OnlineServing;
 import jakarta.ws.rs.Consumes;
@@ -35,8 +35,6 @@ import jakarta.ws.rs.core.StreamingOutput;
  */
 @Path("/get-online-features")
 public class FeastResource {
-
-    private static final String EPOCH = Instant.EPOCH.toString();
 
     private final OnlineServing serving;
     private final ObjectMapper json;
@@ -74,53 +72,9 @@ public class FeastResource {
         // written with a streaming generator: tens of thousands of values, statuses and times per answer
         return out -> {
             try (JsonGenerator g = json.getFactory().createGenerator(out)) {
-                write(g, result);
+                new FeastResponseWriter(json, g).write(result);
             }
         };
-    }
-
-    private void write(JsonGenerator g, OnlineResult result) throws IOException {
-        OnlineResult.Metadata m = result.metadata();
-        g.writeStartObject();
-        g.writeObjectFieldStart("metadata");
-        g.writeArrayFieldStart("feature_names");
-        for (String name : m.featureNames()) {
-            g.writeString(name);
-        }
-        g.writeEndArray();
-        g.writeNumberField("serving_latency_ms", m.servingLatencyMs());
-        g.writeBooleanField("degraded", m.degraded());
-        g.writeFieldName("groups");
-        json.writeValue(g, m.groups());
-        g.writeEndObject();
-        g.writeArrayFieldStart("results");
-        // a group's columns share one Instant per entity: format each once
-        Map<Instant, String> formatted = new IdentityHashMap<>();
-        for (OnlineResult.Column c : result.columns()) {
-            g.writeStartObject();
-            g.writeArrayFieldStart("values");
-            for (Object v : c.values()) {
-                if (v instanceof JsonText t) {
-                    g.writeNumber(t.text());
-                } else {
-                    json.writeValue(g, v);
-                }
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("statuses");
-            for (OnlineResult.ValueStatus s : c.statuses()) {
-                g.writeString(s.name());
-            }
-            g.writeEndArray();
-            g.writeArrayFieldStart("event_timestamps");
-            for (Instant t : c.eventTimestamps()) {
-                g.writeString(t == null ? EPOCH : formatted.computeIfAbsent(t, Instant::toString));
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
     }
 
     /** Column-wise entities to one map per entity; every column must have the same length. */

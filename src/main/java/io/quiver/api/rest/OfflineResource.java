@@ -1,11 +1,8 @@
 package io.quiver.api.rest;
 
 import java.io.InputStream;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -14,8 +11,7 @@ import io.quiver.error.InvalidArgumentException;
 import io.quiver.ingest.BulkIngestService;
 import io.quiver.offline.HistoricalRetriever;
 import io.quiver.offline.SnapshotPin;
-import io.quiver.offline.WriteMode;
-import io.quiver.offline.WriteResult;
+import io.quiver.ingest.WriteResult;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -30,6 +26,10 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import io.quiver.offline.WriteMode;
 
 /** Bulk offline data over REST: Arrow IPC streams and Parquet files in (writes) and out (training sets). */
 @Path("/api/v1")

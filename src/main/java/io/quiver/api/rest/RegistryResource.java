@@ -4,7 +4,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.Feature;
-import io.quiver.serving.FeatureResolver;
+import io.quiver.registry.FeatureResolver;
 import io.quiver.registry.RegistryCatalog;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -10,7 +10,6 @@ import org.eclipse.microprofile.graphql.Description;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.eclipse.microprofile.graphql.Ignore;
 
-import io.quiver.config.ConfigKey;
 
 /** A feature of one group version, with its type, constraints and lineage. */
 @Description("A feature of one feature group version: its type, constraints, tags and lineage")

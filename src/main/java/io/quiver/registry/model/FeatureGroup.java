@@ -10,8 +10,9 @@ import org.eclipse.microprofile.graphql.Description;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.eclipse.microprofile.graphql.Ignore;
+import io.quiver.config.Mode;
+import io.quiver.config.StorageFormat;
 
-import io.quiver.config.ConfigKey;
 
 /**
  * One version of a feature group, without its features (they load on demand, see {@link GroupSchema}).

@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import io.quiver.registry.validation.Names;
-import io.quiver.registry.validation.Suggestions;
+import io.quiver.error.Suggestions;
 
 /**
  * Recursive-descent parser for type expressions. Grammar (case-insensitive type names, spaces ignored):

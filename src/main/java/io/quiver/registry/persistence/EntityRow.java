@@ -25,7 +25,7 @@ public class EntityRow extends PanacheEntityBase {
     public String name;
 
     @Column(name = "join_keys")
-    @Convert(converter = Json.JoinKeyListConverter.class)
+    @Convert(converter = JoinKeyListConverter.class)
     public List<JoinKey> joinKeys;
 
     public String description;

@@ -12,14 +12,14 @@ import org.hibernate.annotations.Fetch;
 import org.hibernate.annotations.FetchMode;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import io.quiver.config.ConfigKey;
+import io.quiver.registry.model.ConfigKey;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupStatus;
 import io.quiver.registry.model.JoinKey;
 import io.quiver.registry.model.KeyValue;
-import io.quiver.registry.model.Mode;
-import io.quiver.registry.model.StorageFormat;
+import io.quiver.config.Mode;
+import io.quiver.config.StorageFormat;
 import jakarta.persistence.CollectionTable;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
@@ -33,6 +33,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
 import jakarta.persistence.OrderColumn;
 import jakarta.persistence.Table;
+import io.quiver.json.Json;
 
 /**
  * One version of a feature group. Collections use SUBSELECT fetching: touching them for a list of rows loaded by

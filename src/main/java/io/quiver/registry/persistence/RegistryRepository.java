@@ -12,7 +12,14 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import java.time.Instant;
+
+import io.quiver.config.StorageFormat;
 import io.quiver.registry.model.EntityDefinition;
+import io.quiver.registry.model.GroupStatus;
+import io.quiver.registry.validation.ValidatedRegistration.EntityDraft;
+import io.quiver.registry.validation.ValidatedRegistration.FeatureDraft;
+import io.quiver.registry.validation.ValidatedRegistration.GroupDraft;
 import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.FeatureRef;
@@ -21,7 +28,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
 /**
- * Reads and locks registry rows, and maps them to the model. Every method that returns several groups or features
+ * The one door to the registry's rows: reads, locks and writes them, and maps them to and from the model (no
+ * other class touches a row, a Panache query or JPQL; {@link CatalogQueries} holds the catalog's filtered listings). Every method that returns several groups or features
  * loads them with a fixed number of queries, whatever their count.
  */
 @ApplicationScoped
@@ -44,13 +52,37 @@ public class RegistryRepository {
                 .setParameter(1, name).getResultList();
     }
 
+    public void flush() {
+        em.flush();
+    }
+
     // Entities
 
-    public Optional<EntityRow> entityRow(String name) {
+    private Optional<EntityRow> entityRow(String name) {
         return EntityRow.find("name", name).firstResultOptional();
     }
 
-    public Map<String, EntityRow> entityRows(Collection<String> names) {
+    public Optional<EntityDefinition> entity(String name) {
+        return entityRow(name).map(EntityRow::toDefinition);
+    }
+
+    public void insertEntity(EntityDraft draft, Instant now) {
+        EntityRow row = new EntityRow();
+        row.name = draft.name();
+        row.joinKeys = draft.joinKeys();
+        row.description = draft.description();
+        row.createdAt = now;
+        row.updatedAt = now;
+        row.persist();
+    }
+
+    public void updateEntityDescription(String name, String description, Instant now) {
+        EntityRow row = entityRow(name).orElseThrow();
+        row.description = description;
+        row.updatedAt = now;
+    }
+
+    private Map<String, EntityRow> entityRows(Collection<String> names) {
         if (names.isEmpty()) {
             return Map.of();
         }
@@ -71,16 +103,131 @@ public class RegistryRepository {
 
     // Groups
 
-    public Optional<FeatureGroupRow> latestRow(String name) {
+    private Optional<FeatureGroupRow> latestRow(String name) {
         return FeatureGroupRow.find("name = ?1 and latest = true", name).firstResultOptional();
     }
 
-    public Optional<FeatureGroupRow> row(String name, int version) {
+    private Optional<FeatureGroupRow> row(String name, int version) {
         return FeatureGroupRow.find("name = ?1 and version = ?2", name, version).firstResultOptional();
     }
 
-    public List<FeatureGroupRow> versionRows(String name) {
+    private List<FeatureGroupRow> versionRows(String name) {
         return FeatureGroupRow.list("name = ?1 order by version", name);
+    }
+
+    /** Every version of a group, oldest first. */
+    public List<FeatureGroup> groupVersions(String name) {
+        return toModels(versionRows(name));
+    }
+
+    /** Every version of each named group, in one query. */
+    public Map<String, List<Integer>> versions(List<String> names) {
+        Map<String, List<Integer>> out = new HashMap<>();
+        if (names.isEmpty()) {
+            return out;
+        }
+        em.createQuery("select g.name, g.version from FeatureGroupRow g where g.name in :names order by g.name, g.version", Object[].class)
+                .setParameter("names", names).getResultList()
+                .forEach(r -> out.computeIfAbsent((String) r[0], n -> new ArrayList<>()).add((Integer) r[1]));
+        return out;
+    }
+
+    /** Names of the latest versions of every group. */
+    public List<String> groupNames() {
+        return em.createQuery("select g.name from FeatureGroupRow g where g.latest = true", String.class).getResultList();
+    }
+
+    /** The latest, active versions that name a materialization schedule. */
+    public List<FeatureGroup> scheduledGroups() {
+        return toModels(FeatureGroupRow.list("latest = true and status = ?1 and materializationSchedule is not null", GroupStatus.ACTIVE));
+    }
+
+    /** Every registered group version. */
+    public List<FeatureGroup> allGroupVersions() {
+        return toModels(FeatureGroupRow.list("order by name, version"));
+    }
+
+    // Group writes (the caller holds the name's lock)
+
+    /** Inserts a group version as the latest, with its features. */
+    public FeatureGroup insertGroupVersion(GroupDraft draft, int version, String storagePath, String dataPrefix,
+            StorageFormat defaultFormat, Instant now) {
+        FeatureGroupRow row = new FeatureGroupRow();
+        row.name = draft.name();
+        row.version = version;
+        row.latest = true;
+        row.status = GroupStatus.ACTIVE;
+        row.createdAt = now;
+        row.updatedAt = now;
+        GroupRows.apply(row, draft, storagePath, defaultFormat);
+        row.dataPrefix = dataPrefix;
+        row.persist();
+        for (int i = 0; i < draft.features().size(); i++) {
+            FeatureRow fr = new FeatureRow();
+            fr.groupId = row.id;
+            GroupRows.apply(fr, draft.features().get(i), i);
+            fr.persist();
+        }
+        return reload(row);
+    }
+
+    /** Changes a version in place (a compatible change): its fields, existing features, and new features added. */
+    public FeatureGroup updateGroupVersion(String name, int version, GroupDraft draft, StorageFormat defaultFormat, Instant now) {
+        FeatureGroupRow row = row(name, version).orElseThrow();
+        GroupRows.apply(row, draft, row.storagePath, defaultFormat);
+        row.updatedAt = now;
+        Map<String, FeatureRow> byName = new HashMap<>();
+        FeatureRow.<FeatureRow>list("groupId", row.id).forEach(f -> byName.put(f.name, f));
+        for (int i = 0; i < draft.features().size(); i++) {
+            FeatureDraft f = draft.features().get(i);
+            FeatureRow fr = byName.get(f.name());
+            if (fr == null) {
+                fr = new FeatureRow();
+                fr.groupId = row.id;
+                GroupRows.apply(fr, f, i);
+                fr.persist();
+            } else {
+                GroupRows.apply(fr, f, i);
+            }
+        }
+        return reload(row);
+    }
+
+    /** Makes a version no longer the latest (a newer one is about to be inserted). */
+    public void retire(String name, int version) {
+        row(name, version).orElseThrow().latest = false;
+        em.flush();
+    }
+
+    /** Marks versions DEPRECATED and returns them. */
+    public List<FeatureGroup> deprecate(String name, List<Integer> versions, Instant now) {
+        List<FeatureGroupRow> rows = versionRows(name).stream().filter(r -> versions.contains(r.version)).toList();
+        for (FeatureGroupRow row : rows) {
+            if (row.status != GroupStatus.DEPRECATED) {
+                row.status = GroupStatus.DEPRECATED;
+                row.updatedAt = now;
+            }
+        }
+        return toModels(rows);
+    }
+
+    /** Deletes versions with their features; {@code newLatest} (if not null) becomes the latest. */
+    public void deleteVersions(String name, List<Integer> versions, Integer newLatest) {
+        for (FeatureGroupRow row : versionRows(name)) {
+            if (versions.contains(row.version)) {
+                FeatureRow.delete("groupId", row.id);
+                row.delete();
+            }
+        }
+        em.flush();
+        if (newLatest != null) {
+            row(name, newLatest).orElseThrow().latest = true;
+        }
+    }
+
+    private FeatureGroup reload(FeatureGroupRow row) {
+        em.flush();
+        return toModels(List.of(row)).get(0);
     }
 
     public List<Integer> versions(String name) {
@@ -94,14 +241,20 @@ public class RegistryRepository {
         return row.map(r -> schemas(List.of(r)).get(0));
     }
 
+    /** Group versions with their features, in the given order. */
+    public List<GroupSchema> schemasOf(List<FeatureGroup> groups) {
+        Map<Long, List<Feature>> features = features(groups);
+        return groups.stream().map(g -> GroupSchema.of(g, features.getOrDefault(g.id(), List.of()))).toList();
+    }
+
     /** Groups with their features, in the given order. */
-    public List<GroupSchema> schemas(List<FeatureGroupRow> rows) {
+    private List<GroupSchema> schemas(List<FeatureGroupRow> rows) {
         List<FeatureGroup> groups = toModels(rows);
         Map<Long, List<Feature>> features = features(groups);
         return groups.stream().map(g -> GroupSchema.of(g, features.getOrDefault(g.id(), List.of()))).toList();
     }
 
-    public List<FeatureGroup> toModels(List<FeatureGroupRow> rows) {
+    List<FeatureGroup> toModels(List<FeatureGroupRow> rows) {
         Set<String> entityNames = new HashSet<>();
         rows.forEach(r -> entityNames.addAll(r.entityNames));
         Map<String, EntityRow> entities = entityRows(entityNames);
@@ -161,9 +314,5 @@ public class RegistryRepository {
 
     public long countLatestGroups() {
         return FeatureGroupRow.count("latest = true");
-    }
-
-    public EntityManager entityManager() {
-        return em;
     }
 }

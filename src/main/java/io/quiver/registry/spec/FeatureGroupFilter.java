@@ -6,7 +6,7 @@ import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Input;
 
 import io.quiver.registry.model.GroupStatus;
-import io.quiver.registry.model.Mode;
+import io.quiver.config.Mode;
 
 @Input("FeatureGroupFilter")
 @Description("Narrows a feature group listing; all given conditions must hold")

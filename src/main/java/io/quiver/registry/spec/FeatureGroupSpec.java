@@ -5,8 +5,8 @@ import java.util.List;
 import org.eclipse.microprofile.graphql.Description;
 import org.eclipse.microprofile.graphql.Input;
 
-import io.quiver.registry.model.Mode;
-import io.quiver.registry.model.StorageFormat;
+import io.quiver.config.Mode;
+import io.quiver.config.StorageFormat;
 
 @Input("FeatureGroupInput")
 @Description("A feature group definition. Registering is declarative: the server compares it with the latest version "

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 
-import io.quiver.config.ConfigKey;
+import io.quiver.registry.model.ConfigKey;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureType;

@@ -11,17 +11,16 @@ import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quiver.registry.model.FeatureDataType;
+import io.quiver.json.JsonPolicy;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Checks that a value written as text (a default or an allowed value) fits a data type, and normalizes it so that
  * equal values compare equal (e.g. {@code 1.50} and {@code 1.5} as DOUBLE). Nested types take JSON text.
  */
 public final class ValueChecker {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ValueChecker() {
     }
@@ -86,9 +85,9 @@ public final class ValueChecker {
 
     private static String json(FeatureDataType type, String v, java.util.function.Predicate<JsonNode> shape) {
         try {
-            JsonNode node = JSON.readTree(v);
+            JsonNode node = JsonPolicy.shared().readTree(v);
             if (node != null && shape.test(node)) {
-                return JSON.writeValueAsString(node);
+                return JsonPolicy.shared().writeValueAsString(node);
             }
         } catch (JsonProcessingException e) {
             // reported below

@@ -1,4 +1,4 @@
-package io.quiver.config;
+package io.quiver.registry.model;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -10,9 +10,10 @@ import java.util.function.UnaryOperator;
 
 import org.eclipse.microprofile.graphql.Description;
 
-import io.quiver.registry.model.Mode;
-import io.quiver.registry.model.QueryExecutorType;
-import io.quiver.registry.model.StorageFormat;
+import io.quiver.config.QuiverConfig;
+import io.quiver.config.Mode;
+import io.quiver.config.StorageFormat;
+import io.quiver.config.QueryExecutorType;
 
 /**
  * The layered settings (the seeds' global keys). Each key knows how to read its global value, how to check and

@@ -1,8 +1,9 @@
-package io.quiver.config;
+package io.quiver.registry;
 
 import static java.util.Objects.requireNonNull;
 
 import org.eclipse.microprofile.graphql.Description;
+import io.quiver.registry.model.ConfigLayer;
 
 /** One resolved setting with the layer it came from. */
 @Description("One resolved setting and the layer it came from")

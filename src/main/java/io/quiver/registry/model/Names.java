@@ -1,4 +1,4 @@
-package io.quiver.registry.validation;
+package io.quiver.registry.model;
 
 import java.util.regex.Pattern;
 

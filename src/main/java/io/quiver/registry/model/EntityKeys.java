@@ -1,4 +1,4 @@
-package io.quiver.serving;
+package io.quiver.registry.model;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -7,14 +7,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import io.quiver.error.InvalidArgumentException;
-import io.quiver.registry.model.DataType;
-import io.quiver.registry.model.GroupSchema;
-import io.quiver.registry.model.JoinKey;
-import io.quiver.registry.validation.NumberBounds;
+import io.quiver.error.ValidationRule;
+import io.quiver.error.Violations;
+import io.quiver.json.NumberBounds;
 
 /**
  * Entity key values as clients send them (JSON numbers and strings) and as the online store keys them: a JSON array
@@ -22,8 +20,6 @@ import io.quiver.registry.validation.NumberBounds;
  * came from a request or from a data file, so writes and reads meet.
  */
 public final class EntityKeys {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private EntityKeys() {
     }
@@ -70,12 +66,44 @@ public final class EntityKeys {
         return keys;
     }
 
+    /**
+     * The typed join-key values of one entity (name to Long or String; null where missing or invalid), recording
+     * a violation at {@code path.key} for each key that is missing or cannot be a key of its type.
+     *
+     * @param path where the entity is in the request, e.g. {@code entities[3]}
+     */
+    public static Map<String, Object> typed(Map<String, Object> entity, Map<String, DataType> keyTypes, String path, Violations violations) {
+        Map<String, Object> values = entity == null ? Map.of() : entity;
+        Map<String, Object> typed = new LinkedHashMap<>();
+        for (Map.Entry<String, DataType> k : keyTypes.entrySet()) {
+            Object v = values.get(k.getKey());
+            Object converted = convert(v, k.getValue());
+            if (converted == null) {
+                violations.add(path + "." + k.getKey(), v == null ? ValidationRule.MISSING_KEY : ValidationRule.TYPE,
+                        v == null ? "every entity needs the join key '" + k.getKey() + "' of the requested groups"
+                                : "'" + v + "' is not a valid " + k.getValue() + " key");
+            }
+            typed.put(k.getKey(), converted);
+        }
+        return typed;
+    }
+
     /** The store's text for typed key values (Longs and Strings, in join-key order). */
     public static String encode(List<Object> typed) {
-        try {
-            return JSON.writeValueAsString(typed);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("key values cannot be encoded: " + typed, e);
+        StringBuilder out = new StringBuilder(16).append('[');
+        for (int i = 0; i < typed.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            Object v = typed.get(i);
+            if (v instanceof String s) {
+                out.append('"').append(JsonStringEncoder.getInstance().quoteAsString(s)).append('"');
+            } else if (v instanceof Long || v instanceof Integer) {
+                out.append(v);
+            } else {
+                throw new IllegalArgumentException("key values are Longs or Strings, not " + v);
+            }
         }
+        return out.append(']').toString();
     }
 }

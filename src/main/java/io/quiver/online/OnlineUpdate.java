@@ -1,4 +1,4 @@
-package io.quiver.offline;
+package io.quiver.online;
 
 import static java.util.Objects.requireNonNull;
 

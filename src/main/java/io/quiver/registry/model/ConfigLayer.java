@@ -1,4 +1,4 @@
-package io.quiver.config;
+package io.quiver.registry.model;
 
 import org.eclipse.microprofile.graphql.Description;
 

@@ -1,4 +1,4 @@
-package io.quiver.registry.model;
+package io.quiver.config;
 
 import org.eclipse.microprofile.graphql.Description;
 

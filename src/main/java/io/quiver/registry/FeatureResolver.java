@@ -1,14 +1,12 @@
-package io.quiver.serving;
+package io.quiver.registry;
 
 import java.util.ArrayList;
 import java.util.List;
 
 import io.quiver.error.FeatureNotFoundException;
-import io.quiver.registry.FeatureGroupCache;
-import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureRef;
 import io.quiver.registry.model.GroupSchema;
-import io.quiver.registry.validation.Suggestions;
+import io.quiver.error.Suggestions;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

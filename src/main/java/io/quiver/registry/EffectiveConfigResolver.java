@@ -1,12 +1,15 @@
-package io.quiver.config;
+package io.quiver.registry;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import io.quiver.registry.model.FeatureGroup;
-import io.quiver.registry.model.Mode;
+import io.quiver.config.Mode;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quiver.registry.model.ConfigKey;
+import io.quiver.registry.model.ConfigLayer;
+import io.quiver.config.QuiverConfig;
 
 /** Resolves settings through the layers global -> group -> feature, most specific first. */
 @ApplicationScoped

@@ -1,8 +1,10 @@
-package io.quiver.offline;
+package io.quiver.ingest;
 
 import static java.util.Objects.requireNonNull;
 
 import org.eclipse.microprofile.graphql.Description;
+import io.quiver.online.OnlineUpdate;
+import io.quiver.offline.Snapshot;
 
 @Description("What a write committed")
 public record WriteResult(

@@ -1,4 +1,4 @@
-package io.quiver.registry.validation;
+package io.quiver.error;
 
 import java.util.Collection;
 import java.util.Comparator;

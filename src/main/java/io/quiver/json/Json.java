@@ -1,15 +1,13 @@
-package io.quiver.registry.persistence;
+package io.quiver.json;
 
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
-import io.quiver.registry.model.JoinKey;
 import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 
@@ -17,15 +15,12 @@ import jakarta.persistence.Converter;
  * every package that keeps documents in the registry database. */
 public final class Json {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper().findAndRegisterModules()
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-
     private Json() {
     }
 
     public static String write(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return JsonPolicy.shared().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new QuiverException(ErrorCode.METADATA_ERROR, "could not encode registry metadata", e);
         }
@@ -33,7 +28,7 @@ public final class Json {
 
     public static <T> T read(String text, TypeReference<T> type) {
         try {
-            return MAPPER.readValue(text, type);
+            return JsonPolicy.shared().readValue(text, type);
         } catch (JsonProcessingException e) {
             throw new QuiverException(ErrorCode.METADATA_ERROR,
                     "stored registry metadata is not valid JSON; the registry database was changed outside Quiver", e);
@@ -41,11 +36,11 @@ public final class Json {
     }
 
     /** A column holding one JSON document of type {@code T}; null reads as {@code empty}. */
-    abstract static class DocumentConverter<T> implements AttributeConverter<T, String> {
+    public abstract static class DocumentConverter<T> implements AttributeConverter<T, String> {
         private final TypeReference<T> type;
         private final T empty;
 
-        DocumentConverter(TypeReference<T> type, T empty) {
+        protected DocumentConverter(TypeReference<T> type, T empty) {
             this.type = type;
             this.empty = empty;
         }
@@ -62,26 +57,18 @@ public final class Json {
     }
 
     @Converter
-    static class StringListConverter extends DocumentConverter<List<String>> {
-        StringListConverter() {
+    public static class StringListConverter extends DocumentConverter<List<String>> {
+        public StringListConverter() {
             super(new TypeReference<>() {
             }, List.of());
         }
     }
 
     @Converter
-    static class StringMapConverter extends DocumentConverter<Map<String, String>> {
-        StringMapConverter() {
+    public static class StringMapConverter extends DocumentConverter<Map<String, String>> {
+        public StringMapConverter() {
             super(new TypeReference<>() { // Jackson reads objects into a LinkedHashMap: key order is kept
             }, Map.of());
-        }
-    }
-
-    @Converter
-    static class JoinKeyListConverter extends DocumentConverter<List<JoinKey>> {
-        JoinKeyListConverter() {
-            super(new TypeReference<>() {
-            }, List.of());
         }
     }
 }

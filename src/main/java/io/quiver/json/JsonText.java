@@ -1,4 +1,4 @@
-package io.quiver.serving;
+package io.quiver.json;
 
 import static java.util.Objects.requireNonNull;
 

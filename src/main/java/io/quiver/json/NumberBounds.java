@@ -1,4 +1,4 @@
-package io.quiver.registry.validation;
+package io.quiver.json;
 
 import java.math.BigDecimal;
 

@@ -1,4 +1,4 @@
-package io.quiver.serving;
+package io.quiver.registry;
 
 import static java.util.Objects.requireNonNull;
 

@@ -1,4 +1,4 @@
-package io.quiver.registry.model;
+package io.quiver.config;
 
 /** Engine that runs virtual feature queries. DuckDB is the one this build has. */
 public enum QueryExecutorType {
