@@ -6,19 +6,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.apache.arrow.c.ArrowArrayStream;
@@ -38,6 +33,11 @@ import io.quiver.columnar.ColumnarOutput;
 import io.quiver.support.GraphQL;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.RedisTestResource;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.DriverManager;
+import java.util.Arrays;
+import java.util.stream.Collectors;
 
 /**
  * Offline store benchmarks (issue: offline store), end to end through the REST API into S3Proxy (filesystem

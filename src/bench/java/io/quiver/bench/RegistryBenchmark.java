@@ -28,7 +28,7 @@ import io.quiver.registry.Page;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.spec.FeatureGroupFilter;
-import io.quiver.serving.FeatureResolver;
+import io.quiver.registry.FeatureResolver;
 import io.quiver.support.GraphQL;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.RedisTestResource;
