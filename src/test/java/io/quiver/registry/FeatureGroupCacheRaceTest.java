@@ -20,7 +20,7 @@ import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.GroupStatus;
 import io.quiver.registry.model.JoinKey;
-import io.quiver.registry.model.StorageFormat;
+import io.quiver.config.StorageFormat;
 
 /**
  * The race a plain invalidation loses: a load reads the old definition, the change commits and invalidates, then the

@@ -18,7 +18,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.error.FeatureGroupNotFoundException;
 import io.quiver.error.FeatureNotFoundException;
-import io.quiver.serving.FeatureResolver;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
@@ -77,7 +76,7 @@ class FeatureResolverCacheTest {
     }
 
     private static final class ResolvedFeatureAssert {
-        static void version(io.quiver.serving.ResolvedFeature f, int version, String type) {
+        static void version(io.quiver.registry.ResolvedFeature f, int version, String type) {
             assertThat(f.schema().group().version()).isEqualTo(version);
             assertThat(f.feature().dataTypeDetail().toString()).isEqualTo(type);
         }
