@@ -31,7 +31,9 @@ public class FilesystemS3Resource implements QuarkusTestResourceLifecycleManager
                     "quiver.object-store.s3-secret-key", S3ProxyServer.SECRET_KEY,
                     "quiver.object-store.s3-bucket", "quiver-bench",
                     "quiver.offline.cache-dir", scratch.resolve("cache").toString(),
-                    "quiver.offline.file-rows", "983040");
+                    "quiver.offline.file-rows", "983040",
+                    // the production default, not the tests' 5 s: 50 MiB uploads into S3Proxy on 2 busy cores take longer
+                    "quiver.object-store.s3-timeout", "PT60S");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
