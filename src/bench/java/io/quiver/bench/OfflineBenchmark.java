@@ -55,9 +55,9 @@ import java.util.stream.Collectors;
  * results; asserts nothing about timings.
  */
 @QuarkusTest
-@WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = FilesystemS3Resource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = FilesystemS3Resource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class OfflineBenchmark {
 
     private static final long ROWS = Long.getLong("bench.rows", 10_000_000L);

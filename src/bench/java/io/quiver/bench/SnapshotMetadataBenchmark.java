@@ -42,9 +42,9 @@ import jakarta.inject.Inject;
  * Prints results; asserts nothing about timings.
  */
 @QuarkusTest
-@WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = FilesystemS3Resource.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = FilesystemS3Resource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
 class SnapshotMetadataBenchmark {
 
     private static final int[] CHECKPOINTS = {100, 1_000, Integer.getInteger("bench.appends", 10_000)};
