@@ -2,7 +2,6 @@ package io.quiver.columnar;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -26,11 +25,28 @@ public class DuckDbEngine {
 
     private static final Logger LOG = Logger.getLogger(DuckDbEngine.class);
 
-    private final QuiverConfig.Duckdb config;
+    /**
+     * How a database is opened.
+     *
+     * @param sandbox when not null, the directories the database may read and write; anything else on the file
+     *        system, the network, extensions and changes of these settings are refused (the virtual executor's)
+     */
+    public record Settings(String name, String memoryLimit, java.util.Optional<Integer> threads, Path tempDirectory,
+            java.util.List<Path> sandbox) {
+    }
+
+    private final Settings settings;
     private DuckDBConnection root;
 
+    @jakarta.inject.Inject
     public DuckDbEngine(QuiverConfig config) {
-        this.config = config.duckdb();
+        this(new Settings("the query engine", config.duckdb().memoryLimit(), config.duckdb().threads(),
+                Path.of(config.duckdb().tempDirectory().orElse(System.getProperty("java.io.tmpdir") + "/quiver-duckdb")), null));
+    }
+
+    /** A database of its own (not the shared one), e.g. the virtual executor's sandbox; its owner closes it. */
+    public DuckDbEngine(Settings settings) {
+        this.settings = settings;
     }
 
     /**
@@ -45,11 +61,13 @@ public class DuckDbEngine {
             try {
                 current = root();
                 Connection c = current.duplicate();
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET TimeZone = 'UTC'");
-                } catch (SQLException e) {
-                    c.close();
-                    throw e;
+                if (settings.sandbox() == null) { // a sandbox's settings are locked; its global TimeZone is UTC already
+                    try (Statement s = c.createStatement()) {
+                        s.execute("SET TimeZone = 'UTC'");
+                    } catch (SQLException e) {
+                        c.close();
+                        throw e;
+                    }
                 }
                 return c;
             } catch (SQLException e) {
@@ -58,7 +76,7 @@ public class DuckDbEngine {
                     replace(current);
                     continue;
                 }
-                throw new QuiverException(ErrorCode.INTERNAL_ERROR, "the query engine could not open a connection; retry later", e);
+                throw new QuiverException(ErrorCode.INTERNAL_ERROR, settings.name() + " could not open a connection; retry later", e);
             }
         }
     }
@@ -125,17 +143,28 @@ public class DuckDbEngine {
     /** Opened on first use, not at construction: no I/O in constructors. */
     private synchronized DuckDBConnection root() throws SQLException {
         if (root == null) {
-            DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
+            // the driver itself, not DriverManager: a caller in another class loader (a test, a tool) must not miss it
+            DuckDBConnection c = (DuckDBConnection) new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
             try (Statement s = c.createStatement()) {
-                Path temp = Path.of(config.tempDirectory().orElse(System.getProperty("java.io.tmpdir") + "/quiver-duckdb"))
-                        .toAbsolutePath();
-                s.execute("SET GLOBAL memory_limit = '" + config.memoryLimit().replace("'", "") + "'");
+                Path temp = settings.tempDirectory().toAbsolutePath();
+                s.execute("SET GLOBAL memory_limit = '" + settings.memoryLimit().replace("'", "") + "'");
                 s.execute("SET GLOBAL temp_directory = " + DuckDbTypes.literal(temp.toString()));
                 s.execute("SET GLOBAL TimeZone = 'UTC'");
-                if (config.threads().isPresent()) {
-                    s.execute("SET GLOBAL threads = " + Math.max(1, config.threads().get()));
+                if (settings.threads().isPresent()) {
+                    s.execute("SET GLOBAL threads = " + Math.max(1, settings.threads().get()));
                 }
-                LOG.debugf("DuckDB engine: memory limit %s, spills to %s", config.memoryLimit(), temp);
+                if (settings.sandbox() != null) {
+                    // the order matters: directories first, then no external access, then no more changes
+                    String dirs = settings.sandbox().stream().map(d -> DuckDbTypes.literal(d.toAbsolutePath() + "/"))
+                            .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+                    s.execute("SET GLOBAL allowed_directories = " + dirs);
+                    s.execute("SET GLOBAL enable_external_access = false");
+                    s.execute("SET GLOBAL autoinstall_known_extensions = false");
+                    s.execute("SET GLOBAL autoload_known_extensions = false");
+                    s.execute("SET GLOBAL lock_configuration = true");
+                }
+                LOG.debugf("DuckDB %s: memory limit %s, spills to %s%s", settings.name(), settings.memoryLimit(), temp,
+                        settings.sandbox() == null ? "" : ", sandboxed to " + settings.sandbox());
             } catch (SQLException e) {
                 c.close();
                 throw e;
@@ -146,7 +175,7 @@ public class DuckDbEngine {
     }
 
     @PreDestroy
-    synchronized void close() {
+    public synchronized void close() {
         if (timers != null) {
             timers.shutdownNow();
         }

@@ -46,4 +46,9 @@ public final class DuckDbTypes {
     public static String literal(String text) {
         return "'" + text.replace("'", "''") + "'";
     }
+
+    /** A value as JSON answers show it: TIMESTAMPs as ISO-8601 UTC with microseconds, the rest as DuckDB writes it. */
+    public static String jsonValue(FeatureDataType type, String column) {
+        return type.base() == io.quiver.registry.model.DataType.TIMESTAMP ? "strftime(" + column + ", '%Y-%m-%dT%H:%M:%S.%fZ')" : column;
+    }
 }

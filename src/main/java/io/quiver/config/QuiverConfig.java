@@ -13,8 +13,8 @@ import io.smallrye.config.WithDefault;
 public interface QuiverConfig {
 
     /**
-     * Serving mode of groups that name none. Until the virtual executor and the hybrid selector are built, every group
-     * is served as MATERIALIZED whatever its mode ({@code servedAs} and {@code effectiveConfig} say so).
+     * Serving mode of groups that name none. Until the hybrid selector is built, HYBRID groups are served by their
+     * query template when they have one, else from stored data ({@code servedAs} says which).
      */
     @WithDefault("MATERIALIZED")
     Mode mode();
@@ -30,19 +30,19 @@ public interface QuiverConfig {
     @WithDefault("PARQUET")
     StorageFormat storageFormat();
 
-    /** Whether groups may be served by the virtual executor at all. Recorded, not used yet (no virtual executor). */
+    /** Whether groups may be served by the virtual executor (VIRTUALIZED groups need it; HYBRID ones are stored without it). */
     @WithDefault("true")
     boolean enableVirtualization();
 
-    /** Engine for virtual queries. Recorded, not used yet (no virtual executor). */
+    /** Engine for virtual queries: DUCKDB, the only one so far. */
     @WithDefault("DUCKDB")
     QueryExecutorType queryExecutorType();
 
-    /** Whether each group is exposed to the virtual executor as a table. Recorded, not used yet. */
+    /** Whether each group with a query template is also a virtual table ({@code queryVirtualTable}). */
     @WithDefault("true")
     boolean registerVirtualTables();
 
-    /** Prefix of those virtual table names. Recorded, not used yet. */
+    /** Prefix of those virtual table names. */
     @WithDefault("features_")
     String virtualTablePrefix();
 
@@ -78,6 +78,9 @@ public interface QuiverConfig {
 
     /** Online store settings. */
     Online online();
+
+    /** The virtual executor: DuckDB queries over lake data, sandboxed, for VIRTUALIZED and HYBRID groups. */
+    Virtual virtual();
 
     /** Bounds on API requests. */
     Api api();
@@ -161,6 +164,60 @@ public interface QuiverConfig {
         enum Kind {
             REDIS, MEMORY
         }
+    }
+
+    interface Virtual {
+        /**
+         * Memory the virtual executor's own DuckDB may hold across all its queries (DuckDB syntax); native memory.
+         * Kept apart from the write path's engine, so a heavy template cannot starve writes.
+         */
+        @WithDefault("1GB")
+        String memoryLimit();
+
+        /** Worker threads of the virtual executor's engine; half the cores (at least 1) when absent. */
+        java.util.Optional<Integer> threads();
+
+        /** Virtual queries that may run at once; beyond, a read waits up to {@code queue-timeout}, then is refused. */
+        @WithDefault("4")
+        int maxConcurrentQueries();
+
+        /** How long a virtual query may wait for a free slot before it is refused with SERVICE_BUSY. */
+        @WithDefault("PT2S")
+        Duration queueTimeout();
+
+        /** Longest a virtual query may run; past it, DuckDB is interrupted and the read fails with VIRTUALIZATION_QUERY_FAILED. */
+        @WithDefault("PT30S")
+        Duration queryTimeout();
+
+        /** How long a computed result (the rows a read needed) is reused; 0 turns the result cache off. */
+        @WithDefault("PT5M")
+        Duration resultCacheTtl();
+
+        /** Most bytes the cached results may take on disk. */
+        @WithDefault("268435456")
+        long resultCacheMaxBytes();
+
+        /** Lake files fetched into the local cache at once for one read. */
+        @WithDefault("4")
+        int fetchParallelism();
+
+        /** Most distinct entities a historical read filters a virtual group by; beyond, only its time range is filtered. */
+        @WithDefault("10000")
+        int maxKeyFilter();
+
+        /** Rows a queryVirtualTable answer may have at most (its limit is capped to this). */
+        @WithDefault("10000")
+        int maxTableRows();
+
+        /**
+         * How long a data source's file listing is reused by reads (a change in the lake shows within this time; cached
+         * results are keyed by the listing's version, so none is ever older than the listing). 0 lists on every read.
+         */
+        @WithDefault("PT5S")
+        Duration listingTtl();
+
+        /** Where results are written; {@code <java.io.tmpdir>/quiver-virtual} when absent. */
+        java.util.Optional<String> scratchDirectory();
     }
 
     interface Duckdb {

@@ -40,6 +40,10 @@ public enum ErrorCode {
      * kept; look for the commit id in {@code snapshots}, or retry the write once the registry answers.
      */
     COMMIT_OUTCOME_UNKNOWN(503),
+    /** No data source is registered under the name. */
+    DATA_SOURCE_NOT_FOUND(404),
+    /** The data source is read by a group's query template; delete or re-register those groups first. */
+    DATA_SOURCE_IN_USE(409),
     /** An unexpected failure; the server log holds the cause. */
     INTERNAL_ERROR(500);
 

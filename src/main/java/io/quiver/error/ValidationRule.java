@@ -80,6 +80,18 @@ public enum ValidationRule {
     NO_FEATURES,
     @Description("A materialization schedule is not a Quartz cron expression")
     CRON,
+    @Description("A query template or source is missing, misplaced, does not parse, or is not one read-only SELECT")
+    QUERY_TEMPLATE,
+    @Description("A query template does what templates may not: read files, tables or settings, call a table function")
+    FORBIDDEN_SQL,
+    @Description("A query template reads a data source that is not registered")
+    UNKNOWN_SOURCE,
+    @Description("A query template's output lacks a column the group needs, or gives it a type that does not fit")
+    TEMPLATE_COLUMN,
+    @Description("A template parameter is undeclared, unused, declared twice, not scalar, or has no default")
+    TEMPLATE_PARAMETER,
+    @Description("A data source location is not a relative key prefix or glob, or holds no file of its format")
+    SOURCE_LOCATION,
     // data
     @Description("A value or column is not of the expected type, or cannot convert to it exactly")
     TYPE,

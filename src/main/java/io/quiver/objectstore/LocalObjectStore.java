@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -68,7 +69,8 @@ public class LocalObjectStore implements ObjectStore {
     public Optional<ObjectInfo> stat(String key) {
         try {
             BasicFileAttributes a = Files.readAttributes(path(key), BasicFileAttributes.class);
-            return Optional.of(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant()));
+            Instant modified = a.lastModifiedTime().toInstant();
+            return Optional.of(new ObjectInfo(key, a.size(), modified, ObjectInfo.localEtag(a.size(), modified)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {

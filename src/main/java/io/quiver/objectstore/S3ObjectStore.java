@@ -109,7 +109,8 @@ public class S3ObjectStore implements ObjectStore {
         try {
             return Optional.of(call("stat", key, () -> {
                 StatObjectResponse s = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
-                return new ObjectInfo(key, s.size(), s.lastModified() == null ? Instant.EPOCH : s.lastModified().toInstant());
+                Instant modified = s.lastModified() == null ? Instant.EPOCH : s.lastModified().toInstant();
+                return new ObjectInfo(key, s.size(), modified, etag(s.etag(), s.size(), modified));
             }));
         } catch (ObjectNotFoundException e) {
             return Optional.empty();
@@ -124,8 +125,8 @@ public class S3ObjectStore implements ObjectStore {
             for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
                 Item item = r.get();
                 if (!item.isDir()) {
-                    out.add(new ObjectInfo(item.objectName(), item.size(),
-                            item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant()));
+                    Instant modified = item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant();
+                    out.add(new ObjectInfo(item.objectName(), item.size(), modified, etag(item.etag(), item.size(), modified)));
                 }
             }
             return out;
@@ -197,5 +198,11 @@ public class S3ObjectStore implements ObjectStore {
         } catch (Exception e) {
             throw new ObjectStoreException(operation, key, location() + ": " + e, e);
         }
+    }
+
+    /** S3's ETag without its quotes; a server that sends none gets size and modification time instead. */
+    private static String etag(String etag, long size, Instant modified) {
+        String e = etag == null ? "" : etag.replace("\"", "").trim();
+        return e.isEmpty() ? ObjectInfo.localEtag(size, modified) : e;
     }
 }

@@ -56,22 +56,66 @@ public class EffectiveConfigResolver {
     }
 
     /**
-     * Until the virtualized-features and hybrid-selector issues land, every group is served as MATERIALIZED, and the
-     * settings only those parts read are recorded but not used: the answer says so rather than look implemented.
+     * What a value does today when that is less than its name promises: until the hybrid selector is built, a HYBRID
+     * group is served by its template when it has one (else from its stored data), and the selector's settings are
+     * recorded but not used.
      */
     static String note(ConfigKey key, String value) {
         return switch (key) {
-            case MODE -> value.equals(Mode.MATERIALIZED.name()) ? null : "served as MATERIALIZED: the virtual executor and the hybrid "
-                    + "selector are not built yet, so " + value + " takes effect when they are";
-            case ENABLE_VIRTUALIZATION, QUERY_EXECUTOR_TYPE, REGISTER_VIRTUAL_TABLES, VIRTUAL_TABLE_PREFIX ->
-                    "recorded, not used yet: the virtual executor (not built yet) reads it";
+            case MODE -> value.equals(Mode.HYBRID.name()) ? "the hybrid selector is not built yet: served VIRTUALIZED when the "
+                    + "group has a query template, else MATERIALIZED (servedAs says which)" : null;
             case HYBRID_THRESHOLD_ROWS, HYBRID_CACHE_TTL, AUTO_MATERIALIZE_ON_READ -> "recorded, not used yet: the hybrid selector (not built yet) reads it";
             default -> null;
         };
     }
 
-    /** How the group is served today, whatever its mode says (see {@link #note}). */
+    /**
+     * How the group is served now: VIRTUALIZED groups by their template; HYBRID groups by their template when they
+     * have one and virtualization is enabled for them, else from stored data (the hybrid selector will decide);
+     * MATERIALIZED groups from stored data.
+     */
     public Mode servedAs(FeatureGroup group) {
+        Mode mode = mode(group);
+        if (mode == Mode.VIRTUALIZED && group.queryTemplate() != null) {
+            return Mode.VIRTUALIZED;
+        }
+        if (mode == Mode.HYBRID && group.queryTemplate() != null && virtualizationEnabled(group)) {
+            return Mode.VIRTUALIZED;
+        }
         return Mode.MATERIALIZED;
+    }
+
+    /**
+     * Refuses an operation on stored data for a VIRTUALIZED group, which stores none.
+     *
+     * @param action what was asked, e.g. "write to" (the message starts "cannot write to ...")
+     */
+    public void requireStoredData(FeatureGroup group, String action) {
+        if (mode(group) == Mode.VIRTUALIZED) {
+            throw new io.quiver.error.InvalidArgumentException("cannot " + action + " feature group '" + group.name() + "' version "
+                    + group.version() + ": it is VIRTUALIZED, computed from lake data by its query template, and stores nothing; "
+                    + "change its data sources' files, or register it as HYBRID to keep stored data too");
+        }
+    }
+
+    private boolean virtualizationEnabled(FeatureGroup group) {
+        String own = group.configOverrides().get(ConfigKey.ENABLE_VIRTUALIZATION);
+        return own != null ? Boolean.parseBoolean(own) : config.enableVirtualization();
+    }
+
+    /** The virtual table prefix groups use unless they set their own. */
+    public String globalVirtualTablePrefix() {
+        return config.virtualTablePrefix();
+    }
+
+    /** Whether the group is also a virtual table ({@code register_virtual_tables}), and under which name. */
+    public java.util.Optional<String> virtualTable(FeatureGroup group) {
+        if (group.queryTemplate() == null) {
+            return java.util.Optional.empty();
+        }
+        String own = group.configOverrides().get(ConfigKey.REGISTER_VIRTUAL_TABLES);
+        boolean register = own != null ? Boolean.parseBoolean(own) : config.registerVirtualTables();
+        String prefix = group.configOverrides().getOrDefault(ConfigKey.VIRTUAL_TABLE_PREFIX, config.virtualTablePrefix());
+        return register ? java.util.Optional.of(prefix + group.name()) : java.util.Optional.empty();
     }
 }

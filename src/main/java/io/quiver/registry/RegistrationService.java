@@ -15,6 +15,12 @@ import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
 import io.quiver.error.ValidationRule;
+import io.quiver.error.Violations;
+import io.quiver.registry.model.DataSource;
+import io.quiver.registry.validation.TemplateCheck;
+import jakarta.enterprise.inject.Instance;
+import java.util.HashMap;
+import java.util.Map;
 import io.quiver.error.Violation;
 import io.quiver.registry.RegistrationResult.Action;
 import io.quiver.registry.RegistrationResult.EntityOutcome;
@@ -62,9 +68,11 @@ public class RegistrationService {
     private final QuiverConfig config;
     private final Event<RegistryChanged> changed;
     private final Event<GroupVersionsDeleted> deleted;
+    private final Instance<TemplateCheck> templateChecks;
 
     public RegistrationService(RegistryRepository repository, RegistryCatalog catalog, QuiverConfig config,
-            Event<RegistryChanged> changed, Event<GroupVersionsDeleted> deleted) {
+            Event<RegistryChanged> changed, Event<GroupVersionsDeleted> deleted, Instance<TemplateCheck> templateChecks) {
+        this.templateChecks = templateChecks;
         this.repository = repository;
         this.catalog = catalog;
         this.config = config;
@@ -76,6 +84,7 @@ public class RegistrationService {
     public RegistrationResult register(RegistrationSpec spec) {
         lockNames(spec);
         ValidatedRegistration valid = DefinitionValidator.validate(spec, view());
+        checkTemplates(valid);
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
 
         List<EntityOutcome> entities = new ArrayList<>();
@@ -200,7 +209,48 @@ public class RegistrationService {
             public boolean featureExists(FeatureRef reference) {
                 return repository.featureExists(reference);
             }
+
+            @Override
+            public Optional<DataSource> dataSource(String name) {
+                return repository.dataSource(name);
+            }
         };
+    }
+
+    /**
+     * The checks of virtual groups only a query engine can make (what a template reads and calls, its output
+     * columns), and whether virtualization is enabled for them; every problem of every group is listed.
+     */
+    private void checkTemplates(ValidatedRegistration valid) {
+        Violations violations = new Violations();
+        Map<String, List<JoinKey>> batchKeys = new HashMap<>();
+        valid.entities().forEach(e -> batchKeys.put(e.name(), e.joinKeys()));
+        for (int i = 0; i < valid.groups().size(); i++) {
+            GroupDraft g = valid.groups().get(i);
+            String mode = g.config().get(ConfigKey.MODE);
+            String enabled = g.config().getOrDefault(ConfigKey.ENABLE_VIRTUALIZATION, String.valueOf(config.enableVirtualization()));
+            if (Mode.VIRTUALIZED.name().equals(mode) && !Boolean.parseBoolean(enabled)) {
+                violations.add("groups[" + i + "].mode", ValidationRule.SETTING_VALUE, "enable_virtualization is false for this group, "
+                        + "so it cannot be VIRTUALIZED; make it HYBRID or MATERIALIZED, or enable virtualization");
+            }
+            if (g.queryTemplate() == null) {
+                continue;
+            }
+            if (templateChecks.isUnsatisfied()) {
+                violations.add("groups[" + i + "].queryTemplate", ValidationRule.QUERY_TEMPLATE, "this service has no query executor "
+                        + "to check templates with");
+                continue;
+            }
+            List<JoinKey> keys = new ArrayList<>();
+            for (String entity : g.entities()) {
+                keys.addAll(batchKeys.containsKey(entity) ? batchKeys.get(entity)
+                        : repository.entity(entity).map(EntityDefinition::joinKeys).orElse(List.of()));
+            }
+            Map<String, DataSource> sources = new HashMap<>();
+            g.queryTemplate().sources().forEach(s -> repository.dataSource(s).ifPresent(d -> sources.put(s, d)));
+            templateChecks.get().check("groups[" + i + "]", g, keys, sources).forEach(violations::add);
+        }
+        violations.throwIfAny("The registration", false);
     }
 
     private EntityOutcome registerEntity(String path, EntityDraft draft, Instant now, List<Violation> conflicts) {

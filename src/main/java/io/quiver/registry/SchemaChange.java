@@ -8,6 +8,8 @@ import java.util.TreeSet;
 
 import io.quiver.registry.model.ConfigKey;
 import io.quiver.registry.model.Feature;
+import io.quiver.registry.model.QueryTemplate;
+import io.quiver.registry.model.TemplateParameter;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.validation.ValidatedRegistration.FeatureDraft;
@@ -21,7 +23,9 @@ import io.quiver.registry.validation.ValidatedRegistration.GroupDraft;
  * metadata, TTL, mode and settings, constraints, lineage, new nullable features, feature order); the latest version
  * is updated in place.</li>
  * <li>BREAKING: entities/keys, timestamp columns or their types, storage path or format, a feature removed or
- * retyped, a feature made non-nullable, or a new non-nullable feature; the next version is created.</li>
+ * retyped, a feature made non-nullable, a new non-nullable feature, or a virtual group's query template or its
+ * parameters' names and types (what it computes); the next version is created. A parameter's default is
+ * compatible.</li>
  * </ul>
  */
 public record SchemaChange(Kind kind, List<String> changes) {
@@ -52,6 +56,13 @@ public record SchemaChange(Kind kind, List<String> changes) {
             compare(breaking, "storageFormat", g.storageFormat().name(), format);
         }
 
+        QueryTemplate before = g.queryTemplate();
+        QueryTemplate after = draft.queryTemplate();
+        compare(breaking, "queryTemplate", before == null ? null : before.sql(), after == null ? null : after.sql());
+        compare(breaking, "template parameters", before == null ? List.of() : before.parameters().stream().map(p -> p.name() + " " + p.type()).toList(),
+                after == null ? List.of() : after.parameters().stream().map(p -> p.name() + " " + p.type()).toList());
+        compare(compatible, "template parameter defaults", before == null ? List.of() : before.parameters().stream().map(TemplateParameter::defaultValue).toList(),
+                after == null ? List.of() : after.parameters().stream().map(TemplateParameter::defaultValue).toList());
         compare(compatible, "ttlSeconds", g.ttlSeconds(), draft.ttlSeconds());
         compare(compatible, "onlineEnabled", g.onlineEnabled(), draft.onlineEnabled());
         compare(compatible, "offlineEnabled", g.offlineEnabled(), draft.offlineEnabled());
@@ -89,6 +100,7 @@ public record SchemaChange(Kind kind, List<String> changes) {
             compare(compatible, p + "config", old.configOverrides(), f.config());
             compare(compatible, p + "sourceFeatures", new TreeSet<>(old.sourceFeatures()), f.sourceFeatures());
             compare(compatible, p + "sourceDatasets", new TreeSet<>(old.sourceDatasets()), f.sourceDatasets());
+            compare(compatible, p + "expression", old.expression(), f.expression()); // the template it changes is compared above
         }
         for (Feature old : latest.features()) {
             if (!order.contains(old.name())) {

@@ -31,13 +31,13 @@ class RowValidatorTest {
     private static Feature feature(String name, String type, boolean nullable, String dflt, List<String> allowed, Double min, Double max) {
         FeatureDataType t = FeatureDataType.parse(type);
         return new Feature(0, 1, "g", 1, name, t, FeatureType.inferredFrom(t), null, nullable, dflt, allowed, min, max, null,
-                List.of(), Map.of(), List.of(), List.of());
+                List.of(), Map.of(), List.of(), List.of(), null);
     }
 
     private static final GroupSchema SCHEMA = GroupSchema.of(
             new FeatureGroup(1, "g", 1, true, List.of("customer"), List.of(new JoinKey("customer_id", DataType.BIGINT)),
                     "ts", DataType.TIMESTAMP, "created", DataType.TIMESTAMP, 0, null, StorageFormat.PARQUET, "p", "p/v1_0/data/", true, true, null,
-                    null, null, List.of(), List.of(), GroupStatus.ACTIVE, Map.of(), Instant.EPOCH, Instant.EPOCH, null),
+                    null, null, List.of(), List.of(), GroupStatus.ACTIVE, Map.of(), Instant.EPOCH, Instant.EPOCH, null, null),
             List.of(
                     feature("count", "INT", true, null, List.of(), 0.0, 1000.0),
                     feature("total", "BIGINT", true, null, List.of(), null, null),

@@ -65,7 +65,7 @@ class FeatureGroupCacheRaceTest {
     private static GroupSchema schema(int version) {
         FeatureGroup g = new FeatureGroup(version, "g", version, true, List.of("customer"), List.of(new JoinKey("customer_id", DataType.BIGINT)),
                 "ts", DataType.TIMESTAMP, null, null, 0, null, StorageFormat.PARQUET, "p", "p/v" + version + "_0/data/", true, true, null,
-                null, null, List.of(), List.of(), GroupStatus.ACTIVE, Map.of(), Instant.EPOCH, Instant.EPOCH, null);
+                null, null, List.of(), List.of(), GroupStatus.ACTIVE, Map.of(), Instant.EPOCH, Instant.EPOCH, null, null);
         return GroupSchema.of(g, List.of());
     }
 }

@@ -46,7 +46,7 @@ public final class Specs {
     }
 
     public static FeatureSpec feature(String name, String type, boolean nullable) {
-        return new FeatureSpec(name, type, null, null, nullable, null, null, null, null, null, null, null, null, null);
+        return new FeatureSpec(name, type, null, null, nullable, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A group definition, field by field. */
@@ -64,6 +64,7 @@ public final class Specs {
         public List<String> tags;
         public List<SettingSpec> config;
         public List<FeatureSpec> features = new ArrayList<>();
+        public String queryTemplate;
 
         public Group(String name, String entity, FeatureSpec... features) {
             this.name = name;
@@ -73,7 +74,7 @@ public final class Specs {
 
         public FeatureGroupSpec spec() {
             return new FeatureGroupSpec(name, entities, eventTimestampColumn, null, createdTimestampColumn, null, ttlSeconds, mode,
-                    storageFormat, storagePath, null, null, null, description, owner, tags, null, config, features);
+                    storageFormat, storagePath, null, null, null, description, owner, tags, null, config, features, queryTemplate, null, null);
         }
     }
 
@@ -88,6 +89,11 @@ public final class Specs {
             @Override
             public boolean featureExists(FeatureRef reference) {
                 return features.contains(reference.group() + "." + reference.feature());
+            }
+
+            @Override
+            public Optional<io.quiver.registry.model.DataSource> dataSource(String name) {
+                return Optional.empty();
             }
         };
     }
@@ -106,13 +112,13 @@ public final class Specs {
                 path + "/v1_0000000000000000/data/", draft.onlineEnabled(), draft.offlineEnabled(), draft.materializationSchedule(),
                 draft.description(), draft.owner(), List.copyOf(draft.tags()),
                 draft.metadata().entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList(), GroupStatus.ACTIVE,
-                config, now, now, null);
+                config, now, now, null, draft.queryTemplate());
         List<Feature> features = new ArrayList<>();
         long id = 1;
         for (FeatureDraft f : draft.features()) {
             features.add(new Feature(id, 1, draft.name(), 1, f.name(), f.type(), f.featureType(), f.description(), f.nullable(),
                     f.defaultValue(), f.allowedValues(), f.min(), f.max(), f.unit(), List.copyOf(f.tags()), f.config(),
-                    List.copyOf(f.sourceFeatures()), List.copyOf(f.sourceDatasets())));
+                    List.copyOf(f.sourceFeatures()), List.copyOf(f.sourceDatasets()), f.expression()));
             id++;
         }
         return GroupSchema.of(g, features);

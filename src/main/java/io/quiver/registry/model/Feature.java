@@ -35,7 +35,8 @@ public record Feature(
         @Description("Labels for search and filtering") List<String> tags,
         @Ignore Map<ConfigKey, String> configOverrides,
         @Description("Features this one is computed from, as group.feature references") List<String> sourceFeatures,
-        @Description("Lake datasets this one is computed from, e.g. silver.transactions") List<String> sourceDatasets) {
+        @Description("Lake datasets this one is computed from, e.g. silver.transactions") List<String> sourceDatasets,
+        @Description("For a virtual group defined by per-feature expressions: the SQL expression computing this feature") String expression) {
 
     public Feature {
         requireNonNull(group, "group");
@@ -57,9 +58,9 @@ public record Feature(
     public Feature(long id, long groupId, String group, int groupVersion, String name, FeatureDataType dataTypeDetail,
             FeatureType featureType, String description, boolean nullable, String defaultValue, List<String> allowedValues,
             Double min, Double max, String unit, List<String> tags, Map<ConfigKey, String> configOverrides,
-            List<String> sourceFeatures, List<String> sourceDatasets) {
+            List<String> sourceFeatures, List<String> sourceDatasets, String expression) {
         this(id, groupId, group, groupVersion, name, dataTypeDetail, dataTypeDetail.base(), dataTypeDetail.toString(),
                 group + "." + name, featureType, description, nullable, defaultValue, allowedValues, min, max, unit, tags,
-                configOverrides, sourceFeatures, sourceDatasets);
+                configOverrides, sourceFeatures, sourceDatasets, expression);
     }
 }

@@ -48,7 +48,9 @@ public record FeatureGroup(
         @Ignore Map<ConfigKey, String> configOverrides,
         @Description("When this version was registered") Instant createdAt,
         @Description("When this version's definition last changed") Instant updatedAt,
-        @Description("When data was last written to this version; null before any write") Instant lastDataUpdateAt) {
+        @Description("When data was last written to this version; null before any write") Instant lastDataUpdateAt,
+        @Description("How a VIRTUALIZED or HYBRID group computes its rows from lake data; null for groups that only store theirs")
+        QueryTemplate queryTemplate) {
 
     public FeatureGroup {
         requireNonNull(name, "name");

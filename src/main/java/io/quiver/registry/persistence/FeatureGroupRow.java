@@ -130,6 +130,17 @@ public class FeatureGroupRow extends PanacheEntityBase {
     @Column(name = "last_data_update_at")
     public Instant lastDataUpdateAt;
 
+    /** A virtual group's query (sql, parameters, per-feature source); null for groups that only store their rows. */
+    @Column(name = "query_template")
+    @Convert(converter = QueryTemplateConverter.class)
+    public QueryTemplateConverter.Stored queryTemplate;
+
+    @ElementCollection
+    @CollectionTable(name = "qv_group_source", joinColumns = @JoinColumn(name = "group_id"))
+    @Column(name = "source_name")
+    @Fetch(FetchMode.SUBSELECT)
+    public Set<String> templateSources = new HashSet<>();
+
     /** Head of the offline store: the snapshot readers see. Moved only by {@code SnapshotLog}'s compare-and-set. */
     @Column(name = "current_snapshot_id")
     public Long currentSnapshotId;
@@ -151,7 +162,8 @@ public class FeatureGroupRow extends PanacheEntityBase {
                 mode, storageFormat, storagePath, dataPrefix, onlineEnabled,
                 offlineEnabled, materializationSchedule, description, owner, tags.stream().sorted().toList(),
                 metadata.entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList(), status,
-                overrides, createdAt, updatedAt, lastDataUpdateAt);
+                overrides, createdAt, updatedAt, lastDataUpdateAt,
+                queryTemplate == null ? null : queryTemplate.toModel(templateSources.stream().sorted().toList()));
     }
 
     static Map<ConfigKey, String> configOverrides(Map<String, String> stored) {

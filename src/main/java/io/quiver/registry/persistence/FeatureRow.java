@@ -71,6 +71,9 @@ public class FeatureRow extends PanacheEntityBase {
 
     public String unit;
 
+    /** With the group's per-feature source: the SQL expression computing this feature. */
+    public String expression;
+
     @Convert(converter = Json.StringMapConverter.class)
     public Map<String, String> config;
 
@@ -93,6 +96,6 @@ public class FeatureRow extends PanacheEntityBase {
         return new Feature(id, groupId, groupName, groupVersion, name, FeatureDataType.parse(typeExpression),
                 featureType, description, nullable, defaultValue, allowedValues, minValue, maxValue, unit,
                 tags.stream().sorted().toList(), FeatureGroupRow.configOverrides(config), featureSources,
-                datasetSources);
+                datasetSources, expression);
     }
 }

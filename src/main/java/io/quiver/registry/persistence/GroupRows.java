@@ -42,6 +42,11 @@ final class GroupRows {
         row.tags.addAll(draft.tags());
         row.metadata = draft.metadata();
         row.config = keyed(draft.config(), ConfigKey.MODE);
+        row.queryTemplate = QueryTemplateConverter.Stored.of(draft.queryTemplate());
+        row.templateSources.clear();
+        if (draft.queryTemplate() != null) {
+            row.templateSources.addAll(draft.queryTemplate().sources());
+        }
     }
 
     /** Every field of a feature's row from its definition, at its position in the group. */
@@ -58,6 +63,7 @@ final class GroupRows {
         fr.minValue = f.min();
         fr.maxValue = f.max();
         fr.unit = f.unit();
+        fr.expression = f.expression();
         fr.config = keyed(f.config(), null);
         fr.tags.clear();
         fr.tags.addAll(f.tags());

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import java.time.Instant;
 
 import io.quiver.config.StorageFormat;
+import io.quiver.registry.model.DataSource;
 import io.quiver.registry.model.EntityDefinition;
 import io.quiver.registry.model.GroupStatus;
 import io.quiver.registry.validation.ValidatedRegistration.EntityDraft;
@@ -310,6 +311,47 @@ public class RegistryRepository {
                 .sorted(java.util.Comparator.comparing(Feature::group).thenComparing(Feature::groupVersion)
                         .thenComparing(Feature::name))
                 .toList();
+    }
+
+    // Data sources
+
+    private Optional<DataSourceRow> dataSourceRow(String name) {
+        return DataSourceRow.find("name", name).firstResultOptional();
+    }
+
+    public Optional<DataSource> dataSource(String name) {
+        return dataSourceRow(name).map(DataSourceRow::toModel);
+    }
+
+    public List<DataSource> dataSources() {
+        List<DataSourceRow> rows = DataSourceRow.list("order by name");
+        return rows.stream().map(DataSourceRow::toModel).toList();
+    }
+
+    /** Inserts the data source, or updates the one of its name. */
+    public DataSource saveDataSource(DataSource source) {
+        DataSourceRow row = dataSourceRow(source.name()).orElseGet(() -> {
+            DataSourceRow r = new DataSourceRow();
+            r.createdAt = source.createdAt();
+            return r;
+        });
+        row.apply(source);
+        if (row.id == null) {
+            row.persist();
+        }
+        em.flush();
+        return row.toModel();
+    }
+
+    public boolean deleteDataSource(String name) {
+        return DataSourceRow.delete("name", name) > 0;
+    }
+
+    /** The group versions whose template reads the data source, as name@version. */
+    public List<String> groupsReading(String source) {
+        return em.createQuery("select g.name, g.version from FeatureGroupRow g where :source member of g.templateSources "
+                + "order by g.name, g.version", Object[].class).setParameter("source", source).getResultList().stream()
+                .map(r -> r[0] + "@" + r[1]).toList();
     }
 
     public long countLatestGroups() {

@@ -32,5 +32,11 @@ public record FeatureGroupSpec(
         @Description("Free-form metadata") List<MetadataSpec> metadata,
         @Description("Group-level setting overrides (other than mode, storage path and format, which have fields)")
         List<SettingSpec> config,
-        @Description("The group's features; at least one") List<FeatureSpec> features) {
+        @Description("The group's features; at least one") List<FeatureSpec> features,
+        @Description("VIRTUALIZED and HYBRID groups: one read-only SELECT over registered data sources ({{layer.name}}) "
+                + "whose columns are the entity keys, the event timestamp (and created timestamp) and the features; named "
+                + "parameters (:name) are bound, never spliced") String queryTemplate,
+        @Description("The template's parameters with their defaults") List<TemplateParameterSpec> parameters,
+        @Description("Instead of a template: the one data source ({{layer.name}} or name) that per-feature expressions read; "
+                + "keys and timestamps are its columns of those names") String source) {
 }

@@ -24,10 +24,12 @@ public record FeatureSpec(
         @Description("Labels") List<String> tags,
         @Description("Feature-level setting overrides") List<SettingSpec> config,
         @Description("Features this one is computed from: group.feature references") List<String> sourceFeatures,
-        @Description("Lake datasets this one is computed from, e.g. silver.transactions") List<String> sourceDatasets) {
+        @Description("Lake datasets this one is computed from, e.g. silver.transactions") List<String> sourceDatasets,
+        @Description("With the group's source: the SQL expression over the source's columns that computes this feature, "
+                + "e.g. amount * 0.9 (default: the source's column of the feature's name)") String expression) {
 
     /** A minimal feature: name and type, everything else defaulted. */
     public static FeatureSpec of(String name, String type) {
-        return new FeatureSpec(name, type, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new FeatureSpec(name, type, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

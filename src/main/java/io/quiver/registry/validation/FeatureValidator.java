@@ -115,7 +115,7 @@ final class FeatureValidator {
         }
         return Optional.of(new FeatureDraft(f.name(), parsed.orElseThrow(), featureType, DefinitionChecks.blankToNull(f.description()),
                 f.nullable() == null || f.nullable(), defaultValue, allowed, min, max, DefinitionChecks.blankToNull(f.unit()), tags, config,
-                sourceFeatures, datasets));
+                sourceFeatures, datasets, DefinitionChecks.blankToNull(f.expression()) == null ? null : f.expression().trim()));
     }
     private Optional<String> sourceFeature(String path, String group, String feature, String text) {
         FeatureRef ref;

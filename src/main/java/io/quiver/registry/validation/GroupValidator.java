@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.SortedSet;
 
 import io.quiver.registry.model.ConfigKey;
+import io.quiver.registry.model.QueryTemplate;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.JoinKey;
 import io.quiver.registry.spec.FeatureGroupSpec;
@@ -25,6 +26,7 @@ final class GroupValidator {
     private final SettingsValidator settings;
     private final FeatureValidator features;
     private final RegistryView registry;
+    private final TemplateValidator templates;
 
     GroupValidator(DefinitionChecks checks, EntityValidator entities, SettingsValidator settings, FeatureValidator features,
             RegistryView registry) {
@@ -33,6 +35,7 @@ final class GroupValidator {
         this.settings = settings;
         this.features = features;
         this.registry = registry;
+        this.templates = new TemplateValidator(checks, registry);
     }
 
     Optional<GroupDraft> group(String path, FeatureGroupSpec g, Set<String> seen) {
@@ -137,6 +140,12 @@ final class GroupValidator {
                         .ifPresent(features::add);
             }
         }
+        List<String> columns = new ArrayList<>(keyColumns.keySet());
+        columns.add(eventColumn);
+        if (createdColumn != null) {
+            columns.add(createdColumn);
+        }
+        QueryTemplate template = templates.template(path, g, columns);
         if (checks.violations.total() > before) {
             return Optional.empty();
         }
@@ -151,6 +160,7 @@ final class GroupValidator {
         }
         return Optional.of(new GroupDraft(g.name(), entities, eventColumn, eventType, createdColumn, createdType, ttl,
                 storagePath, g.onlineEnabled() == null || g.onlineEnabled(), g.offlineEnabled() == null || g.offlineEnabled(),
-                schedule, DefinitionChecks.blankToNull(g.description()), DefinitionChecks.blankToNull(g.owner()), tags, metadata, config, features));
+                schedule, DefinitionChecks.blankToNull(g.description()), DefinitionChecks.blankToNull(g.owner()), tags, metadata, config, features,
+                template));
     }
 }

@@ -3,6 +3,7 @@ package io.quiver.registry.validation;
 import java.util.List;
 import java.util.Optional;
 
+import io.quiver.registry.model.DataSource;
 import io.quiver.registry.model.FeatureRef;
 import io.quiver.registry.model.JoinKey;
 
@@ -14,4 +15,7 @@ public interface RegistryView {
 
     /** Whether the reference names a registered feature (latest version unless the reference names one). */
     boolean featureExists(FeatureRef reference);
+
+    /** A registered data source by name. */
+    Optional<DataSource> dataSource(String name);
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.SortedSet;
 
 import io.quiver.registry.model.ConfigKey;
+import io.quiver.registry.model.QueryTemplate;
 import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureType;
@@ -34,7 +35,8 @@ public record ValidatedRegistration(List<EntityDraft> entities, List<GroupDraft>
     public record GroupDraft(String name, List<String> entities, String eventTimestampColumn, DataType eventTimestampType,
             String createdTimestampColumn, DataType createdTimestampType, long ttlSeconds, String storagePath,
             boolean onlineEnabled, boolean offlineEnabled, String materializationSchedule, String description, String owner,
-            SortedSet<String> tags, Map<String, String> metadata, Map<ConfigKey, String> config, List<FeatureDraft> features) {
+            SortedSet<String> tags, Map<String, String> metadata, Map<ConfigKey, String> config, List<FeatureDraft> features,
+            QueryTemplate queryTemplate) {
         public GroupDraft {
             requireNonNull(name, "name");
             entities = List.copyOf(entities);
@@ -45,7 +47,7 @@ public record ValidatedRegistration(List<EntityDraft> entities, List<GroupDraft>
     public record FeatureDraft(String name, FeatureDataType type, FeatureType featureType, String description,
             boolean nullable, String defaultValue, List<String> allowedValues, Double min, Double max, String unit,
             SortedSet<String> tags, Map<ConfigKey, String> config, SortedSet<String> sourceFeatures,
-            SortedSet<String> sourceDatasets) {
+            SortedSet<String> sourceDatasets, String expression) {
         public FeatureDraft {
             requireNonNull(name, "name");
             requireNonNull(type, "type");

@@ -71,7 +71,7 @@ class DefinitionValidatorTest {
     @Test
     void entitiesAndFeaturesOfTheSameRegistrationCanBeUsedAtOnce() {
         FeatureSpec derived = new FeatureSpec("ratio", "DOUBLE", null, null, null, null, null, null, null, null, null, null,
-                List.of("fresh.x", "base.amount"), List.of("silver.transactions"));
+                List.of("fresh.x", "base.amount"), List.of("silver.transactions"), null);
         FeatureGroupSpec fresh = new Specs.Group("fresh", "store", feature("x", "DOUBLE"), derived).spec();
         ValidatedRegistration valid = DefinitionValidator.validate(registration(List.of(entity("store", "store_id", "STRING")),
                 List.of(fresh)), REGISTRY);
@@ -81,7 +81,7 @@ class DefinitionValidatorTest {
     @Test
     void unknownLineageAndSelfLineageAreViolations() {
         FeatureSpec self = new FeatureSpec("y", "DOUBLE", null, null, null, null, null, null, null, null, null, null,
-                List.of("g.y", "base.nope", "not a ref"), null);
+                List.of("g.y", "base.nope", "not a ref"), null, null);
         assertThat(violations(registration(List.of(), List.of(new Specs.Group("g", "customer", self).spec())))).containsExactly(
                 "groups[0].features[0].sourceFeatures[0] SELF_LINEAGE",
                 "groups[0].features[0].sourceFeatures[1] UNKNOWN_FEATURE",
