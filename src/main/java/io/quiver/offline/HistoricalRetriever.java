@@ -67,9 +67,13 @@ public class HistoricalRetriever {
     private final DuckDbEngine engine;
     private final UploadSlots slots;
     private final StagedUpload.Limits limits;
+    private final jakarta.enterprise.inject.Instance<ComputedGroups> computed;
+    private final int maxKeyFilter;
 
     public HistoricalRetriever(HistoricalPlanner planner, SnapshotLog snapshots, ObjectFileCache files, DuckDbEngine engine,
-            UploadSlots slots, QuiverConfig config, ObjectMapper mapper) {
+            UploadSlots slots, QuiverConfig config, ObjectMapper mapper, jakarta.enterprise.inject.Instance<ComputedGroups> computed) {
+        this.computed = computed;
+        this.maxKeyFilter = config.virtual().maxKeyFilter();
         this.planner = planner;
         this.snapshots = snapshots;
         this.files = files;
@@ -97,26 +101,32 @@ public class HistoricalRetriever {
             plan.outputs().forEach(c -> o.put(c, null));
             out.add(o);
         }
-        try (TempDirectory dir = new TempDirectory("quiver-historical"); Snapshots data = snapshotsOf(plan, asOf, pins);
-                Connection c = engine.connect(); Statement s = c.createStatement()) {
+        try (TempDirectory dir = new TempDirectory("quiver-historical"); Connection c = engine.connect(); Statement s = c.createStatement()) {
             loadJsonEntities(s, dir.path(), parsed, plan.keys());
-            List<PointInTimeJoin.Part> parts = plan.parts(c, data.paths());
-            String values = parts.stream().flatMap(p -> IntStream.range(0, p.features().size())
-                    .mapToObj(i -> DuckDbTypes.literal(p.outputNames().get(i)) + ": " + jsonValue(p.features().get(i).dataTypeDetail(),
-                            DuckDbTypes.quoteAny(p.outputNames().get(i)))))
-                    .collect(Collectors.joining(", ", "{", "}"));
-            String join = PointInTimeJoin.sql(parts, "entity", List.of());
-            try (ResultSet r = s.executeQuery("SELECT " + PointInTimeJoin.ROW + ", to_json(" + values + ") FROM (" + join + ")")) {
-                while (r.next()) {
-                    Map<String, Object> row = out.get(r.getInt(1));
-                    parse(r.getString(2)).forEach(row::put);
-                }
+            try (Snapshots data = snapshotsOf(plan, asOf, pins, c)) {
+                join(s, plan, data, out);
             }
         } catch (SQLException | IOException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the point-in-time join failed in the query engine; "
                     + "retry, or report it with the request id", e);
         }
         return out;
+    }
+
+    /** Runs the join over the entity table and puts each row's feature values into its output row. */
+    private void join(Statement s, HistoricalPlanner.Plan plan, Snapshots data, List<Map<String, Object>> out) throws SQLException {
+        List<PointInTimeJoin.Part> parts = plan.parts(s.getConnection(), data.paths());
+        String values = parts.stream().flatMap(p -> IntStream.range(0, p.features().size())
+                .mapToObj(i -> DuckDbTypes.literal(p.outputNames().get(i)) + ": " + DuckDbTypes.jsonValue(p.features().get(i).dataTypeDetail(),
+                        DuckDbTypes.quoteAny(p.outputNames().get(i)))))
+                .collect(Collectors.joining(", ", "{", "}"));
+        String join = PointInTimeJoin.sql(parts, "entity", List.of());
+        try (ResultSet r = s.executeQuery("SELECT " + PointInTimeJoin.ROW + ", to_json(" + values + ") FROM (" + join + ")")) {
+            while (r.next()) {
+                Map<String, Object> row = out.get(r.getInt(1));
+                parse(r.getString(2)).forEach(row::put);
+            }
+        }
     }
 
     /**
@@ -140,7 +150,7 @@ public class HistoricalRetriever {
             c = engine.connect();
             StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), limits, List.of());
             List<String> carried = checkEntityTable(c, upload, plan, timestampColumn);
-            data = snapshotsOf(plan, asOf, pins);
+            data = snapshotsOf(plan, asOf, pins, c);
             List<String> outputs = plan.outputs().stream().map(DuckDbTypes::quoteAny).toList();
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TEMP TABLE result AS " + PointInTimeJoin.sql(plan.parts(c, data.paths()), "entity",
@@ -235,10 +245,13 @@ public class HistoricalRetriever {
     }
 
     /**
-     * The snapshot of each group (pinned by id, as of a moment, or current) with local copies of its files, held
-     * until closed.
+     * The data of each group with local copies of its files, held until closed: a stored group's snapshot (pinned by
+     * id, as of a moment, or current); a computed (virtual) group's rows for the entity table's entities and times
+     * (read from the lake as it is now: {@code asOf} does not apply, and a pin is refused).
+     *
+     * @param c holds the TEMP table or view {@code entity} (keys and timestamp), for the computed groups' scope
      */
-    private Snapshots snapshotsOf(HistoricalPlanner.Plan plan, Instant asOf, List<SnapshotPin> pins) {
+    private Snapshots snapshotsOf(HistoricalPlanner.Plan plan, Instant asOf, List<SnapshotPin> pins, Connection c) throws SQLException {
         Map<String, Long> pinned = new LinkedHashMap<>();
         for (SnapshotPin pin : pins == null ? List.<SnapshotPin>of() : pins.stream().filter(Objects::nonNull).toList()) {
             if (plan.groups().stream().noneMatch(g -> g.group().name().equals(pin.group()))) {
@@ -249,22 +262,50 @@ public class HistoricalRetriever {
             }
         }
         Map<GroupSchema, List<SnapshotFile>> keys = new LinkedHashMap<>();
+        List<GroupSchema> computedGroups = new ArrayList<>();
         for (GroupSchema g : plan.groups()) {
+            if (!computed.isUnsatisfied() && computed.get().computes(g)) {
+                if (pinned.containsKey(g.group().name())) {
+                    throw new InvalidArgumentException("'" + g.group().name() + "' is computed from lake data by its query template and has no "
+                            + "snapshots to pin; remove its pin");
+                }
+                computedGroups.add(g);
+                continue;
+            }
             Long pin = pinned.get(g.group().name());
             Optional<Snapshot> snapshot = pin != null ? Optional.of(snapshots.byId(g.group().name(), g.group().version(), pin))
                     : asOf == null ? snapshots.current(g.group().name(), g.group().version())
                     : snapshots.asOf(g.group().name(), g.group().version(), asOf);
             keys.put(g, snapshot.map(snapshots::files).orElse(List.of()));
         }
-        ObjectFileCache.Lease lease = files.leaseFiles(keys.values().stream().flatMap(List::stream).toList());
         Map<GroupSchema, List<Path>> paths = new LinkedHashMap<>();
-        keys.forEach((g, k) -> paths.put(g, k.stream().map(f -> lease.path(f.key())).toList()));
-        return new Snapshots(lease, paths);
+        List<ComputedGroups.Rows> rows = new ArrayList<>();
+        ObjectFileCache.Lease lease = files.leaseFiles(keys.values().stream().flatMap(List::stream).toList());
+        try {
+            keys.forEach((g, k) -> paths.put(g, k.stream().map(f -> lease.path(f.key())).toList()));
+            if (!computedGroups.isEmpty()) {
+                EntityScope scope = EntityScope.of(c, plan.keys(), maxKeyFilter);
+                for (GroupSchema g : computedGroups) {
+                    ComputedGroups.Rows r = computed.get().rows(g, scope.keysOf(g), scope.from(g), scope.to());
+                    rows.add(r);
+                    paths.put(g, r.files());
+                }
+            }
+        } catch (RuntimeException | SQLException e) {
+            rows.forEach(ComputedGroups.Rows::close);
+            lease.close();
+            throw e;
+        }
+        Map<GroupSchema, List<Path>> ordered = new LinkedHashMap<>();
+        plan.groups().forEach(g -> ordered.put(g, paths.get(g)));
+        return new Snapshots(lease, ordered, rows);
     }
 
-    private record Snapshots(ObjectFileCache.Lease lease, Map<GroupSchema, List<Path>> paths) implements AutoCloseable {
+    private record Snapshots(ObjectFileCache.Lease lease, Map<GroupSchema, List<Path>> paths, List<ComputedGroups.Rows> computed)
+            implements AutoCloseable {
         @Override
         public void close() {
+            computed.forEach(ComputedGroups.Rows::close);
             lease.close();
         }
     }
@@ -290,10 +331,6 @@ public class HistoricalRetriever {
                 + ", format = 'newline_delimited', columns = {" + String.join(", ", columns) + "})");
     }
 
-    /** JSON form of a feature value: TIMESTAMPs as ISO-8601 UTC with microseconds, the rest as DuckDB writes it. */
-    private static String jsonValue(FeatureDataType type, String column) {
-        return type.base() == DataType.TIMESTAMP ? "strftime(" + column + ", '%Y-%m-%dT%H:%M:%S.%fZ')" : column;
-    }
 
     private Map<String, Object> parse(String json) {
         try {

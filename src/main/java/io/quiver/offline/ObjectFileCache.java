@@ -49,6 +49,8 @@ public class ObjectFileCache {
 
     private static final Logger LOG = Logger.getLogger(ObjectFileCache.class);
     private static final String LOCK = ".lock";
+    /** Where copies of changing objects live, one directory per version. */
+    private static final String VERSIONS = "__versions/";
 
     private final ObjectStore objects;
     private final Path configured;
@@ -79,11 +81,14 @@ public class ObjectFileCache {
 
     /** Local copies of some objects, kept on disk until closed. */
     public final class Lease implements AutoCloseable {
+        /** By object key. */
         private final Map<String, Path> paths;
+        private final List<String> cacheKeys;
         private boolean closed;
 
-        private Lease(Map<String, Path> paths) {
+        private Lease(Map<String, Path> paths, List<String> cacheKeys) {
             this.paths = paths;
+            this.cacheKeys = cacheKeys;
         }
 
         public Path path(String key) {
@@ -103,7 +108,7 @@ public class ObjectFileCache {
         public void close() {
             if (!closed) {
                 closed = true;
-                release(paths.keySet());
+                release(cacheKeys);
             }
         }
     }
@@ -114,7 +119,8 @@ public class ObjectFileCache {
                 config.offline().cacheMaxBytes());
     }
 
-    ObjectFileCache(ObjectStore objects, Path root, long maxBytes) {
+    /** A cache over a directory of its own (tools and plain tests; the service's is built from its configuration). */
+    public ObjectFileCache(ObjectStore objects, Path root, long maxBytes) {
         this.objects = objects;
         this.configured = root.toAbsolutePath();
         this.maxBytes = maxBytes;
@@ -136,15 +142,60 @@ public class ObjectFileCache {
 
     private Lease lease(Map<String, Long> sizes) {
         Map<String, Path> paths = new LinkedHashMap<>();
+        List<String> taken = new ArrayList<>();
         try {
             for (Map.Entry<String, Long> e : sizes.entrySet()) {
-                paths.put(e.getKey(), acquire(e.getKey(), e.getValue()));
+                paths.put(e.getKey(), acquire(e.getKey(), e.getKey(), e.getValue()));
+                taken.add(e.getKey());
             }
-            return new Lease(paths);
+            return new Lease(paths, taken);
         } catch (RuntimeException e) {
-            release(paths.keySet());
+            release(taken);
             throw e;
         }
+    }
+
+    /**
+     * Local copies of objects that may change (lake files), at the versions given: each copy is kept under its etag,
+     * so an object rewritten since is a new copy, never a stale one. Old versions age out like any copy.
+     */
+    public Lease leaseVersions(Collection<ObjectInfo> objects) {
+        return leaseVersions(objects, Runnable::run);
+    }
+
+    /** As {@link #leaseVersions(Collection)}, fetching missing copies in parallel on {@code fetchers}. */
+    public Lease leaseVersions(Collection<ObjectInfo> objects, java.util.concurrent.Executor fetchers) {
+        Map<String, java.util.concurrent.CompletableFuture<Path>> pending = new LinkedHashMap<>();
+        Map<String, String> cacheKeys = new LinkedHashMap<>();
+        RuntimeException failure = null;
+        for (ObjectInfo o : objects) {
+            String cacheKey = VERSIONS + o.etag().replaceAll("[^A-Za-z0-9_.=-]", "_") + "/" + o.key();
+            cacheKeys.put(o.key(), cacheKey);
+            try {
+                pending.put(o.key(), java.util.concurrent.CompletableFuture.supplyAsync(() -> acquire(cacheKey, o.key(), o.size()), fetchers));
+            } catch (RuntimeException refused) { // the fetch pool is full: the ones started are released below
+                failure = refused;
+                break;
+            }
+        }
+        Map<String, Path> paths = new LinkedHashMap<>();
+        List<String> taken = new ArrayList<>();
+        for (Map.Entry<String, java.util.concurrent.CompletableFuture<Path>> e : pending.entrySet()) {
+            try {
+                paths.put(e.getKey(), e.getValue().join());
+                taken.add(cacheKeys.get(e.getKey()));
+            } catch (java.util.concurrent.CompletionException ex) {
+                if (failure == null) {
+                    failure = ex.getCause() instanceof RuntimeException r ? r : new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED,
+                            "could not fetch a lake file; retry later", ex.getCause());
+                }
+            }
+        }
+        if (failure != null) {
+            release(taken);
+            throw failure;
+        }
+        return new Lease(paths, taken);
     }
 
     /** Bytes the copies take now, reservations included (for tests and metrics). */
@@ -164,7 +215,8 @@ public class ObjectFileCache {
         return root;
     }
 
-    private Path acquire(String key, long knownSize) {
+    /** @param key the copy's name in the cache (the object key, or a versioned name); {@code objectKey} what to download */
+    private Path acquire(String key, String objectKey, long knownSize) {
         Entry entry;
         synchronized (this) {
             open();
@@ -183,12 +235,12 @@ public class ObjectFileCache {
                 bytes -= e.size;
             }
         }
-        long size = knownSize >= 0 ? knownSize : objects.stat(key).map(ObjectInfo::size).orElseThrow(() -> new ObjectNotFoundException(key));
+        long size = knownSize >= 0 ? knownSize : objects.stat(objectKey).map(ObjectInfo::size).orElseThrow(() -> new ObjectNotFoundException(objectKey));
         Path local = root().resolve(ObjectKeys.check(key));
         synchronized (this) {
             Entry e = entries.get(key);
             if (e != null) { // fetched meanwhile by another reader
-                return acquire(key, knownSize);
+                return acquire(key, objectKey, knownSize);
             }
             reserve(size, key);
             entry = new Entry(local, size, ++clock);
@@ -199,7 +251,7 @@ public class ObjectFileCache {
         }
         boolean ok = false;
         try {
-            long actual = download(key, local);
+            long actual = download(objectKey, local);
             synchronized (this) {
                 bytes += actual - entry.size;
                 entry.size = actual;

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.quiver.columnar.TempDirectory;
 import io.quiver.error.InvalidArgumentException;
+import io.quiver.registry.EffectiveConfigResolver;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
@@ -39,13 +40,15 @@ public class OfflineWriter {
     private static final Logger LOG = Logger.getLogger(OfflineWriter.class);
 
     private final RegistryCatalog catalog;
+    private final EffectiveConfigResolver settings;
     private final WriteSessions sessions;
     private final SnapshotLog snapshots;
     private final ObjectFileCache cache;
     private final ParquetFileWriter parquet;
 
     public OfflineWriter(RegistryCatalog catalog, WriteSessions sessions, SnapshotLog snapshots, ObjectFileCache cache,
-            ParquetFileWriter parquet) {
+            ParquetFileWriter parquet, EffectiveConfigResolver settings) {
+        this.settings = settings;
         this.catalog = catalog;
         this.sessions = sessions;
         this.snapshots = snapshots;
@@ -57,6 +60,7 @@ public class OfflineWriter {
     public GroupSchema writableSchema(String group, int version) {
         GroupSchema schema = catalog.group(group, version);
         FeatureGroup g = schema.group();
+        settings.requireStoredData(g, "write to");
         if (!g.offlineEnabled()) {
             throw new InvalidArgumentException("feature group '" + g.name() + "' version " + g.version()
                     + " has offlineEnabled: false, so it keeps no history; register it with offlineEnabled: true to write");

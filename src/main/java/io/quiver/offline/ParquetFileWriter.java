@@ -191,8 +191,8 @@ public class ParquetFileWriter {
         return "TIMESTAMPTZ " + DuckDbTypes.literal(t.toString());
     }
 
-    /** Key columns, event and created timestamps, then features, in that order. */
-    static Map<String, FeatureDataType> columns(GroupSchema schema) {
+    /** A version's data file layout: key columns, event and created timestamps, then features, in that order. */
+    public static Map<String, FeatureDataType> columns(GroupSchema schema) {
         FeatureGroup g = schema.group();
         Map<String, FeatureDataType> columns = new LinkedHashMap<>();
         for (JoinKey k : g.entityKeys()) {

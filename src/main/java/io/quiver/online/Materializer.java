@@ -26,6 +26,7 @@ import io.quiver.offline.ObjectFileCache;
 import io.quiver.offline.Snapshot;
 import io.quiver.offline.SnapshotFile;
 import io.quiver.offline.SnapshotLog;
+import io.quiver.registry.EffectiveConfigResolver;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
@@ -53,6 +54,7 @@ public class Materializer {
     private final SnapshotLog snapshots;
     private final ObjectFileCache files;
     private final OnlineLoader loader;
+    private final EffectiveConfigResolver settings;
     private final MaterializationJobs jobs;
     private final OnlineSync.PendingWrites pending;
     private final BoundedExecutor runner;
@@ -61,7 +63,8 @@ public class Materializer {
             .withExponentialBackoff().factor(2).maxDelay(5, ChronoUnit.SECONDS).done().done().build();
 
     public Materializer(RegistryCatalog catalog, SnapshotLog snapshots, ObjectFileCache files, OnlineLoader loader,
-            MaterializationJobs jobs, OnlineSync.PendingWrites pending, QuiverConfig config) {
+            MaterializationJobs jobs, OnlineSync.PendingWrites pending, QuiverConfig config, EffectiveConfigResolver settings) {
+        this.settings = settings;
         this.catalog = catalog;
         this.snapshots = snapshots;
         this.files = files;
@@ -98,6 +101,7 @@ public class Materializer {
 
     private FeatureGroup onlineGroup(String group, int version) {
         FeatureGroup g = catalog.group(group, version).group();
+        settings.requireStoredData(g, "materialize");
         if (!g.onlineEnabled()) {
             throw new InvalidArgumentException("feature group '" + g.name() + "' version " + g.version()
                     + " has onlineEnabled: false, so it keeps no online values; register it with onlineEnabled: true first");

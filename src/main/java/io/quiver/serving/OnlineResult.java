@@ -46,14 +46,16 @@ public record OnlineResult(@Description("Entity key columns, then feature column
         @Description("The online store")
         ONLINE,
         @Description("The offline store's current snapshot (the group is offline-only, or the online store is down)")
-        OFFLINE
+        OFFLINE,
+        @Description("Computed from lake data by the group's query template (a VIRTUALIZED group, or a HYBRID one served so)")
+        VIRTUAL
     }
 
     @Name("OnlineGroupSource")
     @Description("Where one group's values came from")
     public record GroupSource(@Description("Group name") String group, @Description("Group version") int version,
-            @Description("ONLINE or OFFLINE") Source source,
-            @Description("Why OFFLINE; null for ONLINE") String reason) {
+            @Description("ONLINE, OFFLINE or VIRTUAL") Source source,
+            @Description("Why OFFLINE or VIRTUAL; null for ONLINE") String reason) {
     }
 
     @Name("OnlineMetadata")

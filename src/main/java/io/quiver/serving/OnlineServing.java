@@ -20,6 +20,8 @@ import io.quiver.online.OnlineKey;
 import io.quiver.online.OnlineRecord;
 import io.quiver.online.OnlineStore;
 import io.quiver.online.OnlineStoreException;
+import io.quiver.config.Mode;
+import io.quiver.registry.EffectiveConfigResolver;
 import io.quiver.registry.FeatureResolver;
 import io.quiver.registry.FeatureSelection;
 import io.quiver.registry.FeatureSelection.GroupFeatures;
@@ -35,7 +37,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Online reads: the latest values of a few entities across groups. Every online-enabled group's records for every
  * entity come from the online store in one round trip; offline-only groups, and every group while the online store
  * fails (timeout, down, circuit open), are answered from the offline store's current snapshot instead
- * ({@link OfflineLatest}), and the answer says so ({@code degraded}). Each value has a status: PRESENT, NULL_VALUE,
+ * ({@link OfflineLatest}), and the answer says so ({@code degraded}); groups served VIRTUALIZED are computed from
+ * lake data by their templates ({@link VirtualLatest}), with the same rules. Each value has a status: PRESENT, NULL_VALUE,
  * NOT_FOUND or OUTSIDE_MAX_AGE (older than the group's TTL at read time; the value is withheld), and its event time.
  */
 @ApplicationScoped
@@ -46,13 +49,18 @@ public class OnlineServing {
     private final FeatureResolver resolver;
     private final OnlineStore store;
     private final OfflineLatest offline;
+    private final VirtualLatest virtual;
+    private final EffectiveConfigResolver settings;
     private final Timer readTimer;
     private final Timer degradedTimer;
 
-    public OnlineServing(FeatureResolver resolver, OnlineStore store, OfflineLatest offline, MeterRegistry metrics) {
+    public OnlineServing(FeatureResolver resolver, OnlineStore store, OfflineLatest offline, VirtualLatest virtual,
+            EffectiveConfigResolver settings, MeterRegistry metrics) {
         this.resolver = resolver;
         this.store = store;
         this.offline = offline;
+        this.virtual = virtual;
+        this.settings = settings;
         this.readTimer = Timer.builder("quiver.online.read").description("Online reads, by whether they were degraded")
                 .tag("degraded", "false").register(metrics);
         this.degradedTimer = Timer.builder("quiver.online.read").description("Online reads, by whether they were degraded")
@@ -92,13 +100,20 @@ public class OnlineServing {
     }
 
     /**
-     * Online-enabled groups from the online store in one round trip (all of them from their snapshots when it fails),
-     * offline-only groups from their snapshots.
+     * Virtual groups computed by their templates; online-enabled groups from the online store in one round trip (all
+     * of them from their snapshots when it fails); offline-only groups from their snapshots.
      */
     private Fetched fetch(List<GroupSchema> groups, Map<GroupSchema, GroupKeys> keys) {
         Map<GroupSchema, List<OnlineRecord>> records = new HashMap<>();
         Map<GroupSchema, GroupSource> sources = new LinkedHashMap<>();
-        List<GroupSchema> online = groups.stream().filter(g -> g.group().onlineEnabled()).toList();
+        List<GroupSchema> computed = groups.stream().filter(g -> settings.servedAs(g.group()) == Mode.VIRTUALIZED).toList();
+        for (GroupSchema g : computed) {
+            Map<String, OnlineRecord> latest = virtual.read(g, keys.get(g));
+            records.put(g, keys.get(g).encoded().stream().map(latest::get).toList());
+            sources.put(g, new GroupSource(g.group().name(), g.group().version(), Source.VIRTUAL,
+                    "computed from lake data by the group's query template"));
+        }
+        List<GroupSchema> online = groups.stream().filter(g -> g.group().onlineEnabled() && !computed.contains(g)).toList();
         boolean degraded = false;
         if (!online.isEmpty()) {
             List<OnlineKey> wanted = new ArrayList<>();
@@ -126,7 +141,7 @@ public class OnlineServing {
             }
         }
         for (GroupSchema g : groups) {
-            if (!g.group().onlineEnabled()) {
+            if (!g.group().onlineEnabled() && !computed.contains(g)) {
                 records.put(g, fromSnapshot(g, keys.get(g)));
                 sources.put(g, new GroupSource(g.group().name(), g.group().version(), Source.OFFLINE,
                         "the group is offline-only (onlineEnabled: false): read from its latest snapshot"));

@@ -66,10 +66,15 @@ public final class Columnar {
 
     /** The query's result as a Parquet file. */
     public static byte[] parquet(String sql) {
+        return parquet(sql, 122_880);
+    }
+
+    /** The query's result as a Parquet file with row groups of at most {@code rowGroupSize} rows. */
+    public static byte[] parquet(String sql, int rowGroupSize) {
         try (Connection c = duckdb(); Statement s = c.createStatement()) {
             Path file = Files.createTempFile("columnar", ".parquet");
             Files.delete(file);
-            s.execute("COPY (" + sql + ") TO '" + file + "' (FORMAT parquet)");
+            s.execute("COPY (" + sql + ") TO '" + file + "' (FORMAT parquet, ROW_GROUP_SIZE " + rowGroupSize + ")");
             byte[] bytes = Files.readAllBytes(file);
             Files.delete(file);
             return bytes;

@@ -1,0 +1,207 @@
+package io.quiver.virtual;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quiver.columnar.DuckDbTypes;
+import io.quiver.concurrent.BoundedExecutor;
+import io.quiver.config.Mode;
+import io.quiver.config.QuiverConfig;
+import io.quiver.error.ErrorCode;
+import io.quiver.error.QuiverException;
+import io.quiver.objectstore.ObjectInfo;
+import io.quiver.offline.ComputedGroups;
+import io.quiver.offline.ObjectFileCache;
+import io.quiver.offline.ParquetFileWriter;
+import io.quiver.registry.DataSourceRegistry;
+import io.quiver.registry.EffectiveConfigResolver;
+import io.quiver.registry.model.DataSource;
+import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.GroupSchema;
+import io.quiver.registry.model.JoinKey;
+import io.quiver.registry.model.QueryTemplate;
+import io.quiver.registry.model.TemplateSql;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Reads of virtual groups: the rows a read needs, computed by the group's template over its data sources' files
+ * (fetched into the file cache, only those that can matter), restricted to the read's entities and event-time
+ * range, cast and sorted exactly like the group's data files, so that the online and point-in-time paths treat them
+ * as they treat stored rows and answer with the same semantics. Results are reused while their inputs are unchanged
+ * ({@link ResultCache}); each read records its time and whether it was a cache hit, per group.
+ */
+@ApplicationScoped
+public class VirtualReads implements ComputedGroups {
+
+    private final DataSources dataSources;
+    private final DataSourceRegistry registry;
+    private final ObjectFileCache files;
+    private final QueryExecutor executor;
+    private final ResultCache results;
+    private final VirtualEngine engine;
+    private final EffectiveConfigResolver settings;
+    private final BoundedExecutor fetchers;
+    private final MeterRegistry metrics;
+
+    public VirtualReads(DataSources dataSources, DataSourceRegistry registry, ObjectFileCache files, QueryExecutor executor,
+            ResultCache results, VirtualEngine engine, EffectiveConfigResolver settings, MeterRegistry metrics, QuiverConfig config) {
+        this.dataSources = dataSources;
+        this.registry = registry;
+        this.files = files;
+        this.executor = executor;
+        this.results = results;
+        this.engine = engine;
+        this.settings = settings;
+        this.metrics = metrics;
+        int parallel = Math.max(1, config.virtual().fetchParallelism());
+        this.fetchers = new BoundedExecutor("quiver-lake-fetch", parallel, 64 * parallel);
+    }
+
+    @Override
+    public boolean computes(GroupSchema group) {
+        return settings.servedAs(group.group()) == Mode.VIRTUALIZED;
+    }
+
+    @Override
+    public Rows rows(GroupSchema group, List<List<Object>> keys, Instant from, Instant to) {
+        ResultCache.Lease lease = slice(group, keys, from, to);
+        return new Rows() {
+            @Override
+            public List<Path> files() {
+                return List.of(lease.file());
+            }
+
+            @Override
+            public void close() {
+                lease.close();
+            }
+        };
+    }
+
+    /**
+     * The group's rows for these entities (null: all) and event times in [from, to] (null: unbounded), as one local
+     * Parquet file laid out like its data files; held until the lease is closed.
+     */
+    public ResultCache.Lease slice(GroupSchema schema, List<List<Object>> keys, Instant from, Instant to) {
+        FeatureGroup g = schema.group();
+        QueryTemplate template = g.queryTemplate();
+        if (template == null) {
+            throw new QuiverException(ErrorCode.INVALID_ARGUMENT, "feature group '" + g.name() + "' version " + g.version()
+                    + " has no query template; it is read from its stored data");
+        }
+        long started = System.nanoTime();
+        Prepared prepared = prepare(schema, from, to);
+        List<List<Object>> sortedKeys = keys == null ? null : keys.stream().distinct().sorted(KEY_ORDER).toList();
+        ResultCache.Key key = new ResultCache.Key(g.id(), template.sql(), List.copyOf(prepared.values().values()), prepared.versions(),
+                sortedKeys, from, to);
+        var cached = results.get(key);
+        if (cached.isPresent()) {
+            counter(g, "hit").increment();
+            timer(g).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            return cached.get();
+        }
+        counter(g, "miss").increment();
+        List<ObjectInfo> objects = prepared.inputs().values().stream().flatMap(i -> i.files().stream()).distinct().toList();
+        try (ObjectFileCache.Lease lease = files.leaseVersions(objects, fetchers)) {
+            Map<String, QueryExecutor.SourceInput> sources = new LinkedHashMap<>();
+            prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(),
+                    in.files().stream().map(o -> lease.path(o.key())).toList())));
+            QueryExecutor.Query query = new QueryExecutor.Query(prepared.sql(), sources, template.parameters(), prepared.values());
+            Path target = engine.scratch().resolve("slice-" + UUID.randomUUID() + ".parquet");
+            executor.slice(query, shape(schema, sortedKeys, from, to), target);
+            ResultCache.Lease result = results.put(key, target);
+            timer(g).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            return result;
+        }
+    }
+
+    /** The plan the executor runs for a read (tests and operators), optionally after running it. */
+    public String explain(GroupSchema schema, List<List<Object>> keys, Instant from, Instant to, boolean analyze) {
+        Prepared prepared = prepare(schema, from, to);
+        List<ObjectInfo> objects = prepared.inputs().values().stream().flatMap(i -> i.files().stream()).distinct().toList();
+        try (ObjectFileCache.Lease lease = files.leaseVersions(objects, fetchers)) {
+            Map<String, QueryExecutor.SourceInput> sources = new LinkedHashMap<>();
+            prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(),
+                    in.files().stream().map(o -> lease.path(o.key())).toList())));
+            return executor.explain(new QueryExecutor.Query(prepared.sql(), sources, schema.group().queryTemplate().parameters(),
+                    prepared.values()), shape(schema, keys, from, to), analyze);
+        }
+    }
+
+    /** A source reference with the data source it names and the files a read of [from, to] needs. */
+    record Input(DataSource source, List<ObjectInfo> files) {
+    }
+
+    /** A template with its inputs listed and pruned, its parameter values, and the versions the result depends on. */
+    record Prepared(TemplateSql sql, Map<String, Input> inputs, Map<String, String> values, List<String> versions) {
+    }
+
+    Prepared prepare(GroupSchema schema, Instant from, Instant to) {
+        QueryTemplate template = schema.group().queryTemplate();
+        TemplateSql sql = TemplateSql.parse(template.sql());
+        Map<String, Input> inputs = new LinkedHashMap<>();
+        List<String> versions = new ArrayList<>();
+        for (String ref : sql.sources()) {
+            String name = ref.contains(".") ? ref.substring(ref.indexOf('.') + 1) : ref;
+            DataSource source = registry.find(name).orElseThrow(() -> new QuiverException(ErrorCode.DATA_SOURCE_NOT_FOUND,
+                    "data source '" + name + "' of feature group '" + schema.group().name() + "' is no longer registered; register it again"));
+            DataSources.Listing listing = dataSources.files(source);
+            List<LakeFiles.LakeFile> needed = LakeFiles.prune(listing.files(), source.option("timePartition"), from, to);
+            inputs.put(ref, new Input(source, needed.stream().map(LakeFiles.LakeFile::object).toList()));
+            versions.add(name + "@" + listing.version());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        template.parameters().forEach(p -> values.put(p.name(), p.defaultValue()));
+        return new Prepared(sql, inputs, values, versions);
+    }
+
+    /** The group's data file layout, filtered to the read and sorted like its files. */
+    static QueryExecutor.Shape shape(GroupSchema schema, List<List<Object>> keys, Instant from, Instant to) {
+        FeatureGroup g = schema.group();
+        List<QueryExecutor.Column> columns = new ArrayList<>();
+        ParquetFileWriter.columns(schema).forEach((name, type) -> columns.add(new QueryExecutor.Column(name, DuckDbTypes.of(type))));
+        List<String> keyColumns = g.entityKeys().stream().map(JoinKey::name).toList();
+        List<String> order = new ArrayList<>(keyColumns);
+        order.add(g.eventTimestampColumn());
+        if (g.createdTimestampColumn() != null) {
+            order.add(g.createdTimestampColumn());
+        }
+        return new QueryExecutor.Shape(columns, keyColumns, keys, g.eventTimestampColumn(), from, to, order);
+    }
+
+    private static final Comparator<List<Object>> KEY_ORDER = (a, b) -> {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = String.valueOf(a.get(i)).compareTo(String.valueOf(b.get(i)));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    };
+
+    private Counter counter(FeatureGroup g, String result) {
+        return Counter.builder("quiver.virtual.cache").description("Virtual reads answered from the result cache (hit) or computed (miss)")
+                .tag("group", g.name()).tag("result", result).register(metrics);
+    }
+
+    private Timer timer(FeatureGroup g) {
+        return Timer.builder("quiver.virtual.read").description("Time to have a virtual group's rows for a read, cache hits included")
+                .tag("group", g.name()).register(metrics);
+    }
+
+    @PreDestroy
+    void stop() {
+        fetchers.close(java.time.Duration.ofSeconds(5));
+    }
+}
