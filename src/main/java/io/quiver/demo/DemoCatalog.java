@@ -19,7 +19,7 @@ import io.quiver.registry.persistence.RegistryRepository;
 
 /**
  * Loads the seeds' customers/transactions medallion example into an empty registry at start-up, so a first run
- * shows a catalog at once. It goes through the same registration path as any client.
+ * shows a catalog at once: a small lake ({@link DemoLake}) with its data sources, and groups of every mode. It goes through the same registration path as any client.
  */
 @ApplicationScoped
 public class DemoCatalog {
@@ -32,7 +32,10 @@ public class DemoCatalog {
     private final RegistryCatalog catalog;
     private final ObjectMapper json;
 
-    public DemoCatalog(QuiverConfig config, RegistrationService registration, RegistryCatalog catalog, ObjectMapper json) {
+    private final DemoLake lake;
+
+    public DemoCatalog(QuiverConfig config, RegistrationService registration, RegistryCatalog catalog, ObjectMapper json, DemoLake lake) {
+        this.lake = lake;
         this.config = config;
         this.registration = registration;
         this.catalog = catalog;
@@ -48,6 +51,7 @@ public class DemoCatalog {
             if (in == null) {
                 throw new IOException(RESOURCE + " is missing from the application");
             }
+            lake.load(); // the virtual groups' templates are checked against its data sources
             var result = registration.register(json.readValue(in, RegistrationSpec.class));
             LOG.infof("demo catalog loaded: %d entities, %d feature groups", result.entities().size(), result.groups().size());
         }

@@ -113,16 +113,16 @@ class CatalogQueryTest {
         String c = "fc_" + tag;
         register(List.of(), List.of(
                 with(group(a, entityName, List.of(feature("spend", "DOUBLE"))), "tags", List.of(tag, "gold"),
-                        "owner", "risk", "mode", "VIRTUALIZED", "description", "Searchable Needle"),
+                        "owner", "risk", "mode", "MATERIALIZED", "description", "Searchable Needle"),
                 with(group(b, other, List.of(feature("clicks", "INT"))), "tags", List.of(tag), "owner", "growth", "mode", "HYBRID"),
                 with(group(c, entityName, List.of(feature("needle_feature", "INT"))), "tags", List.of(tag, "gold"), "owner", "risk")));
 
         assertThat(names(groups(Map.of("tags", List.of(tag)), 50, null))).containsExactly(a, b, c);
         assertThat(names(groups(Map.of("tags", List.of(tag, "gold")), 50, null))).containsExactly(a, c);
         assertThat(names(groups(Map.of("tags", List.of(tag), "owner", "growth"), 50, null))).containsExactly(b);
-        assertThat(names(groups(Map.of("tags", List.of(tag), "mode", "VIRTUALIZED"), 50, null))).containsExactly(a);
-        // No mode of its own: follows the global default, MATERIALIZED.
-        assertThat(names(groups(Map.of("tags", List.of(tag), "mode", "MATERIALIZED"), 50, null))).containsExactly(c);
+        assertThat(names(groups(Map.of("tags", List.of(tag), "mode", "HYBRID"), 50, null))).containsExactly(b);
+        // Its own mode, or none of its own: follows the global default, MATERIALIZED.
+        assertThat(names(groups(Map.of("tags", List.of(tag), "mode", "MATERIALIZED"), 50, null))).containsExactly(a, c);
         assertThat(names(groups(Map.of("tags", List.of(tag), "entity", other), 50, null))).containsExactly(b);
         // Search matches the description (any case) and feature names.
         assertThat(names(groups(Map.of("tags", List.of(tag), "search", "NEEDLE"), 50, null))).containsExactly(a, c);

@@ -48,6 +48,13 @@ final class JsonRows {
         return out;
     }
 
+    /** JSON values as plain ones (numbers exact, text, booleans, lists, maps, nulls). */
+    static List<Object> toValues(List<? extends JsonValue> values) {
+        List<Object> out = new ArrayList<>(values.size());
+        values.forEach(v -> out.add(value(v)));
+        return out;
+    }
+
     /** The other way: plain values (numbers, text, booleans, lists, maps, nulls) as JSON objects. */
     static List<JsonObject> toJson(List<Map<String, Object>> rows) {
         List<JsonObject> out = new ArrayList<>(rows.size());

@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * The request body limit of the REST routes that take JSON ({@code /get-online-features}): the declared length is
+ * The request body limit of the REST routes that take JSON ({@code /get-online-features}, virtual table queries): the declared length is
  * checked before a byte is read (413 beyond {@code quiver.api.max-json-body}), and a body without a declared length
  * is refused (411), so that the large limit meant for bulk Arrow and Parquet uploads never lets a JSON body fill the
  * heap. {@code /graphql} reads its body through a bounded body handler of its own ({@link GraphQLOverHttp}).
@@ -32,7 +32,8 @@ public class JsonBodyLimit {
     }
 
     private void check(RoutingContext ctx) {
-        if (ctx.request().method() != HttpMethod.POST || !JSON_ROUTES.contains(ctx.normalizedPath())) {
+        if (ctx.request().method() != HttpMethod.POST || !(JSON_ROUTES.contains(ctx.normalizedPath())
+                || ctx.normalizedPath().startsWith("/api/v1/virtual-tables/"))) {
             ctx.next();
             return;
         }
