@@ -33,7 +33,9 @@ public class FilesystemS3Resource implements QuarkusTestResourceLifecycleManager
                     "quiver.offline.cache-dir", scratch.resolve("cache").toString(),
                     "quiver.offline.file-rows", "983040",
                     // the production default, not the tests' 5 s: 50 MiB uploads into S3Proxy on 2 busy cores take longer
-                    "quiver.object-store.s3-timeout", "PT60S");
+                    "quiver.object-store.s3-timeout", "PT60S",
+                    // the production default, not the tests' 0 (which lists the lake's files on every read)
+                    "quiver.virtual.listing-ttl", "PT5S");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
