@@ -44,7 +44,7 @@ import jakarta.inject.Inject;
  * <li>online read of 1 and of 100 entities (the rows a read needs, computed by the template, then the latest per
  * entity), with pushdown against the same query filtered after a full scan (the same SQL on a plain connection with
  * DuckDB's filter pushdown and statistics propagation switched off, so every row group is read; a materialized CTE
- * is no baseline: DuckDB 1.4 pushes filters into it): goal 20x or more;</li>
+ * is no baseline: this DuckDB pushes filters into it): goal 20x or more;</li>
  * <li>result cache: a repeated read (hit) against a new one (miss, files already local) and the first read (files
  * fetched from S3);</li>
  * <li>the executor's overhead: its read against the same SQL on a plain DuckDB connection over the same local
