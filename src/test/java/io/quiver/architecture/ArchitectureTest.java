@@ -65,7 +65,7 @@ class ArchitectureTest {
                 .layer("online").definedBy(ROOT + ".online..")
                 .layer("virtual").definedBy(ROOT + ".virtual..")
                 .layer("offline").definedBy(ROOT + ".offline..")
-                .layer("storage").definedBy(ROOT + ".columnar..", ROOT + ".objectstore..", ROOT + ".concurrent..")
+                .layer("storage").definedBy(ROOT + ".columnar..", ROOT + ".objectstore..", ROOT + ".concurrent..", ROOT + ".access..")
                 .layer("registry").definedBy(ROOT + ".registry..")
                 .layer("foundation").definedBy(ROOT + ".json..", ROOT + ".config..", ROOT + ".error..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
