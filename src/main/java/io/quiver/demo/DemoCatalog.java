@@ -15,7 +15,6 @@ import io.quiver.registry.spec.RegistrationSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Observes;
-import io.quiver.registry.persistence.RegistryRepository;
 
 /**
  * Loads the seeds' customers/transactions medallion example into an empty registry at start-up, so a first run

@@ -19,10 +19,6 @@ import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import io.quiver.error.SchemaValidationException;
-import io.quiver.error.Violation;
 
 /**
  * The offline write path: validated rows become Parquet files uploaded under the group version's data prefix, then

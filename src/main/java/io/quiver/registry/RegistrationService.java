@@ -45,13 +45,7 @@ import jakarta.transaction.Transactional;
 import java.util.HashMap;
 import java.util.Map;
 import io.quiver.registry.model.ConfigKey;
-import io.quiver.registry.model.GroupStatus;
 import io.quiver.config.Mode;
-import io.quiver.config.StorageFormat;
-import io.quiver.registry.persistence.EntityRow;
-import io.quiver.registry.persistence.FeatureGroupRow;
-import io.quiver.registry.persistence.FeatureRow;
-import io.quiver.registry.validation.ValidatedRegistration.FeatureDraft;
 
 /**
  * Write side of the registry. Each call is one transaction: a registration with any violation writes nothing.
