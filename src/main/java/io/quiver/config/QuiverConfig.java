@@ -13,8 +13,8 @@ import io.smallrye.config.WithDefault;
 public interface QuiverConfig {
 
     /**
-     * Serving mode of groups that name none. Until the hybrid selector is built, HYBRID groups are served by their
-     * query template when they have one, else from stored data ({@code servedAs} says which).
+     * Serving mode of groups that name none. HYBRID groups with a query template are served as the hybrid selector
+     * decides; those without one can only be served from stored data ({@code servedAs} says which).
      */
     @WithDefault("MATERIALIZED")
     Mode mode();
@@ -46,15 +46,21 @@ public interface QuiverConfig {
     @WithDefault("features_")
     String virtualTablePrefix();
 
-    /** Hybrid groups estimated above this many rows are to be materialized. Recorded, not used yet (no hybrid selector). */
+    /**
+     * The size at which a hybrid group's virtual query is assumed to take {@code quiver.hybrid.virtual-read-estimate}
+     * per read until reads are measured; the estimated cost of a full refresh grows with rows over this.
+     */
     @WithDefault("10000")
     long hybridThresholdRows();
 
-    /** How long a hybrid decision is to be cached before it is re-evaluated. Recorded, not used yet. */
+    /** How long a hybrid decision stands before the scheduled evaluation computes it again (forceStrategy and evaluateStrategy act at once). */
     @WithDefault("PT1H")
     Duration hybridCacheTtl();
 
-    /** Whether a hot hybrid group read through the virtual path is to be materialized. Recorded, not used yet. */
+    /**
+     * Whether a hybrid group the selector turns MATERIALIZED is filled (snapshot from its query, then the online store)
+     * by a background job; when false the decision is only recommended and the group stays VIRTUALIZED.
+     */
     @WithDefault("true")
     boolean autoMaterializeOnRead();
 
@@ -84,6 +90,64 @@ public interface QuiverConfig {
 
     /** Bounds on API requests. */
     Api api();
+
+    /** Access metrics: counted per group in each process, flushed to the store the online store uses. */
+    Access access();
+
+    /** The hybrid selector's cost model and schedule. */
+    Hybrid hybrid();
+
+    interface Access {
+        /** How often counts are flushed to the access metrics store (Redis in production). */
+        @WithDefault("PT1S")
+        Duration flushInterval();
+
+        /** Longest a flush or a metrics read waits for Redis; a flush past it drops its counts. */
+        @WithDefault("PT2S")
+        Duration timeout();
+    }
+
+    interface Hybrid {
+        /** How often hybrid groups whose decision is older than {@code hybrid-cache-ttl} are evaluated (one replica at a time). */
+        @WithDefault("PT1M")
+        Duration evaluateInterval();
+
+        /** Reads per hour at and above which a group is hot: materialized whenever its virtual reads are slower. */
+        @WithDefault("600")
+        double hotReadsPerHour();
+
+        /** Reads per hour below which a group is cold: virtualized, nothing is worth storing for it. */
+        @WithDefault("1")
+        double coldReadsPerHour();
+
+        /** Assumed time of one virtual read of a group of {@code hybrid-threshold-rows} rows, until reads are measured. */
+        @WithDefault("PT0.05S")
+        Duration virtualReadEstimate();
+
+        /** Assumed time of one read from stored data, until reads are measured. */
+        @WithDefault("PT0.002S")
+        Duration materializedReadEstimate();
+
+        /** How often a materialized hybrid group is refreshed from its query (more often when its TTL is shorter). */
+        @WithDefault("PT1H")
+        Duration refreshInterval();
+
+        /** What storing one GiB for an hour is worth in milliseconds of compute: the weight of bytes in the cost model. */
+        @WithDefault("1000")
+        double storageMsPerGibHour();
+
+        /** A strategy replaces the current one only when it costs this fraction less (so a group does not flip back and forth). */
+        @WithDefault("0.2")
+        double hysteresis();
+
+        /** Reads of a strategy in the last day needed before its measured latency replaces the estimate. */
+        @WithDefault("5")
+        int minSamples();
+
+        /** How long a group turned VIRTUALIZED keeps its stored data before it is expired. */
+        @WithDefault("PT2H")
+        Duration storedGrace();
+    }
 
     interface Api {
         /**

@@ -1,5 +1,8 @@
 package io.quiver.ingest;
 
+import io.quiver.access.AccessPath;
+import io.quiver.access.AccessRecorder;
+import io.quiver.config.Mode;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -41,8 +44,11 @@ public class BulkIngestService {
     private final DuckDbEngine engine;
     private final UploadSlots slots;
     private final StagedUpload.Limits limits;
+    private final AccessRecorder access;
 
-    public BulkIngestService(OfflineWriter writer, WriteService writes, DuckDbEngine engine, UploadSlots slots, QuiverConfig config) {
+    public BulkIngestService(OfflineWriter writer, WriteService writes, DuckDbEngine engine, UploadSlots slots, QuiverConfig config,
+            AccessRecorder access) {
+        this.access = access;
         this.writer = writer;
         this.writes = writes;
         this.engine = engine;
@@ -73,11 +79,16 @@ public class BulkIngestService {
             WriteResult result = writer.writeStaged(schema, c, select, upload.rows(), mode == null ? WriteMode.APPEND : mode,
                     backfillStart, backfillEnd, writes::result);
             long t3 = System.nanoTime();
+            access.access(schema.group().name(), AccessPath.WRITE, Mode.MATERIALIZED, t3 - t0, result.rowsWritten(), 0);
             LOG.infof("bulk write of %d rows to %s@%d: received and staged in %d ms, checked in %d ms, sorted, written, uploaded "
                     + "and committed in %d ms (snapshot %d, %d files)", result.rowsWritten(), schema.group().name(), schema.group().version(),
                     (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, result.snapshot().id(), result.snapshot().addedFileCount());
             return result;
+        } catch (RuntimeException e) {
+            access.failure(schema.group().name(), AccessPath.WRITE);
+            throw e;
         } catch (SQLException e) {
+            access.failure(schema.group().name(), AccessPath.WRITE);
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the bulk write to " + group
                     + " failed in the query engine; nothing was committed, retry it", e);
         }

@@ -1,5 +1,8 @@
 package io.quiver.ingest;
 
+import io.quiver.access.AccessPath;
+import io.quiver.access.AccessRecorder;
+import io.quiver.config.Mode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -28,8 +31,10 @@ public class WriteService {
 
     private final OfflineWriter writer;
     private final OnlineSync online;
+    private final AccessRecorder access;
 
-    public WriteService(OfflineWriter writer, OnlineSync online) {
+    public WriteService(OfflineWriter writer, OnlineSync online, AccessRecorder access) {
+        this.access = access;
         this.writer = writer;
         this.online = online;
     }
@@ -43,6 +48,18 @@ public class WriteService {
             throw new InvalidArgumentException("give either mode: OVERWRITE or backfill, not both");
         }
         GroupSchema schema = writer.writableSchema(group, version);
+        long t0 = System.nanoTime();
+        try {
+            WriteResult result = write(schema, rows, mode, backfill);
+            access.access(schema.group().name(), AccessPath.WRITE, Mode.MATERIALIZED, System.nanoTime() - t0, result.rowsWritten(), 0);
+            return result;
+        } catch (RuntimeException e) {
+            access.failure(schema.group().name(), AccessPath.WRITE);
+            throw e;
+        }
+    }
+
+    private WriteResult write(GroupSchema schema, List<Map<String, Object>> rows, WriteMode mode, BackfillRange backfill) {
         List<Map<String, Object>> typed = RowValidator.validate(schema, rows);
         if (backfill == null) {
             return writer.write(schema, typed, mode == null ? WriteMode.APPEND : mode, this::result);

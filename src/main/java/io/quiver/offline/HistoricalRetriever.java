@@ -1,5 +1,8 @@
 package io.quiver.offline;
 
+import io.quiver.access.AccessPath;
+import io.quiver.access.AccessRecorder;
+import io.quiver.config.Mode;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,9 +72,12 @@ public class HistoricalRetriever {
     private final StagedUpload.Limits limits;
     private final jakarta.enterprise.inject.Instance<ComputedGroups> computed;
     private final int maxKeyFilter;
+    private final AccessRecorder access;
 
     public HistoricalRetriever(HistoricalPlanner planner, SnapshotLog snapshots, ObjectFileCache files, DuckDbEngine engine,
-            UploadSlots slots, QuiverConfig config, ObjectMapper mapper, jakarta.enterprise.inject.Instance<ComputedGroups> computed) {
+            UploadSlots slots, QuiverConfig config, ObjectMapper mapper, jakarta.enterprise.inject.Instance<ComputedGroups> computed,
+            AccessRecorder access) {
+        this.access = access;
         this.computed = computed;
         this.maxKeyFilter = config.virtual().maxKeyFilter();
         this.planner = planner;
@@ -101,12 +107,18 @@ public class HistoricalRetriever {
             plan.outputs().forEach(c -> o.put(c, null));
             out.add(o);
         }
+        long t0 = System.nanoTime();
         try (TempDirectory dir = new TempDirectory("quiver-historical"); Connection c = engine.connect(); Statement s = c.createStatement()) {
             loadJsonEntities(s, dir.path(), parsed, plan.keys());
             try (Snapshots data = snapshotsOf(plan, asOf, pins, c)) {
                 join(s, plan, data, out);
+                recordAccess(data, System.nanoTime() - t0, entityRows.size());
             }
+        } catch (RuntimeException e) {
+            recordFailure(plan);
+            throw e;
         } catch (SQLException | IOException e) {
+            recordFailure(plan);
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the point-in-time join failed in the query engine; "
                     + "retry, or report it with the request id", e);
         }
@@ -146,6 +158,7 @@ public class HistoricalRetriever {
         }
         Snapshots data = null;
         Connection c = null;
+        long t0 = System.nanoTime();
         try {
             c = engine.connect();
             StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), limits, List.of());
@@ -158,15 +171,18 @@ public class HistoricalRetriever {
             }
             List<String> columns = new ArrayList<>(carried);
             columns.addAll(outputs);
+            recordAccess(data, System.nanoTime() - t0, upload.rows());
             return new Prepared(slot, dir, data, c, "SELECT " + String.join(", ", columns) + " FROM result ORDER BY " + PointInTimeJoin.ROW);
         } catch (SQLException e) {
             closeAll(dir, data, c);
             slot.close();
+            recordFailure(plan);
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the point-in-time join failed in the query engine; "
                     + "retry, or report it with the request id", e);
         } catch (RuntimeException e) {
             closeAll(dir, data, c);
             slot.close();
+            recordFailure(plan);
             throw e;
         }
     }
@@ -298,11 +314,24 @@ public class HistoricalRetriever {
         }
         Map<GroupSchema, List<Path>> ordered = new LinkedHashMap<>();
         plan.groups().forEach(g -> ordered.put(g, paths.get(g)));
-        return new Snapshots(lease, ordered, rows);
+        return new Snapshots(lease, ordered, rows, List.copyOf(computedGroups));
     }
 
-    private record Snapshots(ObjectFileCache.Lease lease, Map<GroupSchema, List<Path>> paths, List<ComputedGroups.Rows> computed)
-            implements AutoCloseable {
+    /** Counts one point-in-time read of each group: how it was served, and the bytes of the files it joined. */
+    private void recordAccess(Snapshots data, long nanos, long entityRows) {
+        data.paths().forEach((g, files) -> {
+            long bytes = files.stream().mapToLong(f -> f.toFile().length()).sum();
+            access.access(g.group().name(), AccessPath.HISTORICAL, data.virtual().contains(g) ? Mode.VIRTUALIZED : Mode.MATERIALIZED,
+                    nanos, entityRows, bytes);
+        });
+    }
+
+    private void recordFailure(HistoricalPlanner.Plan plan) {
+        plan.groups().forEach(g -> access.failure(g.group().name(), AccessPath.HISTORICAL));
+    }
+
+    private record Snapshots(ObjectFileCache.Lease lease, Map<GroupSchema, List<Path>> paths, List<ComputedGroups.Rows> computed,
+            List<GroupSchema> virtual) implements AutoCloseable {
         @Override
         public void close() {
             computed.forEach(ComputedGroups.Rows::close);

@@ -16,9 +16,18 @@ import io.quiver.config.QuiverConfig;
 public class EffectiveConfigResolver {
 
     private final QuiverConfig config;
+    private final java.util.function.Supplier<java.util.Optional<ServingStrategy>> strategies;
 
+    @jakarta.inject.Inject
+    public EffectiveConfigResolver(QuiverConfig config, jakarta.enterprise.inject.Instance<ServingStrategy> strategies) {
+        this.config = config;
+        this.strategies = () -> strategies.isResolvable() ? java.util.Optional.of(strategies.get()) : java.util.Optional.empty();
+    }
+
+    /** Without a hybrid selector (unit tests): selectable HYBRID groups are served VIRTUALIZED. */
     public EffectiveConfigResolver(QuiverConfig config) {
         this.config = config;
+        this.strategies = java.util.Optional::empty;
     }
 
     public List<EffectiveSetting> forGroup(FeatureGroup group) {
@@ -55,34 +64,40 @@ public class EffectiveConfigResolver {
         return out;
     }
 
-    /**
-     * What a value does today when that is less than its name promises: until the hybrid selector is built, a HYBRID
-     * group is served by its template when it has one (else from its stored data), and the selector's settings are
-     * recorded but not used.
-     */
+    /** What a value does when that is less than its name promises. */
     static String note(ConfigKey key, String value) {
         return switch (key) {
-            case MODE -> value.equals(Mode.HYBRID.name()) ? "the hybrid selector is not built yet: served VIRTUALIZED when the "
-                    + "group has a query template, else MATERIALIZED (servedAs says which)" : null;
-            case HYBRID_THRESHOLD_ROWS, HYBRID_CACHE_TTL, AUTO_MATERIALIZE_ON_READ -> "recorded, not used yet: the hybrid selector (not built yet) reads it";
+            case MODE -> value.equals(Mode.HYBRID.name()) ? "the hybrid selector serves the group MATERIALIZED or VIRTUALIZED "
+                    + "from its access metrics when it has a query template, else MATERIALIZED (servedAs says which)" : null;
             default -> null;
         };
     }
 
     /**
-     * How the group is served now: VIRTUALIZED groups by their template; HYBRID groups by their template when they
-     * have one and virtualization is enabled for them, else from stored data (the hybrid selector will decide);
-     * MATERIALIZED groups from stored data.
+     * How the group is served now: VIRTUALIZED groups by their template; HYBRID groups that have a template and
+     * virtualization enabled as the hybrid selector decided (VIRTUALIZED until its stored data is filled), other
+     * HYBRID groups and MATERIALIZED groups from stored data.
      */
     public Mode servedAs(FeatureGroup group) {
         Mode mode = mode(group);
         if (mode == Mode.VIRTUALIZED && group.queryTemplate() != null) {
             return Mode.VIRTUALIZED;
         }
-        if (mode == Mode.HYBRID && group.queryTemplate() != null && virtualizationEnabled(group)) {
-            return Mode.VIRTUALIZED;
+        if (selectable(group)) {
+            return strategies.get().flatMap(s -> s.served(group)).orElse(Mode.VIRTUALIZED);
         }
         return Mode.MATERIALIZED;
+    }
+
+    /** Whether the hybrid selector chooses how the group is served: HYBRID, with a template, virtualization enabled. */
+    public boolean selectable(FeatureGroup group) {
+        return mode(group) == Mode.HYBRID && group.queryTemplate() != null && virtualizationEnabled(group);
+    }
+
+    /** A layered setting's effective value for the group (its own, else the global one). */
+    public String value(FeatureGroup group, ConfigKey key) {
+        String own = group.configOverrides().get(key);
+        return own != null ? own : key.globalValue(config);
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quiver.access.AccessPath;
+import io.quiver.access.AccessRecorder;
 import io.micrometer.core.instrument.Timer;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.error.QuiverException;
@@ -53,9 +55,11 @@ public class OnlineServing {
     private final EffectiveConfigResolver settings;
     private final Timer readTimer;
     private final Timer degradedTimer;
+    private final AccessRecorder access;
 
     public OnlineServing(FeatureResolver resolver, OnlineStore store, OfflineLatest offline, VirtualLatest virtual,
-            EffectiveConfigResolver settings, MeterRegistry metrics) {
+            EffectiveConfigResolver settings, MeterRegistry metrics, AccessRecorder access) {
+        this.access = access;
         this.resolver = resolver;
         this.store = store;
         this.offline = offline;
@@ -108,7 +112,15 @@ public class OnlineServing {
         Map<GroupSchema, GroupSource> sources = new LinkedHashMap<>();
         List<GroupSchema> computed = groups.stream().filter(g -> settings.servedAs(g.group()) == Mode.VIRTUALIZED).toList();
         for (GroupSchema g : computed) {
-            Map<String, OnlineRecord> latest = virtual.read(g, keys.get(g));
+            long t0 = System.nanoTime();
+            Map<String, OnlineRecord> latest;
+            try {
+                latest = virtual.read(g, keys.get(g));
+            } catch (RuntimeException e) {
+                access.failure(g.group().name(), AccessPath.ONLINE);
+                throw e;
+            }
+            access.access(g.group().name(), AccessPath.ONLINE, Mode.VIRTUALIZED, System.nanoTime() - t0, keys.get(g).encoded().size(), 0);
             records.put(g, keys.get(g).encoded().stream().map(latest::get).toList());
             sources.put(g, new GroupSource(g.group().name(), g.group().version(), Source.VIRTUAL,
                     "computed from lake data by the group's query template"));
@@ -121,19 +133,23 @@ public class OnlineServing {
                 String table = OnlineCodec.table(g.group());
                 keys.get(g).encoded().forEach(k -> wanted.add(new OnlineKey(table, k)));
             }
+            long t0 = System.nanoTime();
             try {
                 List<OnlineRecord> found = store.read(wanted);
+                long took = System.nanoTime() - t0;
                 int at = 0;
                 for (GroupSchema g : online) {
                     int n = keys.get(g).encoded().size();
                     records.put(g, new ArrayList<>(found.subList(at, at + n)));
                     at += n;
+                    access.access(g.group().name(), AccessPath.ONLINE, Mode.MATERIALIZED, took, n, 0);
                     sources.put(g, new GroupSource(g.group().name(), g.group().version(), Source.ONLINE, null));
                 }
             } catch (QuiverException e) {
                 degraded = true;
                 LOG.warnf("online read degraded to the offline store: %s", e instanceof OnlineStoreException o ? o.detail() : e.getMessage());
                 for (GroupSchema g : online) {
+                    access.failure(g.group().name(), AccessPath.ONLINE);
                     records.put(g, fromSnapshot(g, keys.get(g)));
                     sources.put(g, new GroupSource(g.group().name(), g.group().version(), Source.OFFLINE,
                             "the online store is unavailable (" + e.code() + "): read from the latest snapshot instead"));
@@ -153,7 +169,15 @@ public class OnlineServing {
     }
 
     private List<OnlineRecord> fromSnapshot(GroupSchema g, GroupKeys keys) {
-        Map<String, OnlineRecord> latest = offline.read(g, keys.values());
+        long t0 = System.nanoTime();
+        Map<String, OnlineRecord> latest;
+        try {
+            latest = offline.read(g, keys.values());
+        } catch (RuntimeException e) {
+            access.failure(g.group().name(), AccessPath.ONLINE);
+            throw e;
+        }
+        access.access(g.group().name(), AccessPath.ONLINE, Mode.MATERIALIZED, System.nanoTime() - t0, keys.encoded().size(), 0);
         return keys.encoded().stream().map(latest::get).toList();
     }
 

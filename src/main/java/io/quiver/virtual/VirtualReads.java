@@ -53,9 +53,12 @@ public class VirtualReads implements ComputedGroups {
     private final EffectiveConfigResolver settings;
     private final BoundedExecutor fetchers;
     private final MeterRegistry metrics;
+    private final io.quiver.access.AccessRecorder access;
 
     public VirtualReads(DataSources dataSources, DataSourceRegistry registry, ObjectFileCache files, QueryExecutor executor,
-            ResultCache results, VirtualEngine engine, EffectiveConfigResolver settings, MeterRegistry metrics, QuiverConfig config) {
+            ResultCache results, VirtualEngine engine, EffectiveConfigResolver settings, MeterRegistry metrics, QuiverConfig config,
+            io.quiver.access.AccessRecorder access) {
+        this.access = access;
         this.dataSources = dataSources;
         this.registry = registry;
         this.files = files;
@@ -107,10 +110,12 @@ public class VirtualReads implements ComputedGroups {
                 sortedKeys, from, to);
         var cached = results.get(key);
         if (cached.isPresent()) {
+            access.cache(g.name(), true);
             counter(g, "hit").increment();
             timer(g).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             return cached.get();
         }
+        access.cache(g.name(), false);
         counter(g, "miss").increment();
         List<ObjectInfo> objects = prepared.inputs().values().stream().flatMap(i -> i.files().stream()).distinct().toList();
         try (ObjectFileCache.Lease lease = files.leaseVersions(objects, fetchers)) {

@@ -67,9 +67,11 @@ public class VirtualTables {
     private final VirtualEngine engine;
     private final DuckDbEngine main;
     private final int maxRows;
+    private final io.quiver.access.AccessRecorder access;
 
     public VirtualTables(RegistryCatalog catalog, EffectiveConfigResolver settings, VirtualReads reads, ObjectFileCache files,
-            QueryExecutor executor, VirtualEngine engine, DuckDbEngine main, QuiverConfig config) {
+            QueryExecutor executor, VirtualEngine engine, DuckDbEngine main, QuiverConfig config, io.quiver.access.AccessRecorder access) {
+        this.access = access;
         this.catalog = catalog;
         this.settings = settings;
         this.reads = reads;
@@ -109,6 +111,19 @@ public class VirtualTables {
     /** Runs the query into a Parquet file in {@code dir}; returns the file and its columns' types. */
     public Result query(String tableName, Request request, Path dir) {
         Table table = table(tableName);
+        long t0 = System.nanoTime();
+        try {
+            Result r = run(table, request, dir);
+            access.access(table.group(), io.quiver.access.AccessPath.VIRTUAL_TABLE, io.quiver.config.Mode.VIRTUALIZED,
+                    System.nanoTime() - t0, r.rows(), r.file().toFile().length());
+            return r;
+        } catch (RuntimeException e) {
+            access.failure(table.group(), io.quiver.access.AccessPath.VIRTUAL_TABLE);
+            throw e;
+        }
+    }
+
+    private Result run(Table table, Request request, Path dir) {
         GroupSchema schema = catalog.group(table.group(), table.version());
         QueryExecutor.Selection selection = selection(table, request);
         VirtualReads.Prepared prepared = reads.prepare(schema, null, null);

@@ -154,7 +154,7 @@ class RegistrationTest {
     }
 
     @Test
-    void modesAndSettingsOfPartsNotBuiltYetSayHowTheGroupIsServed() {
+    void aHybridGroupWithoutTemplateSaysItIsServedFromStoredData() {
         String hybrid = unique("hyb");
         String plain = unique("mat");
         register(List.of(), List.of(richGroup(hybrid), group(plain, entityName, List.of(feature("x", "DOUBLE")))));
@@ -163,8 +163,8 @@ class RegistrationTest {
         assertThat(h.getString("data.featureGroup.mode")).isEqualTo("HYBRID");
         assertThat(h.getString("data.featureGroup.servedAs")).isEqualTo("MATERIALIZED");
         Map<String, Map<String, Object>> config = byKey(h.getList("data.featureGroup.effectiveConfig"));
-        assertThat((String) config.get("mode").get("note")).contains("hybrid selector is not built yet").contains("MATERIALIZED");
-        assertThat((String) config.get("hybrid_threshold_rows").get("note")).contains("not used yet").contains("hybrid selector");
+        assertThat((String) config.get("mode").get("note")).contains("hybrid selector").contains("else MATERIALIZED");
+        assertThat(config.get("hybrid_threshold_rows").get("note")).isNull();
         assertThat(config.get("enable_virtualization").get("note")).isNull();
         assertThat(config.get("storage_format").get("note")).isNull();
         assertThat(config.get("storage_path").get("note")).isNull();

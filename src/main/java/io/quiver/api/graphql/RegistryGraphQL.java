@@ -151,9 +151,8 @@ public class RegistryGraphQL {
     }
 
     @Name("servedAs")
-    @NonBlocking
-    @Description("How the group is served today: MATERIALIZED, also for VIRTUALIZED and HYBRID groups until the virtual "
-            + "executor and the hybrid selector are built")
+    @Description("How the group is served now: VIRTUALIZED groups by their query template; HYBRID groups with a template as the "
+            + "hybrid selector decided (strategy says why); everything else from stored data")
     public List<Mode> groupServedAs(@Source List<FeatureGroup> groups) {
         return groups.stream().map(settings::servedAs).toList();
     }

@@ -30,7 +30,9 @@ public enum ConfigKey {
     VIRTUAL_TABLE_PREFIX("virtual_table_prefix", QuiverConfig::virtualTablePrefix, ConfigKey::prefix, true),
     HYBRID_THRESHOLD_ROWS("hybrid_threshold_rows", c -> String.valueOf(c.hybridThresholdRows()), ConfigKey::nonNegativeLong, true),
     HYBRID_CACHE_TTL("hybrid_cache_ttl", c -> c.hybridCacheTtl().toString(), ConfigKey::duration, true),
-    AUTO_MATERIALIZE_ON_READ("auto_materialize_on_read", c -> String.valueOf(c.autoMaterializeOnRead()), ConfigKey::bool, true);
+    AUTO_MATERIALIZE_ON_READ("auto_materialize_on_read", c -> String.valueOf(c.autoMaterializeOnRead()), ConfigKey::bool, true),
+    HYBRID_HOT_READS_PER_HOUR("hybrid_hot_reads_per_hour", c -> number(c.hybrid().hotReadsPerHour()), ConfigKey::nonNegativeNumber, false),
+    HYBRID_COLD_READS_PER_HOUR("hybrid_cold_reads_per_hour", c -> number(c.hybrid().coldReadsPerHour()), ConfigKey::nonNegativeNumber, false);
 
     private final String key;
     private final Function<QuiverConfig, String> global;
@@ -106,6 +108,22 @@ public enum ConfigKey {
             // reported below
         }
         throw new IllegalArgumentException("'" + v + "' is not a whole number >= 0");
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+    }
+
+    private static String nonNegativeNumber(String v) {
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= 0 && Double.isFinite(d)) {
+                return number(d);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + v + "' is not a number >= 0");
     }
 
     private static String duration(String v) {

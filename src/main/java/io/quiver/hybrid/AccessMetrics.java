@@ -1,0 +1,94 @@
+package io.quiver.hybrid;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.quiver.access.AccessPath;
+import io.quiver.access.AccessRecorder;
+import io.quiver.access.AccessSummary;
+import io.quiver.access.AccessWindow;
+import io.quiver.config.Mode;
+import io.quiver.offline.Snapshot;
+import io.quiver.offline.SnapshotLog;
+import io.quiver.registry.DataSourceRegistry;
+import io.quiver.registry.EffectiveConfigResolver;
+import io.quiver.registry.model.DataSource;
+import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.TemplateSql;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Reads access metrics back per group and window, with what the group stores (the accessMetrics queries). */
+@ApplicationScoped
+public class AccessMetrics {
+
+    private final AccessRecorder recorder;
+    private final SnapshotLog snapshots;
+    private final DataSourceRegistry sources;
+    private final EffectiveConfigResolver settings;
+
+    public AccessMetrics(AccessRecorder recorder, SnapshotLog snapshots, DataSourceRegistry sources, EffectiveConfigResolver settings) {
+        this.recorder = recorder;
+        this.snapshots = snapshots;
+        this.sources = sources;
+        this.settings = settings;
+    }
+
+    /** The counters of these groups (by name) over the window, this process's latest counts included. */
+    public Map<String, AccessSummary> summaries(Collection<String> groups, AccessWindow window) {
+        recorder.flush();
+        long now = System.currentTimeMillis();
+        Map<String, Map<String, Long>> sums = recorder.store().sum(groups, window.minutes(), window.from(now), window.to(now));
+        Map<String, AccessSummary> out = new java.util.HashMap<>();
+        groups.forEach(g -> out.put(g, AccessSummary.of(sums.get(g))));
+        return out;
+    }
+
+    /** One entry per group (latest versions), in the order given. */
+    public List<GroupAccessMetrics> of(List<FeatureGroup> latest, AccessWindow window) {
+        Map<String, AccessSummary> sums = summaries(latest.stream().map(FeatureGroup::name).toList(), window);
+        long now = System.currentTimeMillis();
+        Instant from = Instant.ofEpochMilli(window.from(now) * (window.minutes() ? 60_000 : 3_600_000));
+        Instant to = Instant.ofEpochMilli(now);
+        double hours = Math.max(1e-9, (now - from.toEpochMilli()) / 3.6e6);
+        List<GroupAccessMetrics> out = new ArrayList<>();
+        for (FeatureGroup g : latest) {
+            AccessSummary s = sums.get(g.name());
+            List<PathMetrics> paths = new ArrayList<>();
+            long errors = 0;
+            for (AccessPath p : AccessPath.values()) {
+                errors += s.errors(p);
+                paths.add(new PathMetrics(p, s.accesses(p), s.accesses(p, Mode.MATERIALIZED), s.accesses(p, Mode.VIRTUALIZED), s.errors(p),
+                        s.rows(p), s.bytes(p), s.quantile(p, 0.5), s.quantile(p, 0.95), s.quantile(p, 0.99),
+                        s.meanMillis(p, Mode.MATERIALIZED), s.meanMillis(p, Mode.VIRTUALIZED)));
+            }
+            Optional<Snapshot> snapshot = snapshots.current(g);
+            Instant latestEvent = snapshot.map(Snapshot::maxEventTime).orElse(null);
+            out.add(new GroupAccessMetrics(g.name(), g.version(), window, from, to, s.reads(), s.reads() / hours,
+                    s.reads(Mode.MATERIALIZED), s.reads(Mode.VIRTUALIZED), s.accesses(AccessPath.WRITE), errors, s.cacheHits(),
+                    s.cacheMisses(), s.cacheHitRate(), s.lastAccess(), paths, estimatedRows(g, snapshot.orElse(null)),
+                    snapshot.map(Snapshot::bytes).orElse(0L), latestEvent,
+                    latestEvent == null ? null : Math.max(0, now - latestEvent.toEpochMilli()) / 1000.0, settings.servedAs(g)));
+        }
+        return out;
+    }
+
+    /** The current snapshot's rows when it has rows, else the data sources' estimates summed (templates), else null. */
+    Long estimatedRows(FeatureGroup g, Snapshot snapshot) {
+        if (snapshot != null && snapshot.rowCount() > 0) {
+            return snapshot.rowCount();
+        }
+        if (g.queryTemplate() == null) {
+            return snapshot == null ? null : 0L;
+        }
+        long rows = 0;
+        for (String ref : TemplateSql.parse(g.queryTemplate().sql()).sources()) {
+            String name = ref.contains(".") ? ref.substring(ref.indexOf('.') + 1) : ref;
+            rows += sources.find(name).map(DataSource::rowEstimate).orElse(0L);
+        }
+        return rows;
+    }
+}

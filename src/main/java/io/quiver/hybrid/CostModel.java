@@ -1,0 +1,143 @@
+package io.quiver.hybrid;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import io.quiver.config.Mode;
+
+/**
+ * The hybrid selector's decision for one group, from numbers alone (no I/O). Both strategies are priced in
+ * milliseconds of work per hour:
+ *
+ * <pre>
+ * cost(VIRTUALIZED)  = r * Lv
+ * cost(MATERIALIZED) = r * Lm + R * Tr + w * S
+ * </pre>
+ *
+ * r reads per hour (all read paths, last hour), Lv and Lm the mean time of a virtual and a stored read (measured once
+ * a strategy has {@code minSamples} reads in the last day, estimated before), R refreshes per hour (the refresh
+ * interval, or more often when the group's TTL is shorter: stored values must not go out of date between
+ * refreshes), Tr the time of one refresh (the last fill measured, else a full virtual query estimated from the row
+ * count against {@code hybrid_threshold_rows}), S the GiB stored and w what a GiB-hour is worth in milliseconds. A
+ * group read less than the cold threshold is VIRTUALIZED (nothing pays for storing it); one read at least as often
+ * as the hot threshold is MATERIALIZED when its virtual reads are slower than stored ones; otherwise the cheaper
+ * strategy wins, but replaces the current one only when it costs at least {@code hysteresis} less.
+ */
+public final class CostModel {
+
+    private CostModel() {
+    }
+
+    /** Everything a decision depends on; recorded with it. */
+    public record Inputs(
+            Mode current,
+            double readsPerHour,
+            double virtualReadMs, boolean virtualMeasured,
+            double storedReadMs, boolean storedMeasured,
+            double refreshMs, boolean refreshMeasured,
+            double refreshesPerHour,
+            double gibStored, boolean bytesMeasured,
+            long estimatedRows,
+            double hotReadsPerHour, double coldReadsPerHour,
+            double storageMsPerGibHour, double hysteresis) {
+
+        /** The inputs by name, for the history and the API. */
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("current", current == null ? null : current.name());
+            m.put("readsPerHour", round(readsPerHour));
+            m.put("virtualReadMs", round(virtualReadMs));
+            m.put("virtualReadMeasured", virtualMeasured);
+            m.put("storedReadMs", round(storedReadMs));
+            m.put("storedReadMeasured", storedMeasured);
+            m.put("refreshMs", round(refreshMs));
+            m.put("refreshMeasured", refreshMeasured);
+            m.put("refreshesPerHour", round(refreshesPerHour));
+            m.put("gibStored", gibStored);
+            m.put("bytesMeasured", bytesMeasured);
+            m.put("estimatedRows", estimatedRows);
+            m.put("hotReadsPerHour", hotReadsPerHour);
+            m.put("coldReadsPerHour", coldReadsPerHour);
+            m.put("storageMsPerGibHour", storageMsPerGibHour);
+            m.put("hysteresis", hysteresis);
+            return m;
+        }
+    }
+
+    /** Which rule decided. */
+    public enum Rule {
+        COLD, HOT, CHEAPER, HYSTERESIS
+    }
+
+    /**
+     * @param strategy what the group should be served by
+     * @param virtualCost cost(VIRTUALIZED), ms per hour
+     * @param materializedCost cost(MATERIALIZED), ms per hour
+     */
+    public record Decision(Mode strategy, Rule rule, String reason, double virtualCost, double materializedCost) {
+
+        /** Milliseconds of work per hour the chosen strategy saves over the other (negative: it costs more, kept by a rule). */
+        public double savedPerHour() {
+            return strategy == Mode.MATERIALIZED ? virtualCost - materializedCost : materializedCost - virtualCost;
+        }
+    }
+
+    public static double virtualCost(Inputs in) {
+        return in.readsPerHour() * in.virtualReadMs();
+    }
+
+    public static double materializedCost(Inputs in) {
+        return in.readsPerHour() * in.storedReadMs() + in.refreshesPerHour() * in.refreshMs() + in.storageMsPerGibHour() * in.gibStored();
+    }
+
+    public static Decision decide(Inputs in) {
+        double v = virtualCost(in);
+        double m = materializedCost(in);
+        String costs = String.format(Locale.ROOT, "virtual reads cost %s ms/h (%s reads/h x %s ms%s); storing costs %s ms/h "
+                + "(%s reads/h x %s ms%s + %s refreshes/h x %s ms%s + %s GiB x %s ms per GiB-hour%s)",
+                n(v), n(in.readsPerHour()), n(in.virtualReadMs()), est(in.virtualMeasured()), n(m), n(in.readsPerHour()),
+                n(in.storedReadMs()), est(in.storedMeasured()), n(in.refreshesPerHour()), n(in.refreshMs()), est(in.refreshMeasured()),
+                n(in.gibStored()), n(in.storageMsPerGibHour()), est(in.bytesMeasured()));
+        if (in.readsPerHour() < in.coldReadsPerHour()) {
+            return new Decision(Mode.VIRTUALIZED, Rule.COLD, String.format(Locale.ROOT,
+                    "VIRTUALIZED: cold, %s reads/h is below the cold threshold of %s reads/h, so nothing pays for storing it; %s",
+                    n(in.readsPerHour()), n(in.coldReadsPerHour()), costs), v, m);
+        }
+        if (in.readsPerHour() >= in.hotReadsPerHour() && in.virtualReadMs() > in.storedReadMs()) {
+            return new Decision(Mode.MATERIALIZED, Rule.HOT, String.format(Locale.ROOT,
+                    "MATERIALIZED: hot, %s reads/h is at or above the hot threshold of %s reads/h and a virtual read takes %s ms "
+                            + "against %s ms stored; %s",
+                    n(in.readsPerHour()), n(in.hotReadsPerHour()), n(in.virtualReadMs()), n(in.storedReadMs()), costs), v, m);
+        }
+        Mode cheaper = m < v ? Mode.MATERIALIZED : Mode.VIRTUALIZED;
+        Mode current = in.current() == null ? Mode.VIRTUALIZED : in.current();
+        if (cheaper != current) {
+            double currentCost = current == Mode.MATERIALIZED ? m : v;
+            double otherCost = current == Mode.MATERIALIZED ? v : m;
+            if (otherCost > (1 - in.hysteresis()) * currentCost) {
+                return new Decision(current, Rule.HYSTERESIS, String.format(Locale.ROOT,
+                        "%s kept: %s would cost %s ms/h against %s ms/h now, less than the %s%% saving a switch needs; %s",
+                        current, cheaper, n(otherCost), n(currentCost), n(in.hysteresis() * 100), costs), v, m);
+            }
+        }
+        return new Decision(cheaper, Rule.CHEAPER, String.format(Locale.ROOT, "%s: cheaper by %s ms/h; %s", cheaper,
+                n(Math.abs(v - m)), costs), v, m);
+    }
+
+    private static String est(boolean measured) {
+        return measured ? "" : " estimated";
+    }
+
+    /** A number for a sentence: at most 3 significant decimals, no exponent. */
+    static String n(double d) {
+        if ((d == Math.rint(d) || Math.abs(d) >= 100) && Math.abs(d) < 1e15) {
+            return String.format(Locale.ROOT, "%,d", Math.round(d));
+        }
+        return new java.math.BigDecimal(d).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
+    private static double round(double d) {
+        return Math.round(d * 1000) / 1000.0;
+    }
+}

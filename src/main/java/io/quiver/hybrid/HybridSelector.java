@@ -1,0 +1,478 @@
+package io.quiver.hybrid;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.quiver.access.AccessSummary;
+import io.quiver.access.AccessWindow;
+import io.quiver.concurrent.BoundedExecutor;
+import io.quiver.config.Mode;
+import io.quiver.config.QuiverConfig;
+import io.quiver.error.InvalidArgumentException;
+import io.quiver.error.QuiverException;
+import io.quiver.offline.Snapshot;
+import io.quiver.offline.SnapshotLog;
+import io.quiver.offline.SnapshotMaintenance;
+import io.quiver.registry.DataSourceRegistry;
+import io.quiver.registry.EffectiveConfigResolver;
+import io.quiver.registry.RegistryCatalog;
+import io.quiver.registry.ServingStrategy;
+import io.quiver.registry.model.ConfigKey;
+import io.quiver.registry.model.DataSource;
+import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.TemplateSql;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The hybrid selector: for each HYBRID group with a query template, decides from its access metrics whether it is
+ * served MATERIALIZED or VIRTUALIZED ({@link CostModel}), keeps the decision for {@code hybrid_cache_ttl}, honours an
+ * operator's override, and switches safely: a group turning MATERIALIZED is served from stored data only once a fill
+ * from its query has succeeded; a group turning VIRTUALIZED is read from the lake at once and its stored data expires
+ * after {@code quiver.hybrid.stored-grace}. Every change is an event with its reason and inputs.
+ */
+@ApplicationScoped
+public class HybridSelector implements ServingStrategy {
+
+    private static final Logger LOG = Logger.getLogger(HybridSelector.class);
+    private static final String EVALUATOR = "evaluator";
+    private static final double GIB = 1024.0 * 1024 * 1024;
+
+    private final RegistryCatalog catalog;
+    private final EffectiveConfigResolver settings;
+    private final StrategyStore store;
+    private final AccessMetrics metrics;
+    private final SnapshotLog snapshots;
+    private final SnapshotMaintenance maintenance;
+    private final DataSourceRegistry sources;
+    private final StrategyFill fill;
+    private final QuiverConfig.Hybrid config;
+    private final MeterRegistry meters;
+    private final Cache<Long, Optional<Mode>> served = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(1)).maximumSize(100_000).build();
+    private final Set<Long> filling = ConcurrentHashMap.newKeySet();
+    private final BoundedExecutor fills = new BoundedExecutor("quiver-hybrid-fill", 1, 1_000);
+    private final String holder = "replica-" + UUID.randomUUID();
+
+    public HybridSelector(RegistryCatalog catalog, EffectiveConfigResolver settings, StrategyStore store, AccessMetrics metrics,
+            SnapshotLog snapshots, SnapshotMaintenance maintenance, DataSourceRegistry sources, StrategyFill fill, QuiverConfig config,
+            MeterRegistry meters) {
+        this.catalog = catalog;
+        this.settings = settings;
+        this.store = store;
+        this.metrics = metrics;
+        this.snapshots = snapshots;
+        this.maintenance = maintenance;
+        this.sources = sources;
+        this.fill = fill;
+        this.config = config.hybrid();
+        this.meters = meters;
+    }
+
+    @Override
+    public Optional<Mode> served(FeatureGroup group) {
+        return served.get(group.id(), id -> store.find(id).map(r -> Mode.valueOf(r.serving)));
+    }
+
+    /** The group version's strategy as held now. */
+    public GroupStrategy strategy(FeatureGroup g) {
+        Optional<StrategyRow> row = settings.selectable(g) ? store.find(g.id()) : Optional.empty();
+        return view(g, row.orElse(null));
+    }
+
+    private GroupStrategy view(FeatureGroup g, StrategyRow r) {
+        Mode servedAs = settings.servedAs(g);
+        if (r == null) {
+            return new GroupStrategy(g.name(), g.version(), settings.mode(g), settings.selectable(g), servedAs, null, null, null, List.of(),
+                    null, null, null, null, null, null, null);
+        }
+        return new GroupStrategy(g.name(), g.version(), settings.mode(g), settings.selectable(g), Mode.valueOf(r.serving),
+                StrategyStore.mode(r.decided), r.decidedAt, r.reason, StrategyStore.inputs(r.inputsJson), StrategyStore.mode(r.forced),
+                r.forcedUntil, r.forcedReason, r.fillState, r.fillMillis, r.filledAt, r.storedUntil);
+    }
+
+    public List<StrategyEvent> history(FeatureGroup g, int first) {
+        return store.history(g.id(), first);
+    }
+
+    // ---- the cost model's inputs
+
+    /** The inputs of a decision for the group now; {@code hour} and {@code day} are its summaries over those windows. */
+    CostModel.Inputs inputs(FeatureGroup g, StrategyRow row, AccessSummary hour, AccessSummary day) {
+        Snapshot snapshot = snapshots.current(g).orElse(null);
+        Long rowsKnown = metrics.estimatedRows(g, snapshot);
+        long rows = rowsKnown == null ? 0 : rowsKnown;
+        long threshold = Math.max(1, Long.parseLong(settings.value(g, ConfigKey.HYBRID_THRESHOLD_ROWS)));
+        double scale = Math.max(1.0, (double) rows / threshold);
+        double virtualEstimate = config.virtualReadEstimate().toNanos() / 1e6;
+        boolean virtualMeasured = day.reads(Mode.VIRTUALIZED) >= config.minSamples();
+        boolean storedMeasured = day.reads(Mode.MATERIALIZED) >= config.minSamples();
+        double lv = virtualMeasured ? day.meanReadMillis(Mode.VIRTUALIZED) : virtualEstimate * scale;
+        double lm = storedMeasured ? day.meanReadMillis(Mode.MATERIALIZED) : config.materializedReadEstimate().toNanos() / 1e6;
+        boolean refreshMeasured = row != null && row.fillMillis != null;
+        double tr = refreshMeasured ? row.fillMillis : virtualEstimate * scale;
+        long refreshSeconds = config.refreshInterval().toSeconds();
+        if (g.ttlSeconds() > 0) {
+            refreshSeconds = Math.min(refreshSeconds, g.ttlSeconds());
+        }
+        double refreshesPerHour = 3600.0 / Math.max(1, refreshSeconds);
+        boolean bytesMeasured = snapshot != null && snapshot.bytes() > 0;
+        double gib = (bytesMeasured ? snapshot.bytes() : lakeBytes(g)) / GIB;
+        Mode current = row == null ? null : StrategyStore.mode(row.decided != null ? row.decided : row.serving);
+        return new CostModel.Inputs(current, hour.reads(), lv, virtualMeasured, lm, storedMeasured, tr, refreshMeasured, refreshesPerHour,
+                gib, bytesMeasured, rows, Double.parseDouble(settings.value(g, ConfigKey.HYBRID_HOT_READS_PER_HOUR)),
+                Double.parseDouble(settings.value(g, ConfigKey.HYBRID_COLD_READS_PER_HOUR)), config.storageMsPerGibHour(), config.hysteresis());
+    }
+
+    /** Bytes of the group's data sources' files: what storing its result is estimated to take before it has been stored. */
+    private long lakeBytes(FeatureGroup g) {
+        if (g.queryTemplate() == null) {
+            return 0;
+        }
+        long bytes = 0;
+        for (String ref : TemplateSql.parse(g.queryTemplate().sql()).sources()) {
+            String name = ref.contains(".") ? ref.substring(ref.indexOf('.') + 1) : ref;
+            bytes += sources.find(name).map(DataSource::bytes).orElse(0L);
+        }
+        return bytes;
+    }
+
+    // ---- decisions
+
+    /** Evaluates the group now (on demand, or when its decision is older than its cache TTL), records and applies it. */
+    public GroupStrategy evaluate(FeatureGroup g) {
+        requireSelectable(g, "evaluate the strategy of");
+        Map<String, AccessSummary> hour = metrics.summaries(List.of(g.name()), AccessWindow.LAST_HOUR);
+        Map<String, AccessSummary> day = metrics.summaries(List.of(g.name()), AccessWindow.LAST_DAY);
+        return evaluate(g, hour.get(g.name()), day.get(g.name()));
+    }
+
+    private GroupStrategy evaluate(FeatureGroup g, AccessSummary hour, AccessSummary day) {
+        StrategyRow before = store.find(g.id()).orElse(null);
+        CostModel.Inputs in = inputs(g, before, hour, day);
+        CostModel.Decision d = CostModel.decide(in);
+        StrategyRow row = store.update(g.id(), c -> {
+            Mode old = StrategyStore.mode(c.row.decided);
+            if (old != d.strategy()) {
+                c.event(StrategyEvent.Kind.DECIDED, old, d.strategy(), d.reason(), in.asMap());
+            }
+            c.row.decided = d.strategy().name();
+            c.row.decidedAt = StrategyStore.now();
+            c.row.reason = d.reason();
+            c.row.inputsJson = io.quiver.json.Json.write(in.asMap());
+        });
+        return apply(g, row);
+    }
+
+    /** The strategy reads should move to: the override while it lasts, else the decision (MATERIALIZED only with auto-materialize). */
+    private Mode target(FeatureGroup g, StrategyRow r) {
+        if (r.forced != null && (r.forcedUntil == null || r.forcedUntil.isAfter(Instant.now()))) {
+            return Mode.valueOf(r.forced);
+        }
+        Mode decided = StrategyStore.mode(r.decided);
+        if (decided == Mode.MATERIALIZED && !Boolean.parseBoolean(settings.value(g, ConfigKey.AUTO_MATERIALIZE_ON_READ))) {
+            return Mode.VIRTUALIZED;
+        }
+        return decided == null ? Mode.VIRTUALIZED : decided;
+    }
+
+    /** Moves reads toward the target: a fill first when it is MATERIALIZED, at once when it is VIRTUALIZED. */
+    private GroupStrategy apply(FeatureGroup g, StrategyRow row) {
+        Mode target = target(g, row);
+        Mode serving = Mode.valueOf(row.serving);
+        if (target == Mode.MATERIALIZED && serving == Mode.VIRTUALIZED) {
+            startFill(g, "to serve it MATERIALIZED");
+        } else if (target == Mode.VIRTUALIZED && serving == Mode.MATERIALIZED) {
+            row = store.update(g.id(), c -> {
+                if (Mode.valueOf(c.row.serving) == Mode.MATERIALIZED) {
+                    c.row.serving = Mode.VIRTUALIZED.name();
+                    c.row.storedUntil = StrategyStore.now().plus(config.storedGrace());
+                    c.event(StrategyEvent.Kind.SWITCHED, Mode.MATERIALIZED, Mode.VIRTUALIZED, "reads are computed from lake data from now on ("
+                            + (c.row.forced != null ? "forced: " + c.row.forcedReason : c.row.reason) + "); stored data is kept until "
+                            + c.row.storedUntil + ", then expired", null);
+                }
+            });
+            switched(g, Mode.VIRTUALIZED);
+        }
+        return view(g, store.find(g.id()).orElse(row));
+    }
+
+    private void switched(FeatureGroup g, Mode to) {
+        served.invalidate(g.id());
+        Counter.builder("quiver.hybrid.switches").description("Hybrid groups whose reads switched strategy").tag("group", g.name())
+                .tag("to", to.name()).register(meters).increment();
+    }
+
+    /** Starts a fill of the group's stored data from its query unless one runs here; reads switch when it succeeds. */
+    private void startFill(FeatureGroup g, String why) {
+        if (!filling.add(g.id())) {
+            return;
+        }
+        try {
+            store.update(g.id(), c -> {
+                c.row.fillState = "RUNNING";
+                c.event(StrategyEvent.Kind.FILL_STARTED, null, Mode.MATERIALIZED, "filling stored data from the query " + why, null);
+            });
+            fills.execute(() -> runFill(g));
+        } catch (RuntimeException e) {
+            filling.remove(g.id());
+            throw e;
+        }
+    }
+
+    private void runFill(FeatureGroup g) {
+        long t0 = System.nanoTime();
+        try {
+            long rows = fill.fill(catalog.group(g.name(), g.version()));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            store.update(g.id(), c -> {
+                c.row.fillState = "SUCCEEDED";
+                c.row.fillMillis = millis;
+                c.row.filledAt = StrategyStore.now();
+                Mode target = target(g, c.row);
+                if (target == Mode.MATERIALIZED && Mode.valueOf(c.row.serving) == Mode.VIRTUALIZED) {
+                    c.row.serving = Mode.MATERIALIZED.name();
+                    c.row.storedUntil = null;
+                    c.event(StrategyEvent.Kind.SWITCHED, Mode.VIRTUALIZED, Mode.MATERIALIZED, "reads are served from stored data from now on: "
+                            + rows + " rows stored from the query in " + millis + " ms (" + (c.row.forced != null ? "forced: " + c.row.forcedReason
+                                    : c.row.reason) + ")", null);
+                }
+            });
+            meters.counter("quiver.hybrid.fills", "result", "succeeded").increment();
+            switched(g, Mode.MATERIALIZED);
+        } catch (RuntimeException e) {
+            String message = e instanceof QuiverException q ? q.getMessage() : "unexpected error: " + e.getClass().getSimpleName();
+            LOG.warnf(e, "fill of hybrid group %s@%d failed", g.name(), g.version());
+            meters.counter("quiver.hybrid.fills", "result", "failed").increment();
+            try {
+                store.update(g.id(), c -> {
+                    c.row.fillState = "FAILED";
+                    c.event(StrategyEvent.Kind.FILL_FAILED, null, null, "the fill failed, reads stay " + c.row.serving + ": " + message, null);
+                });
+            } catch (RuntimeException again) {
+                LOG.warnf("could not record the failed fill of %s@%d: %s", g.name(), g.version(), again.getMessage());
+            }
+        } finally {
+            filling.remove(g.id());
+        }
+    }
+
+    // ---- overrides and recommendations
+
+    /**
+     * Forces the group's strategy until {@code until} (null: until cleared), or clears the override ({@code strategy}
+     * null). A forced MATERIALIZED still waits for its fill before reads switch.
+     */
+    public GroupStrategy force(FeatureGroup g, Mode strategy, Instant until, String reason) {
+        requireSelectable(g, "force the strategy of");
+        if (strategy == Mode.HYBRID) {
+            throw new InvalidArgumentException("force MATERIALIZED or VIRTUALIZED, or give no strategy to clear the override; HYBRID is the mode, not a strategy");
+        }
+        if (strategy != null && until != null && !until.isAfter(Instant.now())) {
+            throw new InvalidArgumentException("until (" + until + ") is in the past; give a later time, or none to force until cleared");
+        }
+        if (strategy != null && (reason == null || reason.isBlank())) {
+            throw new InvalidArgumentException("give a reason for forcing the strategy: it is shown on the group and in its history");
+        }
+        if (reason != null && reason.length() > 500) {
+            throw new InvalidArgumentException("the reason is " + reason.length() + " characters long; give at most 500");
+        }
+        StrategyRow row = store.update(g.id(), c -> {
+            Mode old = StrategyStore.mode(c.row.forced);
+            if (strategy == null) {
+                if (old != null) {
+                    c.event(StrategyEvent.Kind.FORCE_CLEARED, old, null, "override cleared" + (reason == null ? "" : ": " + reason)
+                            + "; the selector's decision applies again", null);
+                }
+                c.row.forced = null;
+                c.row.forcedUntil = null;
+                c.row.forcedReason = null;
+            } else {
+                c.row.forced = strategy.name();
+                c.row.forcedUntil = until;
+                c.row.forcedReason = reason;
+                c.event(StrategyEvent.Kind.FORCED, old, strategy, "forced " + strategy + (until == null ? " until cleared" : " until " + until)
+                        + ": " + reason, null);
+            }
+        });
+        return apply(g, row);
+    }
+
+    /** The recommendation for every given group (latest versions), of any mode. */
+    public List<Recommendation> recommendations(List<FeatureGroup> groups) {
+        List<String> names = groups.stream().map(FeatureGroup::name).toList();
+        Map<String, AccessSummary> hour = metrics.summaries(names, AccessWindow.LAST_HOUR);
+        Map<String, AccessSummary> day = metrics.summaries(names, AccessWindow.LAST_DAY);
+        Map<Long, StrategyRow> rows = store.all();
+        List<Recommendation> out = new ArrayList<>();
+        for (FeatureGroup g : groups) {
+            out.add(recommend(g, rows.get(g.id()), hour.get(g.name()), day.get(g.name())));
+        }
+        return out;
+    }
+
+    Recommendation recommend(FeatureGroup g, StrategyRow row, AccessSummary hour, AccessSummary day) {
+        Mode current = settings.servedAs(g);
+        CostModel.Inputs in = inputs(g, row, hour, day);
+        CostModel.Inputs fromCurrent = new CostModel.Inputs(current, in.readsPerHour(), in.virtualReadMs(), in.virtualMeasured(), in.storedReadMs(),
+                in.storedMeasured(), in.refreshMs(), in.refreshMeasured(), in.refreshesPerHour(), in.gibStored(), in.bytesMeasured(), in.estimatedRows(),
+                in.hotReadsPerHour(), in.coldReadsPerHour(), in.storageMsPerGibHour(), in.hysteresis());
+        Mode mode = settings.mode(g);
+        Mode recommended;
+        String reason;
+        if (g.queryTemplate() == null) {
+            recommended = Mode.MATERIALIZED;
+            reason = "MATERIALIZED: it has no query template, so it can only be served from stored data";
+        } else {
+            CostModel.Decision d = CostModel.decide(fromCurrent);
+            recommended = d.strategy();
+            reason = d.reason();
+        }
+        String how;
+        if (recommended == current) {
+            how = "nothing to do";
+        } else if (settings.selectable(g)) {
+            how = "applyRecommendation(group: \"" + g.name() + "\")";
+        } else if (mode == Mode.HYBRID) {
+            how = "enable virtualization for the group (enable_virtualization: true), then applyRecommendation";
+        } else {
+            how = "register a new version with mode: HYBRID (the selector then follows its access) or mode: " + recommended;
+        }
+        long bytesNow = snapshots.current(g).map(Snapshot::bytes).orElse(0L);
+        long bytesAfter = recommended == Mode.MATERIALIZED ? Math.round(in.gibStored() * GIB) : 0;
+        return new Recommendation(g.name(), g.version(), mode, current, recommended, recommended != current, reason, how,
+                readMs(in, current), readMs(in, recommended), bytesNow, recommended == current ? bytesNow : bytesAfter,
+                computePerDay(in, current), computePerDay(in, recommended),
+                in.asMap().entrySet().stream().map(e -> new StrategyInput(e.getKey(), String.valueOf(e.getValue()))).toList());
+    }
+
+    private static double readMs(CostModel.Inputs in, Mode m) {
+        return m == Mode.VIRTUALIZED ? in.virtualReadMs() : in.storedReadMs();
+    }
+
+    private static double computePerDay(CostModel.Inputs in, Mode m) {
+        return 24 * (m == Mode.VIRTUALIZED ? in.readsPerHour() * in.virtualReadMs()
+                : in.readsPerHour() * in.storedReadMs() + in.refreshesPerHour() * in.refreshMs());
+    }
+
+    /** Evaluates the group now and applies the decision (clears nothing: an override still wins while it lasts). */
+    public GroupStrategy applyRecommendation(FeatureGroup g) {
+        if (!settings.selectable(g)) {
+            Recommendation r = recommendations(List.of(g)).get(0);
+            throw new InvalidArgumentException("feature group '" + g.name() + "' version " + g.version() + " is " + settings.mode(g)
+                    + (settings.mode(g) == Mode.HYBRID ? " without a query template or with virtualization disabled" : "")
+                    + ", so the selector does not choose its strategy; recommended: " + r.recommended() + " (" + r.howToApply() + ")");
+        }
+        return evaluate(g);
+    }
+
+    private void requireSelectable(FeatureGroup g, String action) {
+        if (!settings.selectable(g)) {
+            throw new InvalidArgumentException("cannot " + action + " feature group '" + g.name() + "' version " + g.version() + ": it is "
+                    + settings.mode(g) + (settings.mode(g) == Mode.HYBRID ? " but has no query template or has virtualization disabled"
+                            : "") + ", and only HYBRID groups with a query template have a strategy chosen for them");
+        }
+    }
+
+    // ---- the schedule
+
+    /**
+     * One round, on one replica at a time (the lease): ended overrides cleared, groups whose decision is older than
+     * their {@code hybrid_cache_ttl} evaluated, materialized groups refreshed when due, stored data of groups turned
+     * VIRTUALIZED expired after the grace period.
+     */
+    @Scheduled(every = "${quiver.hybrid.evaluate-interval:PT1M}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            if (store.lease(EVALUATOR, holder, config.evaluateInterval().multipliedBy(3))) {
+                round();
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("hybrid evaluation round failed (tried again next round): %s", e.getMessage());
+        }
+    }
+
+    /** One evaluation round (see {@link #scheduled}); public for tests and the benchmark. */
+    public void round() {
+        List<FeatureGroup> groups = catalog.allGroupVersions().stream().filter(g -> g.latest() && settings.selectable(g)).toList();
+        if (groups.isEmpty()) {
+            return;
+        }
+        List<String> names = groups.stream().map(FeatureGroup::name).distinct().toList();
+        Map<String, AccessSummary> hour = metrics.summaries(names, AccessWindow.LAST_HOUR);
+        Map<String, AccessSummary> day = metrics.summaries(names, AccessWindow.LAST_DAY);
+        Map<Long, StrategyRow> rows = new HashMap<>(store.all());
+        Instant now = Instant.now();
+        for (FeatureGroup g : groups) {
+            try {
+                StrategyRow r = rows.get(g.id());
+                if (r != null && r.forced != null && r.forcedUntil != null && !r.forcedUntil.isAfter(now)) {
+                    r = store.update(g.id(), c -> {
+                        if (c.row.forcedUntil != null && !c.row.forcedUntil.isAfter(now)) {
+                            c.event(StrategyEvent.Kind.FORCE_EXPIRED, StrategyStore.mode(c.row.forced), null, "the override ("
+                                    + c.row.forcedReason + ") ended at " + c.row.forcedUntil + "; the selector's decision applies again", null);
+                            c.row.forced = null;
+                            c.row.forcedUntil = null;
+                            c.row.forcedReason = null;
+                        }
+                    });
+                }
+                Duration ttl = Duration.parse(settings.value(g, ConfigKey.HYBRID_CACHE_TTL));
+                if (r == null || r.decidedAt == null || !r.decidedAt.plus(ttl).isAfter(now)) {
+                    evaluate(g, hour.get(g.name()), day.get(g.name()));
+                } else {
+                    apply(g, r);
+                }
+                maintain(g, store.find(g.id()).orElse(null), now);
+            } catch (RuntimeException e) {
+                LOG.warnf("hybrid evaluation of %s@%d failed (tried again next round): %s", g.name(), g.version(), e.getMessage());
+            }
+        }
+    }
+
+    /** Refreshes a materialized group when due; expires the stored data of a virtualized one after the grace period. */
+    private void maintain(FeatureGroup g, StrategyRow r, Instant now) {
+        if (r == null || filling.contains(g.id())) {
+            return;
+        }
+        Mode serving = Mode.valueOf(r.serving);
+        if (serving == Mode.MATERIALIZED && target(g, r) == Mode.MATERIALIZED) {
+            long every = config.refreshInterval().toSeconds();
+            if (g.ttlSeconds() > 0) {
+                every = Math.min(every, g.ttlSeconds());
+            }
+            if (r.filledAt == null || !r.filledAt.plusSeconds(every).isAfter(now)) {
+                startFill(g, "to refresh it (every " + every + " s)");
+            }
+        } else if (serving == Mode.VIRTUALIZED && r.storedUntil != null && !r.storedUntil.isAfter(now)) {
+            fill.clear(catalog.group(g.name(), g.version()));
+            maintenance.expire(g.name(), g.version(), Instant.now(), 1);
+            store.update(g.id(), c -> {
+                c.row.storedUntil = null;
+                c.event(StrategyEvent.Kind.STORED_EXPIRED, null, null, "stored data expired: served VIRTUALIZED since the grace period of "
+                        + config.storedGrace() + " began", null);
+            });
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        fills.close(Duration.ofSeconds(5));
+    }
+}

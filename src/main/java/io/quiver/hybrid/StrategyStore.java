@@ -1,0 +1,130 @@
+package io.quiver.hybrid;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import io.quiver.config.Mode;
+import io.quiver.json.Json;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+/** The hybrid selector's rows: strategy per group version, its history, the evaluator lease. */
+@ApplicationScoped
+public class StrategyStore {
+
+    @Transactional
+    public Optional<StrategyRow> find(long groupId) {
+        return Optional.ofNullable(StrategyRow.findById(groupId));
+    }
+
+    @Transactional
+    public Map<Long, StrategyRow> all() {
+        Map<Long, StrategyRow> out = new LinkedHashMap<>();
+        StrategyRow.<StrategyRow>listAll().forEach(r -> out.put(r.groupId, r));
+        return out;
+    }
+
+    /**
+     * Changes a group's row under a row lock (created VIRTUALIZED when missing), and records the events the change
+     * adds, in one transaction.
+     *
+     * @return the row as changed
+     */
+    @Transactional
+    public StrategyRow update(long groupId, Consumer<Change> change) {
+        StrategyRow row = StrategyRow.findById(groupId, LockModeType.PESSIMISTIC_WRITE);
+        if (row == null) {
+            row = new StrategyRow();
+            row.groupId = groupId;
+            row.serving = Mode.VIRTUALIZED.name();
+            row.updatedAt = now();
+            row.persist();
+        }
+        Change c = new Change(row);
+        change.accept(c);
+        row.updatedAt = now();
+        for (StrategyEventRow e : c.events) {
+            e.groupId = groupId;
+            e.at = row.updatedAt;
+            e.persist();
+        }
+        return row;
+    }
+
+    /** A change being made to a row: the row itself and the events to record. */
+    public static final class Change {
+        public final StrategyRow row;
+        private final List<StrategyEventRow> events = new ArrayList<>();
+
+        Change(StrategyRow row) {
+            this.row = row;
+        }
+
+        public void event(StrategyEvent.Kind kind, Mode from, Mode to, String reason, Map<String, Object> inputs) {
+            StrategyEventRow e = new StrategyEventRow();
+            e.kind = kind.name();
+            e.fromMode = from == null ? null : from.name();
+            e.toMode = to == null ? null : to.name();
+            e.reason = reason;
+            e.inputsJson = inputs == null ? null : Json.write(inputs);
+            events.add(e);
+        }
+    }
+
+    /** The group's history, newest first. */
+    @Transactional
+    public List<StrategyEvent> history(long groupId, int first) {
+        return StrategyEventRow.<StrategyEventRow>find("groupId = ?1 order by id desc", groupId).page(0, first).list().stream()
+                .map(e -> new StrategyEvent(e.at, StrategyEvent.Kind.valueOf(e.kind), mode(e.fromMode), mode(e.toMode), e.reason,
+                        inputs(e.inputsJson)))
+                .toList();
+    }
+
+    static Mode mode(String name) {
+        return name == null ? null : Mode.valueOf(name);
+    }
+
+    static List<StrategyInput> inputs(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        Map<String, Object> m = Json.read(json, new TypeReference<LinkedHashMap<String, Object>>() {
+        });
+        return m.entrySet().stream().map(e -> new StrategyInput(e.getKey(), String.valueOf(e.getValue()))).toList();
+    }
+
+    /** Takes or renews the named lease for this holder unless another holds a live one. */
+    @Transactional
+    public boolean lease(String name, String holder, Duration length) {
+        HybridLeaseRow lease = HybridLeaseRow.findById(name, LockModeType.PESSIMISTIC_WRITE);
+        Instant now = now();
+        if (lease == null) {
+            lease = new HybridLeaseRow();
+            lease.name = name;
+            lease.holder = holder;
+            lease.expiresAt = now.plus(length);
+            lease.persist(); // two replicas inserting at once: one commit fails on the key and skips this round
+            return true;
+        }
+        if (!lease.holder.equals(holder) && lease.expiresAt.isAfter(now)) {
+            return false;
+        }
+        lease.holder = holder;
+        lease.expiresAt = now.plus(length);
+        return true;
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

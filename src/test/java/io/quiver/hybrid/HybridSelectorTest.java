@@ -1,0 +1,305 @@
+package io.quiver.hybrid;
+
+import static io.quiver.support.GraphQL.entity;
+import static io.quiver.support.GraphQL.failing;
+import static io.quiver.support.GraphQL.feature;
+import static io.quiver.support.GraphQL.group;
+import static io.quiver.support.GraphQL.ok;
+import static io.quiver.support.GraphQL.register;
+import static io.quiver.support.GraphQL.unique;
+import static io.quiver.support.GraphQL.with;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.objectstore.ObjectStore;
+import io.quiver.support.Columnar;
+import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.RedisTestResource;
+import io.quiver.support.S3ProxyTestResource;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+
+/**
+ * The hybrid selector through GraphQL, against PostgreSQL, Redis and the S3 server: access metrics of every path,
+ * decisions with their reasons, overrides, safe switches under concurrent reads, recommendations, Prometheus series.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
+class HybridSelectorTest {
+
+    static final String REGISTER_SOURCE = """
+            mutation($s: DataSourceInput!) { registerDataSource(dataSource: $s) { name } }""";
+    static final String ONLINE = "query($f: [String!]!, $e: [JSON!]!) { onlineFeatures(features: $f, entities: $e) { "
+            + "columns { values } metadata { groups { source } } } }";
+    static final String METRICS = """
+            query($g: String!, $w: AccessWindow) { accessMetrics(group: $g, window: $w) { group reads readsPerHour readsMaterialized
+              readsVirtualized writes errors cacheHits cacheMisses cacheHitRate lastAccess estimatedRows bytesOffline latestEventTime
+              freshnessSeconds servedAs paths { path count materialized virtualized errors rows bytes p50Ms p95Ms p99Ms meanVirtualizedMs } } }""";
+    static final String STRATEGY = """
+            query($g: String!) { featureGroup(name: $g) { servedAs strategy { selectable servedAs decided reason forced forcedUntil
+              forcedReason fillState fillMillis storedUntil inputs { name value } } } }""";
+    static final String FORCE = """
+            mutation($g: String!, $s: Mode, $u: DateTime, $r: String) { forceStrategy(group: $g, strategy: $s, until: $u, reason: $r) {
+              servedAs decided forced forcedUntil fillState } }""";
+    static final String HISTORY = "query($g: String!) { strategyHistory(group: $g) { kind from to reason inputs { name value } } }";
+
+    @Inject
+    ObjectStore objects;
+
+    @Inject
+    HybridSelector selector;
+
+    private String source;
+    private String entity;
+
+    @BeforeEach
+    void lake() {
+        String lake = "lake/" + unique("hy") + "/";
+        source = unique("hy");
+        entity = unique("cust");
+        // customers 1..20, days 1..10 of January 2026: amount = customer * 10 + day
+        objects.put(lake + "part.parquet", Columnar.parquet("SELECT c AS customer_id, TIMESTAMPTZ '2026-01-01 12:00:00+00' + "
+                + "to_days(CAST(d AS INTEGER)) AS ts, CAST(c * 10 + d AS DOUBLE) AS amount FROM range(1, 21) a(c), range(0, 10) b(d) "
+                + "ORDER BY customer_id, ts"));
+        ok(REGISTER_SOURCE, Map.of("s", Map.of("name", source, "layer", "GOLD", "location", lake, "format", "PARQUET")));
+        register(List.of(entity(entity, "customer_id", "BIGINT")), List.of());
+    }
+
+    private String hybridGroup(List<Map<String, String>> config) {
+        String g = unique("hyb");
+        register(List.of(), List.of(with(group(g, entity, List.of(feature("amount", "DOUBLE"))), "mode", "HYBRID",
+                "eventTimestampColumn", "ts", "queryTemplate", "SELECT customer_id, ts, amount FROM {{gold." + source + "}}", "config", config)));
+        return g;
+    }
+
+    /** Reads the amount of customers 1..20 and checks every value: customer * 10 + 9 (its latest day). */
+    private String readAll(String g) {
+        List<Map<String, Object>> entities = new ArrayList<>();
+        for (int c = 1; c <= 20; c++) {
+            entities.add(Map.of("customer_id", c));
+        }
+        JsonPath read = ok(ONLINE, Map.of("f", List.of(g + ".amount"), "e", entities));
+        List<Object> values = read.getList("data.onlineFeatures.columns[1].values");
+        for (int c = 1; c <= 20; c++) {
+            assertThat(((Number) values.get(c - 1)).doubleValue()).as("customer %d", c).isEqualTo(c * 10 + 9.0);
+        }
+        return read.getString("data.onlineFeatures.metadata.groups[0].source");
+    }
+
+    private JsonPath waitForServedAs(String g, String mode) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            JsonPath s = ok(STRATEGY, Map.of("g", g));
+            if (mode.equals(s.getString("data.featureGroup.servedAs"))) {
+                return s;
+            }
+            assertThat(s.getString("data.featureGroup.strategy.fillState")).as("fill of %s", g).isNotEqualTo("FAILED");
+            assertThat(System.nanoTime()).as("%s served %s within 60 s", g, mode).isLessThan(deadline);
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void accessMetricsCountEveryPathByTheStrategyThatServedIt() {
+        String g = hybridGroup(List.of());
+        for (int i = 0; i < 3; i++) {
+            assertThat(readAll(g)).isEqualTo("VIRTUAL");
+        }
+        ok("query($f: [String!]!, $e: [JSON!]!) { historicalFeatures(features: $f, entityRows: $e) }",
+                Map.of("f", List.of(g + ".amount"), "e", List.of(Map.of("customer_id", 2, "event_timestamp", "2026-01-04T12:00:00Z"))));
+        ok("query($t: String!) { queryVirtualTable(table: $t, limit: 5) }", Map.of("t", "features_" + g));
+        failing("query($t: String!) { queryVirtualTable(table: $t, columns: [\"nope\"]) }", Map.of("t", "features_" + g));
+
+        JsonPath m = ok(METRICS, Map.of("g", g, "w", "LAST_HOUR"));
+        assertThat(m.getLong("data.accessMetrics.reads")).isEqualTo(5);
+        assertThat(m.getLong("data.accessMetrics.readsVirtualized")).isEqualTo(5);
+        assertThat(m.getLong("data.accessMetrics.readsMaterialized")).isZero();
+        assertThat(m.getInt("data.accessMetrics.paths.find { it.path == 'ONLINE' }.count")).isEqualTo(3);
+        assertThat(m.getInt("data.accessMetrics.paths.find { it.path == 'ONLINE' }.rows")).isEqualTo(60);
+        assertThat(m.getInt("data.accessMetrics.paths.find { it.path == 'HISTORICAL' }.virtualized")).isEqualTo(1);
+        assertThat(m.getInt("data.accessMetrics.paths.find { it.path == 'VIRTUAL_TABLE' }.count")).isEqualTo(1);
+        assertThat(m.getInt("data.accessMetrics.paths.find { it.path == 'VIRTUAL_TABLE' }.rows")).isEqualTo(5);
+        assertThat(m.getLong("data.accessMetrics.errors")).isEqualTo(1); // the query naming a column the table does not have
+        assertThat(m.getInt("data.accessMetrics.paths.find { it.path == 'VIRTUAL_TABLE' }.errors")).isEqualTo(1);
+        double p50 = m.getDouble("data.accessMetrics.paths.find { it.path == 'ONLINE' }.p50Ms");
+        double p99 = m.getDouble("data.accessMetrics.paths.find { it.path == 'ONLINE' }.p99Ms");
+        assertThat(p50).isPositive().isLessThanOrEqualTo(p99);
+        // the three online reads: the first computed, the others from the result cache (the historical read has its own slice)
+        assertThat(m.getLong("data.accessMetrics.cacheHits")).isEqualTo(2);
+        assertThat(m.getLong("data.accessMetrics.cacheMisses")).isEqualTo(2);
+        assertThat(m.getDouble("data.accessMetrics.cacheHitRate")).isEqualTo(0.5);
+        assertThat(Instant.parse(m.getString("data.accessMetrics.lastAccess"))).isAfter(Instant.now().minusSeconds(60));
+        assertThat(m.getLong("data.accessMetrics.estimatedRows")).isEqualTo(200);
+        assertThat(m.getLong("data.accessMetrics.bytesOffline")).isZero();
+        assertThat(m.getString("data.accessMetrics.servedAs")).isEqualTo("VIRTUALIZED");
+        assertThat(ok(METRICS, Map.of("g", g, "w", "LAST_WEEK")).getLong("data.accessMetrics.reads")).isEqualTo(5);
+
+        String plain = unique("mat");
+        register(List.of(), List.of(with(group(plain, entity, List.of(feature("amount", "DOUBLE"))), "eventTimestampColumn", "ts")));
+        ok("mutation($g: String!, $r: [JSON!]!) { write(group: $g, rows: $r) { rowsWritten } }", Map.of("g", plain, "r",
+                List.of(Map.of("customer_id", 1, "ts", "2026-01-02T00:00:00Z", "amount", 1.5))));
+        ok(ONLINE, Map.of("f", List.of(plain + ".amount"), "e", List.of(Map.of("customer_id", 1))));
+        JsonPath p = ok(METRICS, Map.of("g", plain));
+        assertThat(p.getLong("data.accessMetrics.writes")).isEqualTo(1);
+        assertThat(p.getLong("data.accessMetrics.readsMaterialized")).isEqualTo(1);
+        assertThat(p.getLong("data.accessMetrics.bytesOffline")).isPositive();
+        assertThat(p.getLong("data.accessMetrics.estimatedRows")).isEqualTo(1);
+        assertThat(p.getString("data.accessMetrics.latestEventTime")).isEqualTo("2026-01-02T00:00:00Z");
+        assertThat(p.getDouble("data.accessMetrics.freshnessSeconds")).isGreaterThan(300 * 86400.0);
+
+        List<String> listed = ok("{ allAccessMetrics(window: LAST_DAY, first: 500) { group } }", Map.of()).getList("data.allAccessMetrics.group");
+        assertThat(listed).contains(g, plain).isSorted();
+    }
+
+    @Test
+    void aHotGroupIsMaterializedOnlyOnceFilledAndEveryAnswerStaysRight() throws Exception {
+        String g = hybridGroup(List.of(Map.of("key", "hybrid_hot_reads_per_hour", "value", "5")));
+        AtomicBoolean stop = new AtomicBoolean();
+        ConcurrentLinkedQueue<Throwable> wrong = new ConcurrentLinkedQueue<>();
+        AtomicInteger reads = new AtomicInteger();
+        List<String> sources = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    sources.add(readAll(g));
+                    reads.incrementAndGet();
+                } catch (Throwable e) {
+                    wrong.add(e);
+                }
+            }
+        });
+        reader.start();
+        try {
+            while (reads.get() < 6) {
+                Thread.sleep(20);
+            }
+            JsonPath decided = ok("mutation($g: String!) { evaluateStrategy(group: $g) { decided reason servedAs } }", Map.of("g", g));
+            assertThat(decided.getString("data.evaluateStrategy.decided")).isEqualTo("MATERIALIZED");
+            assertThat(decided.getString("data.evaluateStrategy.reason")).startsWith("MATERIALIZED: hot").contains("reads/h");
+            JsonPath filled = waitForServedAs(g, "MATERIALIZED");
+            assertThat(filled.getString("data.featureGroup.strategy.fillState")).isEqualTo("SUCCEEDED");
+            assertThat(filled.getLong("data.featureGroup.strategy.fillMillis")).isNotNull();
+            int before = reads.get();
+            while (reads.get() < before + 3) {
+                Thread.sleep(20);
+            }
+            // and back: forced VIRTUALIZED switches at once, stored data waits for the grace period
+            JsonPath forced = ok(FORCE, Map.of("g", g, "s", "VIRTUALIZED", "r", "lake maintenance test"));
+            assertThat(forced.getString("data.forceStrategy.servedAs")).isEqualTo("VIRTUALIZED");
+            assertThat(ok(STRATEGY, Map.of("g", g)).getString("data.featureGroup.strategy.storedUntil")).isNotNull();
+            before = reads.get();
+            while (reads.get() < before + 3) {
+                Thread.sleep(20);
+            }
+            ok(FORCE, Map.of("g", g, "r", "done"));
+            waitForServedAs(g, "MATERIALIZED");
+            before = reads.get();
+            while (reads.get() < before + 3) {
+                Thread.sleep(20);
+            }
+        } finally {
+            stop.set(true);
+            reader.join();
+        }
+        assertThat(wrong).isEmpty();
+        assertThat(sources).contains("VIRTUAL", "ONLINE");
+        assertThat(sources.get(sources.size() - 1)).isEqualTo("ONLINE");
+
+        List<String> kinds = ok(HISTORY, Map.of("g", g)).getList("data.strategyHistory.kind");
+        assertThat(kinds).containsSubsequence("SWITCHED", "FORCE_CLEARED", "SWITCHED", "FORCED", "SWITCHED", "FILL_STARTED", "DECIDED");
+        JsonPath history = ok(HISTORY, Map.of("g", g));
+        assertThat(history.getString("data.strategyHistory.find { it.kind == 'DECIDED' }.reason")).contains("hot");
+        assertThat(history.<String>getList("data.strategyHistory.find { it.kind == 'DECIDED' }.inputs.name"))
+                .contains("readsPerHour", "virtualReadMs", "storedReadMs", "refreshMs", "gibStored");
+    }
+
+    @Test
+    void anOverrideShowsOnTheGroupAndEndsByItself() throws Exception {
+        String g = hybridGroup(List.of());
+        Instant until = Instant.now().plusSeconds(2);
+        JsonPath forced = ok(FORCE, Map.of("g", g, "s", "MATERIALIZED", "u", until.toString(), "r", "launch day"));
+        assertThat(forced.getString("data.forceStrategy.forced")).isEqualTo("MATERIALIZED");
+        JsonPath s = waitForServedAs(g, "MATERIALIZED");
+        assertThat(s.getString("data.featureGroup.strategy.forcedReason")).isEqualTo("launch day");
+        assertThat(readAll(g)).isEqualTo("ONLINE");
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), until).toMillis() + 100));
+        selector.round();
+        JsonPath after = ok(STRATEGY, Map.of("g", g));
+        assertThat(after.getString("data.featureGroup.strategy.forced")).isNull();
+        // one read in the last hour, below nothing hot: the cost model decides; with the defaults it is cheaper to compute
+        assertThat(ok(HISTORY, Map.of("g", g)).<String>getList("data.strategyHistory.kind")).contains("FORCE_EXPIRED", "FORCED");
+        assertThat(ok(HISTORY, Map.of("g", g)).getString("data.strategyHistory.find { it.kind == 'FORCE_EXPIRED' }.reason")).contains("launch day");
+    }
+
+    @Test
+    void aColdGroupIsVirtualizedAndSaysWhy() {
+        String g = hybridGroup(List.of(Map.of("key", "hybrid_cold_reads_per_hour", "value", "10")));
+        readAll(g);
+        JsonPath decided = ok("mutation($g: String!) { evaluateStrategy(group: $g) { decided reason servedAs inputs { name value } } }", Map.of("g", g));
+        assertThat(decided.getString("data.evaluateStrategy.decided")).isEqualTo("VIRTUALIZED");
+        assertThat(decided.getString("data.evaluateStrategy.reason")).startsWith("VIRTUALIZED: cold, 1 reads/h is below the cold threshold of 10 reads/h");
+        assertThat(decided.getString("data.evaluateStrategy.inputs.find { it.name == 'readsPerHour' }.value")).isEqualTo("1.0");
+    }
+
+    @Test
+    void onlyHybridGroupsWithATemplateHaveAStrategyAndEveryRequestIsChecked() {
+        String plain = unique("mat");
+        register(List.of(), List.of(with(group(plain, entity, List.of(feature("amount", "DOUBLE"))), "eventTimestampColumn", "ts")));
+        assertThat(failing(FORCE, Map.of("g", plain, "s", "VIRTUALIZED", "r", "x")).getString("errors[0].message"))
+                .contains("cannot force the strategy of feature group '" + plain + "'").contains("only HYBRID groups with a query template");
+        JsonPath apply = failing("mutation($g: String!) { applyRecommendation(group: $g) { servedAs } }", Map.of("g", plain));
+        assertThat(apply.getString("errors[0].message")).contains("is MATERIALIZED, so the selector does not choose its strategy").contains("recommended: MATERIALIZED");
+
+        String g = hybridGroup(List.of());
+        assertThat(failing(FORCE, Map.of("g", g, "s", "MATERIALIZED")).getString("errors[0].message")).contains("give a reason");
+        assertThat(failing(FORCE, Map.of("g", g, "s", "MATERIALIZED", "u", "2020-01-01T00:00:00Z", "r", "x")).getString("errors[0].message"))
+                .contains("in the past");
+        assertThat(failing(FORCE, Map.of("g", g, "s", "HYBRID", "r", "x")).getString("errors[0].message")).contains("HYBRID is the mode");
+        assertThat(failing(FORCE, Map.of("g", unique("nope"), "s", "MATERIALIZED", "r", "x")).getString("errors[0].extensions.code"))
+                .isEqualTo("FEATURE_GROUP_NOT_FOUND");
+
+        List<Map<String, Object>> recs = ok("{ recommendations(first: 500) { group mode current recommended change reason howToApply readMsNow "
+                + "readMsAfter bytesStoredNow bytesStoredAfter computeMsPerDayNow computeMsPerDayAfter } }", Map.of()).getList("data.recommendations");
+        Map<String, Object> mine = recs.stream().filter(r -> r.get("group").equals(plain)).findFirst().orElseThrow();
+        assertThat(mine).containsEntry("recommended", "MATERIALIZED").containsEntry("change", false).containsEntry("howToApply", "nothing to do");
+        Map<String, Object> hybrid = recs.stream().filter(r -> r.get("group").equals(g)).findFirst().orElseThrow();
+        assertThat(hybrid).containsEntry("mode", "HYBRID").containsEntry("current", "VIRTUALIZED");
+        assertThat((String) hybrid.get("reason")).contains("ms/h");
+    }
+
+    @Test
+    void prometheusShowsReadsCacheSwitchesAndFills() {
+        String g = hybridGroup(List.of());
+        readAll(g);
+        readAll(g);
+        ok(FORCE, Map.of("g", g, "s", "MATERIALIZED", "r", "metrics test"));
+        waitForServedAs(g, "MATERIALIZED");
+        readAll(g);
+        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(scrape).contains("quiver_hybrid_switches_total{group=\"" + g + "\",to=\"MATERIALIZED\"} 1.0");
+        assertThat(scrape).contains("quiver_virtual_cache_total{group=\"" + g + "\",result=\"hit\"} 1.0");
+        assertThat(scrape).containsPattern("quiver_hybrid_fills_total\\{result=\"succeeded\"} [1-9]");
+        assertThat(scrape).contains("quiver_access_dropped_total");
+    }
+}
