@@ -49,9 +49,12 @@ public class AccessRecorder {
     private final Counter dropped;
     private final Counter flushFailures;
     private final Object flushing = new Object();
+    private final MeterRegistry metrics;
+    private final Map<String, io.micrometer.core.instrument.Timer> timers = new ConcurrentHashMap<>();
 
     public AccessRecorder(AccessStore store, MeterRegistry metrics) {
         this.store = store;
+        this.metrics = metrics;
         this.dropped = Counter.builder("quiver.access.dropped")
                 .description("Access metric updates dropped because the access metrics store could not be reached").register(metrics);
         this.flushFailures = Counter.builder("quiver.access.flush.failures")
@@ -67,6 +70,10 @@ public class AccessRecorder {
             c.add("r." + p + "." + s, 1);
             c.add("ns." + p + "." + s, Math.max(0, nanos));
             c.add("l." + p + "." + s + "." + LatencySketch.bucket(nanos), 1);
+            timers.computeIfAbsent(group + "/" + p + "/" + s, k -> io.micrometer.core.instrument.Timer.builder("quiver.access")
+                    .description("Reads and writes of feature groups, by group, path and strategy served").tag("group", group)
+                    .tag("path", path.name()).tag("strategy", served == Mode.VIRTUALIZED ? "VIRTUALIZED" : "MATERIALIZED").register(metrics))
+                    .record(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
             if (rows > 0) {
                 c.add("n." + p, rows);
             }
@@ -82,6 +89,8 @@ public class AccessRecorder {
     public void failure(String group, AccessPath path) {
         try {
             counts(group).add("e." + path.field(), 1);
+            Counter.builder("quiver.access.errors").description("Failed reads and writes of feature groups, by group and path")
+                    .tag("group", group).tag("path", path.name()).register(metrics).increment();
         } catch (RuntimeException e) {
             LOG.debugf(e, "failure of %s not recorded", group);
         }

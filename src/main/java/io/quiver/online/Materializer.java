@@ -56,12 +56,15 @@ public class Materializer {
     private final MaterializationJobs jobs;
     private final OnlineSync.PendingWrites pending;
     private final BoundedExecutor runner;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
     private final Guard endRetry = Guard.create().withDescription("record a materialization job's end")
             .withRetry().maxRetries(5).delay(200, ChronoUnit.MILLIS).jitter(100, ChronoUnit.MILLIS)
             .withExponentialBackoff().factor(2).maxDelay(5, ChronoUnit.SECONDS).done().done().build();
 
     public Materializer(RegistryCatalog catalog, SnapshotLog snapshots, ObjectFileCache files, OnlineLoader loader,
-            MaterializationJobs jobs, OnlineSync.PendingWrites pending, QuiverConfig config, EffectiveConfigResolver settings) {
+            MaterializationJobs jobs, OnlineSync.PendingWrites pending, QuiverConfig config, EffectiveConfigResolver settings,
+            io.micrometer.core.instrument.MeterRegistry meters) {
+        this.meters = meters;
         this.settings = settings;
         this.catalog = catalog;
         this.snapshots = snapshots;
@@ -218,6 +221,8 @@ public class Materializer {
      * stays RUNNING until the reaper of abandoned jobs ends it (its lease lapses).
      */
     private void end(MaterializationJob job, MaterializationJob.Status status, long entities, String error, ErrorCode code) {
+        meters.counter("quiver.materialization.jobs", "status", status.name()).increment();
+        meters.counter("quiver.materialization.entities").increment(entities);
         try {
             endRetry.call(() -> {
                 jobs.finished(job.id(), status, entities, error, code);

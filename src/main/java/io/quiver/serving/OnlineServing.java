@@ -56,10 +56,13 @@ public class OnlineServing {
     private final Timer readTimer;
     private final Timer degradedTimer;
     private final AccessRecorder access;
+    private final io.micrometer.core.instrument.Counter fallbacks;
 
     public OnlineServing(FeatureResolver resolver, OnlineStore store, OfflineLatest offline, VirtualLatest virtual,
             EffectiveConfigResolver settings, MeterRegistry metrics, AccessRecorder access) {
         this.access = access;
+        this.fallbacks = io.micrometer.core.instrument.Counter.builder("quiver.online.fallbacks")
+                .description("Online reads answered from the offline store because the online store failed").register(metrics);
         this.resolver = resolver;
         this.store = store;
         this.offline = offline;
@@ -147,6 +150,7 @@ public class OnlineServing {
                 }
             } catch (QuiverException e) {
                 degraded = true;
+                fallbacks.increment();
                 LOG.warnf("online read degraded to the offline store: %s", e instanceof OnlineStoreException o ? o.detail() : e.getMessage());
                 for (GroupSchema g : online) {
                     access.failure(g.group().name(), AccessPath.ONLINE);

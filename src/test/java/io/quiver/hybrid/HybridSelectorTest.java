@@ -288,6 +288,12 @@ class HybridSelectorTest {
         assertThat((String) hybrid.get("reason")).contains("ms/h");
     }
 
+    /** The value of one series in a Prometheus scrape (0 when absent). */
+    static double sample(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElse(0);
+    }
+
     @Test
     void prometheusShowsReadsCacheSwitchesAndFills() {
         String g = hybridGroup(List.of());
@@ -296,7 +302,16 @@ class HybridSelectorTest {
         ok(FORCE, Map.of("g", g, "s", "MATERIALIZED", "r", "metrics test"));
         waitForServedAs(g, "MATERIALIZED");
         readAll(g);
+        double errorsBefore = sample(given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                "quiver_errors_total{api=\"graphql\",code=\"INVALID_ARGUMENT\"}");
+        failing(FORCE, Map.of("g", g, "s", "MATERIALIZED")); // no reason
         String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(sample(scrape, "quiver_errors_total{api=\"graphql\",code=\"INVALID_ARGUMENT\"}")).isEqualTo(errorsBefore + 1);
+        assertThat(sample(scrape, "quiver_access_seconds_count{group=\"" + g + "\",path=\"ONLINE\",strategy=\"VIRTUALIZED\"}")).isEqualTo(2);
+        assertThat(sample(scrape, "quiver_access_seconds_count{group=\"" + g + "\",path=\"ONLINE\",strategy=\"MATERIALIZED\"}")).isEqualTo(1);
+        assertThat(scrape).contains("quiver_access_seconds_bucket{group=\"" + g + "\",path=\"ONLINE\",strategy=\"MATERIALIZED\",le=");
+        assertThat(sample(scrape, "quiver_api_seconds_count{api=\"graphql\",operation=\"onlineFeatures\"}")).isGreaterThanOrEqualTo(3);
+        assertThat(scrape).contains("quiver_online_fallbacks_total");
         assertThat(scrape).contains("quiver_hybrid_switches_total{group=\"" + g + "\",to=\"MATERIALIZED\"} 1.0");
         assertThat(scrape).contains("quiver_virtual_cache_total{group=\"" + g + "\",result=\"hit\"} 1.0");
         assertThat(scrape).containsPattern("quiver_hybrid_fills_total\\{result=\"succeeded\"} [1-9]");

@@ -26,11 +26,16 @@ public class ErrorTranslator {
     @Inject
     Redaction redaction;
 
+    @Inject
+    io.quiver.api.http.ApiMetrics metrics;
+
     @AroundInvoke
     Object translate(InvocationContext ctx) throws Exception {
+        long started = System.nanoTime();
         try {
             return ctx.proceed();
         } catch (QuiverException e) {
+            metrics.error("graphql", e.code());
             if (e.code() == io.quiver.error.ErrorCode.SERVICE_BUSY) {
                 LOG.warnf("GraphQL %s refused: %s", ctx.getMethod().getName(), e.getMessage());
             } else if (e.code().httpStatus() >= 500) {
@@ -39,8 +44,11 @@ public class ErrorTranslator {
             throw new GraphQLFailure(e, redaction);
         } catch (RuntimeException e) {
             QuiverException failure = Failures.classify(e);
+            metrics.error("graphql", failure.code());
             LOG.errorf(e, "GraphQL %s failed with %s", ctx.getMethod().getName(), failure.code());
             throw new GraphQLFailure(failure, redaction);
+        } finally {
+            metrics.operation("graphql", ctx.getMethod().getName()).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 }

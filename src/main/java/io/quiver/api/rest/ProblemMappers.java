@@ -30,8 +30,10 @@ public class ProblemMappers {
     static final int RETRY_AFTER_SECONDS = 5;
 
     private final Redaction redaction;
+    private final io.quiver.api.http.ApiMetrics metrics;
 
-    public ProblemMappers(Redaction redaction) {
+    public ProblemMappers(Redaction redaction, io.quiver.api.http.ApiMetrics metrics) {
+        this.metrics = metrics;
         this.redaction = redaction;
     }
 
@@ -78,6 +80,7 @@ public class ProblemMappers {
     }
 
     private Response problem(ErrorCode code, String detail, UriInfo uri, List<Violation> violations) {
+        metrics.error("rest", code);
         String title = code.name().charAt(0) + code.name().substring(1).toLowerCase(Locale.ROOT).replace('_', ' ');
         Problem body = new Problem("urn:quiver:error:" + code.name().toLowerCase(Locale.ROOT), title, code.httpStatus(),
                 redaction.redact(detail), code.name(), uri.getPath(), violations.stream().map(v -> new Violation(v.path(), v.rule(),
