@@ -83,6 +83,29 @@ class DemoTest {
         rows.forEach(r -> assertEquals(7, ((Number) r.get("customer_id")).intValue()));
     }
 
+    @Test
+    void theHybridDemoGroupIsMaterializedOnceHotAndSaysWhy() throws InterruptedException {
+        String read = "{ onlineFeatures(features: [\"customer_360.avg_ticket\"], entities: [{customer_id: 7}]) { columns { values } "
+                + "metadata { groups { source } } } }";
+        Object value = ok(read, null).getList("data.onlineFeatures.columns[1].values").get(0);
+        for (int i = 0; i < 5; i++) {
+            ok(read, null);
+        }
+        JsonPath decided = ok("mutation { evaluateStrategy(group: \"customer_360\") { decided reason } }", null);
+        assertEquals("MATERIALIZED", decided.getString("data.evaluateStrategy.decided"));
+        assertTrue(decided.getString("data.evaluateStrategy.reason").startsWith("MATERIALIZED: hot"), decided.prettify());
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!"MATERIALIZED".equals(ok("{ featureGroup(name: \"customer_360\") { servedAs } }", null).getString("data.featureGroup.servedAs"))) {
+            assertTrue(System.nanoTime() < deadline, "customer_360 filled within 60 s");
+            Thread.sleep(100);
+        }
+        JsonPath stored = ok(read, null);
+        assertEquals("ONLINE", stored.getString("data.onlineFeatures.metadata.groups[0].source"));
+        assertEquals(value, stored.getList("data.onlineFeatures.columns[1].values").get(0));
+        JsonPath recs = ok("{ recommendations { group recommended reason } }", null);
+        assertTrue(recs.<String>getList("data.recommendations.group").containsAll(List.of("customer_360", "customer_profile")));
+    }
+
     /** The one-line GraphQL documents of the README's graphql blocks. */
     private static List<String> readmeGraphQL() throws IOException {
         List<String> documents = new ArrayList<>();
