@@ -7,8 +7,11 @@ import org.eclipse.microprofile.graphql.Description;
 /** A window of access metrics, ending now. */
 @Description("A window of access metrics ending now: the last hour (minute buckets), day or week (hour buckets)")
 public enum AccessWindow {
+    @Description("The last 60 minutes, by minute")
     LAST_HOUR(Duration.ofHours(1), true),
+    @Description("The last 24 hours, by hour")
     LAST_DAY(Duration.ofDays(1), false),
+    @Description("The last 7 days, by hour")
     LAST_WEEK(Duration.ofDays(7), false);
 
     private final Duration length;

@@ -9,7 +9,7 @@ public enum Mode {
     MATERIALIZED,
     @Description("Computed on demand by the query executor from lake data by the group's query template; nothing is copied")
     VIRTUALIZED,
-    @Description("The hybrid selector picks MATERIALIZED or VIRTUALIZED from access metrics; until it is built, served by the "
-            + "query template when the group has one, else from stored data (servedAs says which)")
+    @Description("The hybrid selector serves it MATERIALIZED or VIRTUALIZED, whichever its access metrics make cheaper "
+            + "(needs a query template; without one it is served from stored data)")
     HYBRID
 }

@@ -11,8 +11,8 @@ public record EffectiveSetting(
         @Description("Setting name as in the seeds, e.g. hybrid_threshold_rows") String key,
         @Description("Resolved value") String value,
         @Description("Layer that supplied the value") ConfigLayer source,
-        @Description("What the service does with the value today when that is less than its name promises (a mode served as "
-                + "MATERIALIZED, a setting recorded for a part not built yet); null when the value takes effect as it says") String note) {
+        @Description("How the value is applied when its name alone does not say (mode HYBRID: chosen by the hybrid "
+                + "selector, or from stored data without a query template); null when the value takes effect as it says") String note) {
 
     public EffectiveSetting {
         requireNonNull(key, "key");

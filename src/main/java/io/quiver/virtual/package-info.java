@@ -1,2 +1,2 @@
-/** Virtual executor: DuckDB query templates over lake data with bound parameters. Empty until its issue. */
+/** Virtual executor: DuckDB query templates over lake data with bound parameters, sandboxed. */
 package io.quiver.virtual;
