@@ -19,8 +19,8 @@ import io.vertx.mutiny.redis.client.Response;
  * Access counters in Redis, shared by every replica: a hash per group and bucket, key
  * {@code <prefix>access:{<group>}:m:<minute>} or {@code ...:h:<hour>} (the group in braces keeps a group's buckets on
  * one cluster slot), fields added by a script per bucket (HINCRBY, the larger latest access, EXPIRE), each bucket
- * expiring when it is no longer kept. One flush is one pipelined round trip; a window read is one HGETALL per bucket,
- * pipelined too.
+ * expiring when it is no longer kept. One flush is one pipelined round trip; a window read is one script per group
+ * (its buckets summed inside Redis), pipelined too.
  */
 public class RedisAccessStore implements AccessStore {
 
@@ -73,15 +73,43 @@ public class RedisAccessStore implements AccessStore {
         }
     }
 
+    /**
+     * A group's buckets summed inside Redis (the largest {@code last}), so a window costs one command per group
+     * however many buckets it spans; the keys share the group's slot. Returns field, value pairs.
+     */
+    private static final String SUM = """
+            local sums = {}
+            for _, key in ipairs(KEYS) do
+              local h = redis.call('HGETALL', key)
+              for i = 1, #h, 2 do
+                local v = tonumber(h[i + 1])
+                if h[i] == 'last' then
+                  if v > (sums['last'] or 0) then sums['last'] = v end
+                else
+                  sums[h[i]] = (sums[h[i]] or 0) + v
+                end
+              end
+            end
+            local out = {}
+            for f, v in pairs(sums) do out[#out + 1] = f; out[#out + 1] = string.format('%.0f', v) end
+            return out
+            """;
+
     @Override
     public Map<String, Map<String, Long>> sum(Collection<String> groups, boolean minutes, long from, long to) {
         List<Request> requests = new ArrayList<>();
         List<String> owners = new ArrayList<>();
+        long first = AccessStore.oldestKept(minutes, from, to);
         for (String g : groups) {
-            for (long i = AccessStore.oldestKept(minutes, from, to); i <= to; i++) {
-                requests.add(Request.cmd(Command.HGETALL).arg(key(g, minutes, i)));
-                owners.add(g);
+            if (first > to) {
+                continue;
             }
+            Request sum = Request.cmd(Command.EVAL).arg(SUM).arg(to - first + 1);
+            for (long i = first; i <= to; i++) {
+                sum.arg(key(g, minutes, i));
+            }
+            requests.add(sum);
+            owners.add(g);
         }
         List<Response> responses = requests.isEmpty() ? List.of() : run(requests, "read access metrics");
         Map<String, Map<String, Long>> out = new HashMap<>();
@@ -90,11 +118,11 @@ public class RedisAccessStore implements AccessStore {
             if (r == null || r.size() == 0) {
                 continue;
             }
-            Map<String, Long> bucket = new HashMap<>();
-            for (String field : r.getKeys()) {
-                bucket.put(field, r.get(field).toLong());
+            Map<String, Long> summed = new HashMap<>();
+            for (int j = 0; j + 1 < r.size(); j += 2) {
+                summed.put(r.get(j).toString(), Long.parseLong(r.get(j + 1).toString()));
             }
-            AccessStore.merge(out.computeIfAbsent(owners.get(i), x -> new HashMap<>()), bucket);
+            out.put(owners.get(i), summed);
         }
         return out;
     }

@@ -254,12 +254,12 @@ public class HybridSelector implements ServingStrategy {
                                     : c.row.reason) + ")", null);
                 }
             });
-            meters.counter("quiver.hybrid.fills", "result", "succeeded").increment();
+            fillTimer("succeeded").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             switched(g, Mode.MATERIALIZED);
         } catch (RuntimeException e) {
             String message = e instanceof QuiverException q ? q.getMessage() : "unexpected error: " + e.getClass().getSimpleName();
             LOG.warnf(e, "fill of hybrid group %s@%d failed", g.name(), g.version());
-            meters.counter("quiver.hybrid.fills", "result", "failed").increment();
+            fillTimer("failed").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             try {
                 store.update(g.id(), c -> {
                     c.row.fillState = "FAILED";
@@ -271,6 +271,12 @@ public class HybridSelector implements ServingStrategy {
         } finally {
             filling.remove(g.id());
         }
+    }
+
+    private io.micrometer.core.instrument.Timer fillTimer(String result) {
+        return io.micrometer.core.instrument.Timer.builder("quiver.hybrid.fills")
+                .description("Fills of hybrid groups' stored data from their queries (switches and refreshes), by result")
+                .tag("result", result).register(meters);
     }
 
     // ---- overrides and recommendations

@@ -57,7 +57,7 @@ public class StrategyFill {
             OnlineUpdate update = writer.writeStaged(schema, c, select, rows, WriteMode.OVERWRITE, null, null, online::update);
             if (update.status() == OnlineUpdate.Status.PENDING) {
                 throw new QuiverException(ErrorCode.ONLINE_STORE_UNAVAILABLE, "the snapshot was stored but the online store failed ("
-                        + update.error() + "); reads stay virtual and the fill is tried again");
+                        + update.error() + "); reads stay virtual and the next evaluation round fills again");
             }
             return rows;
         } catch (SQLException e) {

@@ -46,6 +46,16 @@ public abstract class AccessStoreContract {
     }
 
     @Test
+    void largeTotalsStayExact() {
+        AccessStore s = store();
+        long nanos = 300_000_000_000_123L; // a week of busy reads' time in nanoseconds
+        s.add(List.of(new AccessStore.Delta("big", MINUTE, Map.of("ns.o.M", nanos), 1_776_000_000_123L),
+                new AccessStore.Delta("big", MINUTE + 1, Map.of("ns.o.M", nanos), 1_776_000_060_456L)));
+        assertThat(s.sum(List.of("big"), true, MINUTE, MINUTE + 1))
+                .isEqualTo(Map.of("big", Map.of("ns.o.M", 2 * nanos, AccessStore.LAST, 1_776_000_060_456L)));
+    }
+
+    @Test
     void replicasAddingAtOnceLoseNothing() throws Exception {
         AccessStore s = store();
         ExecutorService pool = Executors.newFixedThreadPool(4);

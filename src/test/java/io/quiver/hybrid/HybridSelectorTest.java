@@ -314,7 +314,7 @@ class HybridSelectorTest {
         assertThat(scrape).contains("quiver_online_fallbacks_total");
         assertThat(scrape).contains("quiver_hybrid_switches_total{group=\"" + g + "\",to=\"MATERIALIZED\"} 1.0");
         assertThat(scrape).contains("quiver_virtual_cache_total{group=\"" + g + "\",result=\"hit\"} 1.0");
-        assertThat(scrape).containsPattern("quiver_hybrid_fills_total\\{result=\"succeeded\"} [1-9]");
+        assertThat(scrape).containsPattern("quiver_hybrid_fills_seconds_count\\{result=\"succeeded\"} [1-9]");
         assertThat(scrape).contains("quiver_access_dropped_total");
     }
 }

@@ -47,6 +47,12 @@ class DegradationTest {
     @Inject
     OnlineStore store;
 
+    @Inject
+    io.quiver.access.AccessRecorder access;
+
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private JsonPath read(String group) {
         return ok(READ, Map.of("f", List.of(group + ".score"), "e", List.of(Map.of("user_id", 1))));
     }
@@ -73,6 +79,15 @@ class DegradationTest {
         assertThat(down.getList("data.onlineFeatures.columns[1].values", Float.class)).containsExactly(1.5f);
         assertThat(down.getList("data.onlineFeatures.columns[1].statuses")).containsExactly("PRESENT");
         given().get("/q/health/ready").then().statusCode(503);
+
+        // access metrics live in the same Redis: recording never failed the reads above; their counts are dropped and counted
+        double dropped = meters.get("quiver.access.dropped").counter().count();
+        read(g);
+        access.flush();
+        assertThat(meters.get("quiver.access.dropped").counter().count()).isGreaterThan(dropped);
+        JsonPath metrics = io.quiver.support.GraphQL.failing("query($g: String!) { accessMetrics(group: $g) { reads } }", Map.of("g", g));
+        assertThat(metrics.getString("errors[0].extensions.code")).isEqualTo("ONLINE_STORE_UNAVAILABLE");
+        assertThat(metrics.getString("errors[0].message")).contains("access metrics").doesNotContain(String.valueOf(OwnRedisResource.server.port()));
 
         // a late event: older than where the last incremental run ended, so only its pending flag can bring it online
         Instant late = lastEnd.minusSeconds(30);

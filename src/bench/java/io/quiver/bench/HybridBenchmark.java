@@ -1,0 +1,265 @@
+package io.quiver.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.access.AccessPath;
+import io.quiver.access.AccessRecorder;
+import io.quiver.config.Mode;
+import io.quiver.hybrid.HybridSelector;
+import io.quiver.objectstore.ObjectStore;
+import io.quiver.offline.Snapshot;
+import io.quiver.offline.SnapshotLog;
+import io.quiver.registry.RegistryCatalog;
+import io.quiver.serving.OnlineResult;
+import io.quiver.serving.OnlineServing;
+import io.quiver.support.Columnar;
+import io.quiver.support.GraphQL;
+import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.RedisTestResource;
+import jakarta.inject.Inject;
+
+/**
+ * The hybrid selector (issue: hybrid selector): one mixed workload of online reads replayed against three
+ * configurations of the same six groups in the same run: all forced MATERIALIZED, all forced VIRTUALIZED, all HYBRID
+ * (the selector decides; a round every {@code ROUND_EVERY} reads stands for one decision TTL).
+ * <ul>
+ * <li>two hot small groups (2,000 rows each), read by most requests;</li>
+ * <li>two cold large groups (2M rows each), read a few times;</li>
+ * <li>a group whose virtual query is slow (a window over 300k rows that no key filter can enter), read often;</li>
+ * <li>a group nobody reads in the first half and many read in the second (the change of pattern).</li>
+ * </ul>
+ * Reported per configuration: p50/p99 read latency, compute time (virtual reads plus fills), bytes stored, fills;
+ * for HYBRID the reads until the changed group was served from stored data. And the cost of recording one access
+ * against the p50 of an online read. Prints; asserts no timing.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = FilesystemS3Resource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+class HybridBenchmark {
+
+    private static final int READS = Integer.getInteger("bench.reads", 2_000);
+    private static final int ROUND_EVERY = Integer.getInteger("bench.roundEvery", 100);
+    private static final long SMALL = 200; // customers, 10 rows each
+    private static final long LARGE = 200_000;
+    private static final long MEDIUM = 30_000;
+
+    @Inject
+    ObjectStore objects;
+
+    @Inject
+    OnlineServing serving;
+
+    @Inject
+    HybridSelector selector;
+
+    @Inject
+    SnapshotLog snapshots;
+
+    @Inject
+    RegistryCatalog catalog;
+
+    @Inject
+    AccessRecorder recorder;
+
+    @Inject
+    MeterRegistry meters;
+
+    /** The groups of one configuration, by role. */
+    private static final List<String> ROLES = List.of("hot1", "hot2", "cold1", "cold2", "slow", "shift");
+
+    private record Run(String config, double[] latencies, double virtualMs, double fillMs, long fills, long bytes, Integer adaptedAfter) {
+    }
+
+    @Test
+    void mixedWorkload() throws Exception {
+        System.out.printf("%nHybrid selector benchmark: %,d online reads of one entity, a round every %d reads (HYBRID), %d cores%n",
+                READS, ROUND_EVERY, Runtime.getRuntime().availableProcessors());
+        try {
+            lake();
+            List<String> workload = workload();
+            List<Run> runs = new ArrayList<>();
+            for (String config : List.of("MATERIALIZED", "VIRTUALIZED", "HYBRID")) {
+                runs.add(run(config, workload));
+            }
+            report(runs);
+            overhead(runs.get(0));
+        } finally {
+            try (Stream<Path> files = Files.walk(FilesystemS3Resource.scratch)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static String rows(long customers, int days) {
+        return "SELECT c AS customer_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' + to_days(CAST(d AS INTEGER)) AS ts, "
+                + "CAST(c * 10 + d AS DOUBLE) AS amount FROM range(0, " + customers + ") a(c), range(0, " + days + ") b(d) ORDER BY c, d";
+    }
+
+    private void lake() {
+        objects.put("lake/hy_small/part.parquet", Columnar.parquet(rows(SMALL, 10)));
+        objects.put("lake/hy_medium/part.parquet", Columnar.parquet(rows(MEDIUM, 10)));
+        objects.put("lake/hy_large/part.parquet", Columnar.parquet(rows(LARGE, 10)));
+        for (String s : List.of("small", "medium", "large")) {
+            GraphQL.ok("mutation($s: DataSourceInput!) { registerDataSource(dataSource: $s) { rowEstimate } }", Map.of("s",
+                    Map.of("name", "hy_" + s, "layer", "SILVER", "location", "lake/hy_" + s + "/", "format", "PARQUET")));
+        }
+        GraphQL.register(List.of(GraphQL.entity("hy_customer", "customer_id", "BIGINT")), List.of());
+    }
+
+    /** The same sequence of group roles for every configuration (seeded). */
+    private static List<String> workload() {
+        Random random = new Random(20261205L);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < READS; i++) {
+            boolean second = i >= READS / 2;
+            double x = random.nextDouble();
+            String role = x < 0.005 ? "cold1" : x < 0.01 ? "cold2" : x < 0.16 ? "slow"
+                    : second && x < 0.50 ? "shift" : x < (second ? 0.75 : 0.58) ? "hot1" : "hot2";
+            out.add(role);
+        }
+        return out;
+    }
+
+    private String template(String role) {
+        return switch (role) {
+            case "cold1", "cold2" -> "SELECT customer_id, ts, amount FROM {{silver.hy_large}}";
+            // no key filter can enter a window over the whole table: every read computes all of it
+            case "slow" -> "SELECT customer_id, ts, AVG(amount) OVER (ORDER BY ts, customer_id ROWS BETWEEN 100 PRECEDING AND CURRENT ROW) AS amount "
+                    + "FROM {{silver.hy_medium}}";
+            default -> "SELECT customer_id, ts, amount FROM {{silver.hy_small}}";
+        };
+    }
+
+    private Run run(String config, List<String> workload) throws Exception {
+        String prefix = config.substring(0, 1).toLowerCase() + "_";
+        List<Map<String, Object>> groups = new ArrayList<>();
+        for (String role : ROLES) {
+            groups.add(Map.of("name", prefix + role, "entities", List.of("hy_customer"), "eventTimestampColumn", "ts", "mode", "HYBRID",
+                    "queryTemplate", template(role), "features", List.of(Map.of("name", "amount", "type", "DOUBLE")),
+                    "config", List.of(Map.of("key", "hybrid_hot_reads_per_hour", "value", "100"),
+                            Map.of("key", "hybrid_cold_reads_per_hour", "value", "5"), Map.of("key", "hybrid_cache_ttl", "value", "PT0S"))));
+        }
+        GraphQL.register(List.of(), groups);
+        double fillsBefore = fillSeconds();
+        long fillCountBefore = fillCount();
+        if (!config.equals("HYBRID")) {
+            for (String role : ROLES) {
+                GraphQL.ok("mutation($g: String!, $s: Mode) { forceStrategy(group: $g, strategy: $s, reason: \"benchmark\") { servedAs } }",
+                        Map.of("g", prefix + role, "s", config));
+            }
+            for (String role : ROLES) {
+                waitServed(prefix + role, Mode.valueOf(config));
+            }
+        }
+        Random entities = new Random(7);
+        double[] latencies = new double[workload.size()];
+        double virtualMs = 0;
+        Integer adaptedAfter = null;
+        int shiftReads = 0;
+        for (int i = 0; i < workload.size(); i++) {
+            if (config.equals("HYBRID") && i > 0 && i % ROUND_EVERY == 0) {
+                selector.round();
+            }
+            String role = workload.get(i);
+            long customer = entities.nextLong(role.startsWith("cold") ? LARGE : role.equals("slow") ? MEDIUM : SMALL);
+            long t0 = System.nanoTime();
+            OnlineResult r = serving.read(List.of(prefix + role + ".amount"), List.of(Map.of("customer_id", customer)), false);
+            double ms = (System.nanoTime() - t0) / 1e6;
+            latencies[i] = ms;
+            boolean virtual = r.metadata().groups().get(0).source() == OnlineResult.Source.VIRTUAL;
+            if (virtual) {
+                virtualMs += ms;
+            }
+            if (role.equals("shift")) {
+                shiftReads++;
+                if (adaptedAfter == null && !virtual) {
+                    adaptedAfter = shiftReads;
+                }
+            }
+        }
+        long bytes = 0;
+        for (String role : ROLES) {
+            bytes += snapshots.current(catalog.group(prefix + role, 0).group()).map(Snapshot::bytes).orElse(0L);
+        }
+        Run run = new Run(config, latencies, virtualMs, (fillSeconds() - fillsBefore) * 1000, fillCount() - fillCountBefore, bytes,
+                adaptedAfter);
+        System.out.printf("  %s: served %s%n", config, ROLES.stream().map(role -> role + "=" + GraphQL.ok("query($g: String!) { featureGroup(name: $g) "
+                + "{ servedAs } }", Map.of("g", prefix + role)).getString("data.featureGroup.servedAs")).toList());
+        return run;
+    }
+
+    private void waitServed(String group, Mode mode) throws InterruptedException {
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        while (!mode.name().equals(GraphQL.ok("query($g: String!) { featureGroup(name: $g) { servedAs } }", Map.of("g", group))
+                .getString("data.featureGroup.servedAs"))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(group + " not served " + mode + " within 10 minutes");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private double fillSeconds() {
+        return meters.find("quiver.hybrid.fills").timers().stream().mapToDouble(t -> t.totalTime(java.util.concurrent.TimeUnit.SECONDS)).sum();
+    }
+
+    private long fillCount() {
+        return meters.find("quiver.hybrid.fills").timers().stream().mapToLong(Timer::count).sum();
+    }
+
+    private void report(List<Run> runs) {
+        System.out.printf("%n| configuration | p50 ms | p99 ms | virtual read time ms | fill time ms (fills) | compute ms | bytes stored |%n");
+        System.out.printf("|---|---|---|---|---|---|---|%n");
+        for (Run r : runs) {
+            System.out.printf("| %s | %.2f | %.2f | %,.0f | %,.0f (%d) | %,.0f | %,d |%n", r.config(), p(r.latencies(), 50), p(r.latencies(), 99),
+                    r.virtualMs(), r.fillMs(), r.fills(), r.virtualMs() + r.fillMs(), r.bytes());
+        }
+        Run m = runs.get(0);
+        Run v = runs.get(1);
+        Run h = runs.get(2);
+        double best = Math.min(p(m.latencies(), 99), p(v.latencies(), 99));
+        System.out.printf("HYBRID p99 / best single mode p99 = %.2fx (goal <= 1.10x)%n", p(h.latencies(), 99) / best);
+        System.out.printf("HYBRID bytes / all-MATERIALIZED bytes = %.2f (goal <= 0.50)%n", (double) h.bytes() / m.bytes());
+        System.out.printf("The changed group was served from stored data after %s of its reads (%d-read rounds; goal: within one round)%n",
+                h.adaptedAfter(), ROUND_EVERY);
+    }
+
+    /** Recording one access against the p50 of an online read from the online store. */
+    private void overhead(Run materialized) {
+        int n = 2_000_000;
+        for (int i = 0; i < n / 10; i++) {
+            recorder.access("hy_overhead", AccessPath.ONLINE, Mode.MATERIALIZED, 1_000_000 + i, 1, 0);
+        }
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            recorder.access("hy_overhead", AccessPath.ONLINE, Mode.MATERIALIZED, 1_000_000 + i, 1, 0);
+        }
+        double perCall = (System.nanoTime() - t0) / (double) n / 1e6;
+        double p50 = p(materialized.latencies(), 50);
+        System.out.printf("Recording one access: %.2f µs; online read p50 (all MATERIALIZED) %.2f ms -> %.2f%% of p50 (goal < 2%%)%n",
+                perCall * 1000, p50, 100 * perCall / p50);
+    }
+
+    private static double p(double[] values, int percentile) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
+    }
+}
