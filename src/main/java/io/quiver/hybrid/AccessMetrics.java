@@ -84,11 +84,16 @@ public class AccessMetrics {
         if (g.queryTemplate() == null) {
             return snapshot == null ? null : 0L;
         }
-        long rows = 0;
-        for (String ref : TemplateSql.parse(g.queryTemplate().sql()).sources()) {
-            String name = ref.contains(".") ? ref.substring(ref.indexOf('.') + 1) : ref;
-            rows += sources.find(name).map(DataSource::rowEstimate).orElse(0L);
+        return sources(g).stream().mapToLong(DataSource::rowEstimate).sum();
+    }
+
+    /** The data sources the group's query template reads (none without a template; unregistered ones left out). */
+    List<DataSource> sources(FeatureGroup g) {
+        if (g.queryTemplate() == null) {
+            return List.of();
         }
-        return rows;
+        return TemplateSql.parse(g.queryTemplate().sql()).sources().stream()
+                .map(ref -> ref.contains(".") ? ref.substring(ref.indexOf('.') + 1) : ref).distinct()
+                .flatMap(name -> sources.find(name).stream()).toList();
     }
 }

@@ -30,14 +30,12 @@ import io.quiver.error.QuiverException;
 import io.quiver.offline.Snapshot;
 import io.quiver.offline.SnapshotLog;
 import io.quiver.offline.SnapshotMaintenance;
-import io.quiver.registry.DataSourceRegistry;
 import io.quiver.registry.EffectiveConfigResolver;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.ServingStrategy;
 import io.quiver.registry.model.ConfigKey;
 import io.quiver.registry.model.DataSource;
 import io.quiver.registry.model.FeatureGroup;
-import io.quiver.registry.model.TemplateSql;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -61,7 +59,6 @@ public class HybridSelector implements ServingStrategy {
     private final AccessMetrics metrics;
     private final SnapshotLog snapshots;
     private final SnapshotMaintenance maintenance;
-    private final DataSourceRegistry sources;
     private final StrategyFill fill;
     private final QuiverConfig.Hybrid config;
     private final MeterRegistry meters;
@@ -71,7 +68,7 @@ public class HybridSelector implements ServingStrategy {
     private final String holder = "replica-" + UUID.randomUUID();
 
     public HybridSelector(RegistryCatalog catalog, EffectiveConfigResolver settings, StrategyStore store, AccessMetrics metrics,
-            SnapshotLog snapshots, SnapshotMaintenance maintenance, DataSourceRegistry sources, StrategyFill fill, QuiverConfig config,
+            SnapshotLog snapshots, SnapshotMaintenance maintenance, StrategyFill fill, QuiverConfig config,
             MeterRegistry meters) {
         this.catalog = catalog;
         this.settings = settings;
@@ -79,7 +76,6 @@ public class HybridSelector implements ServingStrategy {
         this.metrics = metrics;
         this.snapshots = snapshots;
         this.maintenance = maintenance;
-        this.sources = sources;
         this.fill = fill;
         this.config = config.hybrid();
         this.meters = meters;
@@ -142,15 +138,7 @@ public class HybridSelector implements ServingStrategy {
 
     /** Bytes of the group's data sources' files: what storing its result is estimated to take before it has been stored. */
     private long lakeBytes(FeatureGroup g) {
-        if (g.queryTemplate() == null) {
-            return 0;
-        }
-        long bytes = 0;
-        for (String ref : TemplateSql.parse(g.queryTemplate().sql()).sources()) {
-            String name = ref.contains(".") ? ref.substring(ref.indexOf('.') + 1) : ref;
-            bytes += sources.find(name).map(DataSource::bytes).orElse(0L);
-        }
-        return bytes;
+        return metrics.sources(g).stream().mapToLong(DataSource::bytes).sum();
     }
 
     // ---- decisions
