@@ -50,6 +50,22 @@ public final class AccessSummary {
         return READ_PATHS.stream().mapToLong(p -> accesses(p, served)).sum();
     }
 
+    /**
+     * The paths a strategy changes: online and point-in-time reads (a virtual table query runs the template whatever
+     * serves the group, so storing it cannot make those faster).
+     */
+    public static final List<AccessPath> SERVED_PATHS = List.of(AccessPath.ONLINE, AccessPath.HISTORICAL);
+
+    /** Reads a strategy serves (online and point-in-time), by either strategy. */
+    public long servedReads() {
+        return SERVED_PATHS.stream().mapToLong(this::accesses).sum();
+    }
+
+    /** Reads a strategy serves, by this strategy. */
+    public long servedReads(Mode served) {
+        return SERVED_PATHS.stream().mapToLong(p -> accesses(p, served)).sum();
+    }
+
     public long errors(AccessPath p) {
         return get("e." + p.field());
     }
@@ -87,13 +103,13 @@ public final class AccessSummary {
         return n == 0 ? null : get("ns." + p.field() + "." + s(served)) / 1e6 / n;
     }
 
-    /** Mean time of one read served by this strategy over all read paths, ms; null when there was none. */
+    /** Mean time of one online or point-in-time read served by this strategy, ms; null when there was none. */
     public Double meanReadMillis(Mode served) {
-        long n = reads(served);
+        long n = servedReads(served);
         if (n == 0) {
             return null;
         }
-        long ns = READ_PATHS.stream().mapToLong(p -> get("ns." + p.field() + "." + s(served))).sum();
+        long ns = SERVED_PATHS.stream().mapToLong(p -> get("ns." + p.field() + "." + s(served))).sum();
         return ns / 1e6 / n;
     }
 

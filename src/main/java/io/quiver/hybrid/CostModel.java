@@ -21,8 +21,9 @@ import io.quiver.config.Mode;
  * refreshes), Tr the time of one refresh (the last fill measured, else a full virtual query estimated from the row
  * count against {@code hybrid_threshold_rows}), S the GiB stored and w what a GiB-hour is worth in milliseconds. A
  * group read less than the cold threshold is VIRTUALIZED (nothing pays for storing it); one read at least as often
- * as the hot threshold is MATERIALIZED when its virtual reads are slower than stored ones; otherwise the cheaper
- * strategy wins, but replaces the current one only when it costs at least {@code hysteresis} less.
+ * as the hot threshold is MATERIALIZED when storing costs less, without waiting for the hysteresis margin;
+ * otherwise the cheaper strategy wins, but replaces the current one only when it costs at least {@code hysteresis}
+ * less. Reads are online and point-in-time reads: virtual table queries run the template whichever strategy serves.
  */
 public final class CostModel {
 
@@ -104,10 +105,10 @@ public final class CostModel {
                     "VIRTUALIZED: cold, %s reads/h is below the cold threshold of %s reads/h, so nothing pays for storing it; %s",
                     n(in.readsPerHour()), n(in.coldReadsPerHour()), costs), v, m);
         }
-        if (in.readsPerHour() >= in.hotReadsPerHour() && in.virtualReadMs() > in.storedReadMs()) {
+        if (in.readsPerHour() >= in.hotReadsPerHour() && in.virtualReadMs() > in.storedReadMs() && m < v) {
             return new Decision(Mode.MATERIALIZED, Rule.HOT, String.format(Locale.ROOT,
-                    "MATERIALIZED: hot, %s reads/h is at or above the hot threshold of %s reads/h and a virtual read takes %s ms "
-                            + "against %s ms stored; %s",
+                    "MATERIALIZED: hot, %s reads/h is at or above the hot threshold of %s reads/h, a virtual read takes %s ms "
+                            + "against %s ms stored, and storing costs less; %s",
                     n(in.readsPerHour()), n(in.hotReadsPerHour()), n(in.virtualReadMs()), n(in.storedReadMs()), costs), v, m);
         }
         Mode cheaper = m < v ? Mode.MATERIALIZED : Mode.VIRTUALIZED;

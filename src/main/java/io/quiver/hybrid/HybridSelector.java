@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.micrometer.core.instrument.Counter;
@@ -62,7 +62,7 @@ public class HybridSelector implements ServingStrategy {
     private final StrategyFill fill;
     private final QuiverConfig.Hybrid config;
     private final MeterRegistry meters;
-    private final Cache<Long, Optional<Mode>> served = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(1)).maximumSize(100_000).build();
+    private final LoadingCache<Long, Optional<Mode>> served;
     private final Set<Long> filling = ConcurrentHashMap.newKeySet();
     private final BoundedExecutor fills = new BoundedExecutor("quiver-hybrid-fill", 1, 1_000);
     private final String holder = "replica-" + UUID.randomUUID();
@@ -79,11 +79,22 @@ public class HybridSelector implements ServingStrategy {
         this.fill = fill;
         this.config = config.hybrid();
         this.meters = meters;
+        this.served = Caffeine.newBuilder().refreshAfterWrite(Duration.ofSeconds(1)).expireAfterAccess(Duration.ofMinutes(10))
+                .maximumSize(100_000).build(id -> store.find(id).map(r -> Mode.valueOf(r.serving)));
     }
 
+    /**
+     * Read on every read of a selectable group, from a cache refreshed every second in the background: while the
+     * registry database does not answer, the last known strategy stands (VIRTUALIZED, always complete, when none is).
+     */
     @Override
     public Optional<Mode> served(FeatureGroup group) {
-        return served.get(group.id(), id -> store.find(id).map(r -> Mode.valueOf(r.serving)));
+        try {
+            return served.get(group.id());
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "strategy of %s@%d unknown; served VIRTUALIZED", group.name(), group.version());
+            return Optional.empty();
+        }
     }
 
     /** The group version's strategy as held now. */
@@ -117,8 +128,8 @@ public class HybridSelector implements ServingStrategy {
         long threshold = Math.max(1, Long.parseLong(settings.value(g, ConfigKey.HYBRID_THRESHOLD_ROWS)));
         double scale = Math.max(1.0, (double) rows / threshold);
         double virtualEstimate = config.virtualReadEstimate().toNanos() / 1e6;
-        boolean virtualMeasured = day.reads(Mode.VIRTUALIZED) >= config.minSamples();
-        boolean storedMeasured = day.reads(Mode.MATERIALIZED) >= config.minSamples();
+        boolean virtualMeasured = day.servedReads(Mode.VIRTUALIZED) >= config.minSamples();
+        boolean storedMeasured = day.servedReads(Mode.MATERIALIZED) >= config.minSamples();
         double lv = virtualMeasured ? day.meanReadMillis(Mode.VIRTUALIZED) : virtualEstimate * scale;
         double lm = storedMeasured ? day.meanReadMillis(Mode.MATERIALIZED) : config.materializedReadEstimate().toNanos() / 1e6;
         boolean refreshMeasured = row != null && row.fillMillis != null;
@@ -131,7 +142,7 @@ public class HybridSelector implements ServingStrategy {
         boolean bytesMeasured = snapshot != null && snapshot.bytes() > 0;
         double gib = (bytesMeasured ? snapshot.bytes() : lakeBytes(g)) / GIB;
         Mode current = row == null ? null : StrategyStore.mode(row.decided != null ? row.decided : row.serving);
-        return new CostModel.Inputs(current, hour.reads(), lv, virtualMeasured, lm, storedMeasured, tr, refreshMeasured, refreshesPerHour,
+        return new CostModel.Inputs(current, hour.servedReads(), lv, virtualMeasured, lm, storedMeasured, tr, refreshMeasured, refreshesPerHour,
                 gib, bytesMeasured, rows, Double.parseDouble(settings.value(g, ConfigKey.HYBRID_HOT_READS_PER_HOUR)),
                 Double.parseDouble(settings.value(g, ConfigKey.HYBRID_COLD_READS_PER_HOUR)), config.storageMsPerGibHour(), config.hysteresis());
     }
@@ -207,19 +218,45 @@ public class HybridSelector implements ServingStrategy {
                 .tag("to", to.name()).register(meters).increment();
     }
 
+    static final String RUNNING = "RUNNING";
+    static final String FAILED = "FAILED";
+    static final String CLEARING = "CLEARING";
+    /** A fill or clear not renewed for this long is taken as abandoned (its replica stopped). */
+    private static final Duration ABANDONED = Duration.ofMinutes(30);
+
+    /** Whether a fill or a clear of the group's stored data is live (on any replica). */
+    private static boolean busy(StrategyRow r) {
+        return (RUNNING.equals(r.fillState) || CLEARING.equals(r.fillState)) && r.updatedAt != null
+                && r.updatedAt.plus(ABANDONED).isAfter(Instant.now());
+    }
+
     /** Starts a fill of the group's stored data from its query unless one runs here; reads switch when it succeeds. */
     private void startFill(FeatureGroup g, String why) {
         if (!filling.add(g.id())) {
             return;
         }
         try {
+            boolean[] started = {false};
             store.update(g.id(), c -> {
-                c.row.fillState = "RUNNING";
+                if (busy(c.row)) {
+                    return; // another replica fills or clears it now
+                }
+                c.row.fillState = RUNNING;
                 c.event(StrategyEvent.Kind.FILL_STARTED, null, Mode.MATERIALIZED, "filling stored data from the query " + why, null);
+                started[0] = true;
             });
+            if (!started[0]) {
+                filling.remove(g.id());
+                return;
+            }
             fills.execute(() -> runFill(g));
         } catch (RuntimeException e) {
             filling.remove(g.id());
+            try {
+                store.update(g.id(), c -> c.row.fillState = RUNNING.equals(c.row.fillState) ? FAILED : c.row.fillState);
+            } catch (RuntimeException again) {
+                LOG.debugf(again, "could not reset the fill state of %s@%d", g.name(), g.version());
+            }
             throw e;
         }
     }
@@ -234,6 +271,10 @@ public class HybridSelector implements ServingStrategy {
                 c.row.fillMillis = millis;
                 c.row.filledAt = StrategyStore.now();
                 Mode target = target(g, c.row);
+                if (target == Mode.VIRTUALIZED && Mode.valueOf(c.row.serving) == Mode.VIRTUALIZED && c.row.storedUntil == null) {
+                    // the target changed while it filled: what it stored expires like any stored data of a virtual group
+                    c.row.storedUntil = StrategyStore.now().plus(config.storedGrace());
+                }
                 if (target == Mode.MATERIALIZED && Mode.valueOf(c.row.serving) == Mode.VIRTUALIZED) {
                     c.row.serving = Mode.MATERIALIZED.name();
                     c.row.storedUntil = null;
@@ -250,8 +291,9 @@ public class HybridSelector implements ServingStrategy {
             fillTimer("failed").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             try {
                 store.update(g.id(), c -> {
-                    c.row.fillState = "FAILED";
-                    c.event(StrategyEvent.Kind.FILL_FAILED, null, null, "the fill failed, reads stay " + c.row.serving + ": " + message, null);
+                    c.row.fillState = FAILED;
+                    c.event(StrategyEvent.Kind.FILL_FAILED, null, null, "the fill failed, reads stay " + c.row.serving
+                            + " (the next round tries again): " + message, null);
                 });
             } catch (RuntimeException again) {
                 LOG.warnf("could not record the failed fill of %s@%d: %s", g.name(), g.version(), again.getMessage());
@@ -369,8 +411,7 @@ public class HybridSelector implements ServingStrategy {
     public GroupStrategy applyRecommendation(FeatureGroup g) {
         if (!settings.selectable(g)) {
             Recommendation r = recommendations(List.of(g)).get(0);
-            throw new InvalidArgumentException("feature group '" + g.name() + "' version " + g.version() + " is " + settings.mode(g)
-                    + (settings.mode(g) == Mode.HYBRID ? " without a query template or with virtualization disabled" : "")
+            throw new InvalidArgumentException("feature group '" + g.name() + "' version " + g.version() + " " + whyNotSelectable(g)
                     + ", so the selector does not choose its strategy; recommended: " + r.recommended() + " (" + r.howToApply() + ")");
         }
         return evaluate(g);
@@ -378,10 +419,19 @@ public class HybridSelector implements ServingStrategy {
 
     private void requireSelectable(FeatureGroup g, String action) {
         if (!settings.selectable(g)) {
-            throw new InvalidArgumentException("cannot " + action + " feature group '" + g.name() + "' version " + g.version() + ": it is "
-                    + settings.mode(g) + (settings.mode(g) == Mode.HYBRID ? " but has no query template or has virtualization disabled"
-                            : "") + ", and only HYBRID groups with a query template have a strategy chosen for them");
+            throw new InvalidArgumentException("cannot " + action + " feature group '" + g.name() + "' version " + g.version() + ": it "
+                    + whyNotSelectable(g) + ", and only the latest version of a HYBRID group with a query template has a strategy chosen for it");
         }
+    }
+
+    private String whyNotSelectable(FeatureGroup g) {
+        if (settings.mode(g) != Mode.HYBRID) {
+            return "is " + settings.mode(g);
+        }
+        if (!g.latest()) {
+            return "is not the latest version (older versions are served VIRTUALIZED)";
+        }
+        return "is HYBRID without a query template or with virtualization disabled";
     }
 
     // ---- the schedule
@@ -409,8 +459,17 @@ public class HybridSelector implements ServingStrategy {
             return;
         }
         List<String> names = groups.stream().map(FeatureGroup::name).distinct().toList();
-        Map<String, AccessSummary> hour = metrics.summaries(names, AccessWindow.LAST_HOUR);
-        Map<String, AccessSummary> day = metrics.summaries(names, AccessWindow.LAST_DAY);
+        Map<String, AccessSummary> hour;
+        Map<String, AccessSummary> day;
+        try {
+            hour = metrics.summaries(names, AccessWindow.LAST_HOUR);
+            day = metrics.summaries(names, AccessWindow.LAST_DAY);
+        } catch (RuntimeException e) {
+            // no metrics, no new decisions; overrides still end, refreshes and expiry still run
+            LOG.warnf("hybrid round without access metrics (decisions wait): %s", e.getMessage());
+            hour = null;
+            day = null;
+        }
         Map<Long, StrategyRow> rows = new HashMap<>(store.all());
         Instant now = Instant.now();
         for (FeatureGroup g : groups) {
@@ -428,10 +487,10 @@ public class HybridSelector implements ServingStrategy {
                     });
                 }
                 Duration ttl = Duration.parse(settings.value(g, ConfigKey.HYBRID_CACHE_TTL));
-                if (r == null || r.decidedAt == null || !r.decidedAt.plus(ttl).isAfter(now)) {
+                if (hour != null && (r == null || r.decidedAt == null || !r.decidedAt.plus(ttl).isAfter(now))) {
                     evaluate(g, hour.get(g.name()), day.get(g.name()));
-                } else {
-                    apply(g, r);
+                } else if (r != null) {
+                    apply(g, store.find(g.id()).orElse(r)); // as it is now: another replica may have changed it
                 }
                 maintain(g, store.find(g.id()).orElse(null), now);
             } catch (RuntimeException e) {
@@ -442,7 +501,7 @@ public class HybridSelector implements ServingStrategy {
 
     /** Refreshes a materialized group when due; expires the stored data of a virtualized one after the grace period. */
     private void maintain(FeatureGroup g, StrategyRow r, Instant now) {
-        if (r == null || filling.contains(g.id())) {
+        if (r == null || filling.contains(g.id()) || busy(r)) {
             return;
         }
         Mode serving = Mode.valueOf(r.serving);
@@ -455,13 +514,39 @@ public class HybridSelector implements ServingStrategy {
                 startFill(g, "to refresh it (every " + every + " s)");
             }
         } else if (serving == Mode.VIRTUALIZED && r.storedUntil != null && !r.storedUntil.isAfter(now)) {
+            expireStored(g, now);
+        }
+    }
+
+    /**
+     * Expires a virtual group's stored data after the grace period: claimed under the row lock (CLEARING, which no fill
+     * starts over), then an empty snapshot, snapshot expiry (files freed) and the online table dropped.
+     */
+    private void expireStored(FeatureGroup g, Instant now) {
+        boolean[] claimed = {false};
+        store.update(g.id(), c -> {
+            if (!busy(c.row) && Mode.valueOf(c.row.serving) == Mode.VIRTUALIZED && target(g, c.row) == Mode.VIRTUALIZED
+                    && c.row.storedUntil != null && !c.row.storedUntil.isAfter(now)) {
+                c.row.fillState = CLEARING;
+                claimed[0] = true;
+            }
+        });
+        if (!claimed[0]) {
+            return;
+        }
+        try {
             fill.clear(catalog.group(g.name(), g.version()));
             maintenance.expire(g.name(), g.version(), Instant.now(), 1);
             store.update(g.id(), c -> {
                 c.row.storedUntil = null;
-                c.event(StrategyEvent.Kind.STORED_EXPIRED, null, null, "stored data expired: served VIRTUALIZED since the grace period of "
-                        + config.storedGrace() + " began", null);
+                c.row.fillState = null;
+                c.row.filledAt = null;
+                c.event(StrategyEvent.Kind.STORED_EXPIRED, null, null, "stored data expired (snapshot emptied, files freed, online values "
+                        + "dropped): served VIRTUALIZED for the grace period of " + config.storedGrace(), null);
             });
+        } catch (RuntimeException e) {
+            store.update(g.id(), c -> c.row.fillState = CLEARING.equals(c.row.fillState) ? FAILED : c.row.fillState);
+            throw e;
         }
     }
 

@@ -33,8 +33,10 @@ public class StrategyFill {
     private final OfflineWriter writer;
     private final OnlineSync online;
     private final DuckDbEngine engine;
+    private final io.quiver.online.OnlineStore store;
 
-    public StrategyFill(VirtualReads reads, OfflineWriter writer, OnlineSync online, DuckDbEngine engine) {
+    public StrategyFill(VirtualReads reads, OfflineWriter writer, OnlineSync online, DuckDbEngine engine, io.quiver.online.OnlineStore store) {
+        this.store = store;
         this.reads = reads;
         this.writer = writer;
         this.online = online;
@@ -57,7 +59,7 @@ public class StrategyFill {
             OnlineUpdate update = writer.writeStaged(schema, c, select, rows, WriteMode.OVERWRITE, null, null, online::update);
             if (update.status() == OnlineUpdate.Status.PENDING) {
                 throw new QuiverException(ErrorCode.ONLINE_STORE_UNAVAILABLE, "the snapshot was stored but the online store failed ("
-                        + update.error() + "); reads stay virtual and the next evaluation round fills again");
+                        + update.error() + ")");
             }
             return rows;
         } catch (SQLException e) {
@@ -65,10 +67,14 @@ public class StrategyFill {
         }
     }
 
-    /** Commits an empty snapshot over the group's stored data (expiry after the grace period); files go with snapshot expiry. */
+    /**
+     * Commits an empty snapshot over the group's stored data and drops its online values (expiry after the grace
+     * period); the files go with snapshot expiry.
+     */
     public void clear(GroupSchema schema) {
         try (Connection c = engine.connect()) {
             writer.writeStaged(schema, c, "SELECT 1", 0, WriteMode.OVERWRITE, null, null, w -> w);
+            store.drop(io.quiver.online.OnlineCodec.table(schema.group()));
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not clear the stored data", e);
         }

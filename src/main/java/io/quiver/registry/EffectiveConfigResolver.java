@@ -86,12 +86,18 @@ public class EffectiveConfigResolver {
         if (selectable(group)) {
             return strategies.get().flatMap(s -> s.served(group)).orElse(Mode.VIRTUALIZED);
         }
+        if (mode == Mode.HYBRID && group.queryTemplate() != null && virtualizationEnabled(group)) {
+            return Mode.VIRTUALIZED; // an older version: nothing refreshes its stored data any more, the lake is current
+        }
         return Mode.MATERIALIZED;
     }
 
-    /** Whether the hybrid selector chooses how the group is served: HYBRID, with a template, virtualization enabled. */
+    /**
+     * Whether the hybrid selector chooses how the group is served: the latest version of a HYBRID group with a
+     * template and virtualization enabled (older versions are served VIRTUALIZED).
+     */
     public boolean selectable(FeatureGroup group) {
-        return mode(group) == Mode.HYBRID && group.queryTemplate() != null && virtualizationEnabled(group);
+        return group.latest() && mode(group) == Mode.HYBRID && group.queryTemplate() != null && virtualizationEnabled(group);
     }
 
     /** A layered setting's effective value for the group (its own, else the global one). */

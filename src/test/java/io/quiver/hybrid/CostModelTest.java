@@ -41,6 +41,15 @@ class CostModelTest {
     }
 
     @Test
+    void aHotGroupWhoseRefreshCostsMoreThanItsReadsSaveStaysVirtual() {
+        // 600 reads/h x 20 ms = 12 s/h virtual; refreshing every minute (a 60 s TTL) for 60 s each = 3,600 s/h stored
+        CostModel.Inputs in = new CostModel.Inputs(Mode.VIRTUALIZED, 600, 20, true, 2, true, 60_000, true, 60, 1.0, true, 100_000, 600, 1, 1_000, 0.2);
+        CostModel.Decision d = CostModel.decide(in);
+        assertThat(d.strategy()).isEqualTo(Mode.VIRTUALIZED);
+        assertThat(d.rule()).isEqualTo(CostModel.Rule.CHEAPER);
+    }
+
+    @Test
     void theCheaperStrategyWinsOnlyByMoreThanTheHysteresis() {
         // 100 reads/h: 5,000 virtual against 3,200 stored, 36% cheaper: switch
         CostModel.Decision d = CostModel.decide(inputs(Mode.VIRTUALIZED, 100));

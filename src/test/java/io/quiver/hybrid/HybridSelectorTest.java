@@ -275,12 +275,19 @@ class HybridSelectorTest {
         String plain = unique("mat");
         register(List.of(), List.of(with(group(plain, entity, List.of(feature("amount", "DOUBLE"))), "eventTimestampColumn", "ts")));
         assertThat(failing(FORCE, Map.of("g", plain, "s", "VIRTUALIZED", "r", "x")).getString("errors[0].message"))
-                .contains("cannot force the strategy of feature group '" + plain + "'").contains("only HYBRID groups with a query template");
+                .contains("cannot force the strategy of feature group '" + plain + "'").contains("only the latest version of a HYBRID group with a query template");
         JsonPath apply = failing("mutation($g: String!) { applyRecommendation(group: $g) { servedAs } }", Map.of("g", plain));
         assertThat(apply.getString("errors[0].message")).contains("is MATERIALIZED, so the selector does not choose its strategy").contains("recommended: MATERIALIZED");
 
         String g = hybridGroup(List.of());
         assertThat(failing(FORCE, Map.of("g", g, "s", "MATERIALIZED")).getString("errors[0].message")).contains("give a reason");
+        // a breaking change makes version 2; version 1 has no strategy any more and reads the lake
+        register(List.of(), List.of(with(group(g, entity, List.of(feature("amount", "STRING"))), "mode", "HYBRID", "eventTimestampColumn", "ts",
+                "queryTemplate", "SELECT customer_id, ts, CAST(amount AS VARCHAR) AS amount FROM {{gold." + source + "}}")));
+        assertThat(failing("mutation($g: String!) { forceStrategy(group: $g, version: 1, strategy: MATERIALIZED, reason: \"x\") { forced } }",
+                Map.of("g", g)).getString("errors[0].message")).contains("is not the latest version");
+        assertThat(ok("query($g: String!) { featureGroup(name: $g, version: 1) { servedAs } }", Map.of("g", g))
+                .getString("data.featureGroup.servedAs")).isEqualTo("VIRTUALIZED");
         assertThat(failing(FORCE, Map.of("g", g, "s", "MATERIALIZED", "u", "2020-01-01T00:00:00Z", "r", "x")).getString("errors[0].message"))
                 .contains("in the past");
         assertThat(failing(FORCE, Map.of("g", g, "s", "HYBRID", "r", "x")).getString("errors[0].message")).contains("HYBRID is the mode");
