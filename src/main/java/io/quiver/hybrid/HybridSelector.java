@@ -51,6 +51,8 @@ public class HybridSelector implements ServingStrategy {
 
     private static final Logger LOG = Logger.getLogger(HybridSelector.class);
     private static final String EVALUATOR = "evaluator";
+    /** Strategy events kept per group version (the newest); older ones are deleted by the round. */
+    static final int EVENTS_KEPT = 1_000;
     private static final double GIB = 1024.0 * 1024 * 1024;
 
     private final RegistryCatalog catalog;
@@ -159,10 +161,10 @@ public class HybridSelector implements ServingStrategy {
         requireSelectable(g, "evaluate the strategy of");
         Map<String, AccessSummary> hour = metrics.summaries(List.of(g.name()), AccessWindow.LAST_HOUR);
         Map<String, AccessSummary> day = metrics.summaries(List.of(g.name()), AccessWindow.LAST_DAY);
-        return evaluate(g, hour.get(g.name()), day.get(g.name()));
+        return evaluate(g, hour.get(g.name()), day.get(g.name()), true);
     }
 
-    private GroupStrategy evaluate(FeatureGroup g, AccessSummary hour, AccessSummary day) {
+    private GroupStrategy evaluate(FeatureGroup g, AccessSummary hour, AccessSummary day, boolean onDemand) {
         StrategyRow before = store.find(g.id()).orElse(null);
         CostModel.Inputs in = inputs(g, before, hour, day);
         CostModel.Decision d = CostModel.decide(in);
@@ -176,7 +178,7 @@ public class HybridSelector implements ServingStrategy {
             c.row.reason = d.reason();
             c.row.inputsJson = io.quiver.json.Json.write(in.asMap());
         });
-        return apply(g, row);
+        return apply(g, row, onDemand);
     }
 
     /** The strategy reads should move to: the override while it lasts, else the decision (MATERIALIZED only with auto-materialize). */
@@ -192,11 +194,17 @@ public class HybridSelector implements ServingStrategy {
     }
 
     /** Moves reads toward the target: a fill first when it is MATERIALIZED, at once when it is VIRTUALIZED. */
-    private GroupStrategy apply(FeatureGroup g, StrategyRow row) {
+    /**
+     * @param onDemand asked through the API: a failed fill is tried again at once, not only after
+     *        {@link #FAILED_BACKOFF} as the scheduled round does
+     */
+    private GroupStrategy apply(FeatureGroup g, StrategyRow row, boolean onDemand) {
         Mode target = target(g, row);
         Mode serving = Mode.valueOf(row.serving);
         if (target == Mode.MATERIALIZED && serving == Mode.VIRTUALIZED) {
-            startFill(g, "to serve it MATERIALIZED");
+            if (onDemand || !backingOff(row)) {
+                startFill(g, "to serve it MATERIALIZED");
+            }
         } else if (target == Mode.VIRTUALIZED && serving == Mode.MATERIALIZED) {
             row = store.update(g.id(), c -> {
                 if (Mode.valueOf(c.row.serving) == Mode.MATERIALIZED) {
@@ -223,6 +231,14 @@ public class HybridSelector implements ServingStrategy {
     static final String CLEARING = "CLEARING";
     /** A fill or clear not renewed for this long is taken as abandoned (its replica stopped). */
     private static final Duration ABANDONED = Duration.ofMinutes(30);
+
+    /** How long the scheduled round waits before it tries a failed fill again. */
+    static final Duration FAILED_BACKOFF = Duration.ofMinutes(10);
+
+    /** Whether the group's latest fill failed less than {@link #FAILED_BACKOFF} ago. */
+    private static boolean backingOff(StrategyRow r) {
+        return FAILED.equals(r.fillState) && r.updatedAt != null && r.updatedAt.plus(FAILED_BACKOFF).isAfter(Instant.now());
+    }
 
     /** Whether a fill or a clear of the group's stored data is live (on any replica). */
     private static boolean busy(StrategyRow r) {
@@ -293,7 +309,7 @@ public class HybridSelector implements ServingStrategy {
                 store.update(g.id(), c -> {
                     c.row.fillState = FAILED;
                     c.event(StrategyEvent.Kind.FILL_FAILED, null, null, "the fill failed, reads stay " + c.row.serving
-                            + " (the next round tries again): " + message, null);
+                            + " (the scheduled round tries again after " + FAILED_BACKOFF.toMinutes() + " minutes; evaluateStrategy at once): " + message, null);
                 });
             } catch (RuntimeException again) {
                 LOG.warnf("could not record the failed fill of %s@%d: %s", g.name(), g.version(), again.getMessage());
@@ -347,7 +363,7 @@ public class HybridSelector implements ServingStrategy {
                         + ": " + reason, null);
             }
         });
-        return apply(g, row);
+        return apply(g, row, true);
     }
 
     /** The recommendation for every given group (latest versions), of any mode. */
@@ -488,11 +504,12 @@ public class HybridSelector implements ServingStrategy {
                 }
                 Duration ttl = Duration.parse(settings.value(g, ConfigKey.HYBRID_CACHE_TTL));
                 if (hour != null && (r == null || r.decidedAt == null || !r.decidedAt.plus(ttl).isAfter(now))) {
-                    evaluate(g, hour.get(g.name()), day.get(g.name()));
+                    evaluate(g, hour.get(g.name()), day.get(g.name()), false);
                 } else if (r != null) {
-                    apply(g, store.find(g.id()).orElse(r)); // as it is now: another replica may have changed it
+                    apply(g, store.find(g.id()).orElse(r), false); // as it is now: another replica may have changed it
                 }
                 maintain(g, store.find(g.id()).orElse(null), now);
+                store.prune(g.id(), EVENTS_KEPT);
             } catch (RuntimeException e) {
                 LOG.warnf("hybrid evaluation of %s@%d failed (tried again next round): %s", g.name(), g.version(), e.getMessage());
             }
@@ -510,7 +527,7 @@ public class HybridSelector implements ServingStrategy {
             if (g.ttlSeconds() > 0) {
                 every = Math.min(every, g.ttlSeconds());
             }
-            if (r.filledAt == null || !r.filledAt.plusSeconds(every).isAfter(now)) {
+            if ((r.filledAt == null || !r.filledAt.plusSeconds(every).isAfter(now)) && !backingOff(r)) {
                 startFill(g, "to refresh it (every " + every + " s)");
             }
         } else if (serving == Mode.VIRTUALIZED && r.storedUntil != null && !r.storedUntil.isAfter(now)) {

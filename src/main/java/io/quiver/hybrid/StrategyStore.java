@@ -90,6 +90,13 @@ public class StrategyStore {
                 .toList();
     }
 
+    /** Deletes all but the newest {@code keep} events of the group version. */
+    @Transactional
+    public long prune(long groupId, int keep) {
+        List<StrategyEventRow> boundary = StrategyEventRow.<StrategyEventRow>find("groupId = ?1 order by id desc", groupId).page(keep, 1).list();
+        return boundary.isEmpty() ? 0 : StrategyEventRow.delete("groupId = ?1 and id <= ?2", groupId, boundary.get(0).id);
+    }
+
     static Mode mode(String name) {
         return name == null ? null : Mode.valueOf(name);
     }

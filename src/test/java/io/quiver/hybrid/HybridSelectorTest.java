@@ -314,6 +314,22 @@ class HybridSelectorTest {
         assertThat(store.lease(lease, "replica-a", Duration.ofMinutes(1))).isFalse();
     }
 
+    @Inject
+    io.quiver.registry.RegistryCatalog catalog;
+
+    @Test
+    void theHistoryKeepsTheNewestEventsOnly() {
+        String g = hybridGroup(List.of());
+        long id = catalog.group(g, 0).group().id();
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            store.update(id, c -> c.event(StrategyEvent.Kind.DECIDED, null, io.quiver.config.Mode.VIRTUALIZED, "event " + n, null));
+        }
+        assertThat(store.prune(id, 2)).isEqualTo(3);
+        assertThat(ok(HISTORY, Map.of("g", g)).<String>getList("data.strategyHistory.reason")).containsExactly("event 4", "event 3");
+        assertThat(store.prune(id, 2)).isZero();
+    }
+
     /** The value of one series in a Prometheus scrape (0 when absent). */
     static double sample(String scrape, String series) {
         return scrape.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
