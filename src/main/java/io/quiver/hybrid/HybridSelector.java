@@ -2,7 +2,6 @@ package io.quiver.hybrid;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,14 +26,11 @@ import io.quiver.config.Mode;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.error.QuiverException;
-import io.quiver.offline.Snapshot;
-import io.quiver.offline.SnapshotLog;
 import io.quiver.offline.SnapshotMaintenance;
 import io.quiver.registry.EffectiveConfigResolver;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.ServingStrategy;
 import io.quiver.registry.model.ConfigKey;
-import io.quiver.registry.model.DataSource;
 import io.quiver.registry.model.FeatureGroup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,15 +49,15 @@ public class HybridSelector implements ServingStrategy {
     private static final String EVALUATOR = "evaluator";
     /** Strategy events kept per group version (the newest); older ones are deleted by the round. */
     static final int EVENTS_KEPT = 1_000;
-    private static final double GIB = 1024.0 * 1024 * 1024;
 
     private final RegistryCatalog catalog;
     private final EffectiveConfigResolver settings;
     private final StrategyStore store;
     private final AccessMetrics metrics;
-    private final SnapshotLog snapshots;
     private final SnapshotMaintenance maintenance;
     private final StrategyFill fill;
+    private final CostInputs costInputs;
+    private final Recommendations recommendations;
     private final QuiverConfig.Hybrid config;
     private final MeterRegistry meters;
     private final LoadingCache<Long, Optional<Mode>> served;
@@ -70,15 +66,16 @@ public class HybridSelector implements ServingStrategy {
     private final String holder = "replica-" + UUID.randomUUID();
 
     public HybridSelector(RegistryCatalog catalog, EffectiveConfigResolver settings, StrategyStore store, AccessMetrics metrics,
-            SnapshotLog snapshots, SnapshotMaintenance maintenance, StrategyFill fill, QuiverConfig config,
+            SnapshotMaintenance maintenance, StrategyFill fill, CostInputs costInputs, Recommendations recommendations, QuiverConfig config,
             MeterRegistry meters) {
         this.catalog = catalog;
         this.settings = settings;
         this.store = store;
         this.metrics = metrics;
-        this.snapshots = snapshots;
         this.maintenance = maintenance;
         this.fill = fill;
+        this.costInputs = costInputs;
+        this.recommendations = recommendations;
         this.config = config.hybrid();
         this.meters = meters;
         this.served = Caffeine.newBuilder().refreshAfterWrite(Duration.ofSeconds(1)).expireAfterAccess(Duration.ofMinutes(10))
@@ -120,40 +117,6 @@ public class HybridSelector implements ServingStrategy {
         return store.history(g.id(), first);
     }
 
-    // ---- the cost model's inputs
-
-    /** The inputs of a decision for the group now; {@code hour} and {@code day} are its summaries over those windows. */
-    CostModel.Inputs inputs(FeatureGroup g, StrategyRow row, AccessSummary hour, AccessSummary day) {
-        Snapshot snapshot = snapshots.current(g).orElse(null);
-        Long rowsKnown = metrics.estimatedRows(g, snapshot);
-        long rows = rowsKnown == null ? 0 : rowsKnown;
-        long threshold = Math.max(1, Long.parseLong(settings.value(g, ConfigKey.HYBRID_THRESHOLD_ROWS)));
-        double scale = Math.max(1.0, (double) rows / threshold);
-        double virtualEstimate = config.virtualReadEstimate().toNanos() / 1e6;
-        boolean virtualMeasured = day.servedReads(Mode.VIRTUALIZED) >= config.minSamples();
-        boolean storedMeasured = day.servedReads(Mode.MATERIALIZED) >= config.minSamples();
-        double lv = virtualMeasured ? day.meanReadMillis(Mode.VIRTUALIZED) : virtualEstimate * scale;
-        double lm = storedMeasured ? day.meanReadMillis(Mode.MATERIALIZED) : config.materializedReadEstimate().toNanos() / 1e6;
-        boolean refreshMeasured = row != null && row.fillMillis != null;
-        double tr = refreshMeasured ? row.fillMillis : virtualEstimate * scale;
-        long refreshSeconds = config.refreshInterval().toSeconds();
-        if (g.ttlSeconds() > 0) {
-            refreshSeconds = Math.min(refreshSeconds, g.ttlSeconds());
-        }
-        double refreshesPerHour = 3600.0 / Math.max(1, refreshSeconds);
-        boolean bytesMeasured = snapshot != null && snapshot.bytes() > 0;
-        double gib = (bytesMeasured ? snapshot.bytes() : lakeBytes(g)) / GIB;
-        Mode current = row == null ? null : StrategyStore.mode(row.decided != null ? row.decided : row.serving);
-        return new CostModel.Inputs(current, hour.servedReads(), lv, virtualMeasured, lm, storedMeasured, tr, refreshMeasured, refreshesPerHour,
-                gib, bytesMeasured, rows, Double.parseDouble(settings.value(g, ConfigKey.HYBRID_HOT_READS_PER_HOUR)),
-                Double.parseDouble(settings.value(g, ConfigKey.HYBRID_COLD_READS_PER_HOUR)), config.storageMsPerGibHour(), config.hysteresis());
-    }
-
-    /** Bytes of the group's data sources' files: what storing its result is estimated to take before it has been stored. */
-    private long lakeBytes(FeatureGroup g) {
-        return metrics.sources(g).stream().mapToLong(DataSource::bytes).sum();
-    }
-
     // ---- decisions
 
     /** Evaluates the group now (on demand, or when its decision is older than its cache TTL), records and applies it. */
@@ -166,7 +129,7 @@ public class HybridSelector implements ServingStrategy {
 
     private GroupStrategy evaluate(FeatureGroup g, AccessSummary hour, AccessSummary day, boolean onDemand) {
         StrategyRow before = store.find(g.id()).orElse(null);
-        CostModel.Inputs in = inputs(g, before, hour, day);
+        CostModel.Inputs in = costInputs.of(g, before, hour, day);
         CostModel.Decision d = CostModel.decide(in);
         StrategyRow row = store.update(g.id(), c -> {
             Mode old = StrategyStore.mode(c.row.decided);
@@ -366,67 +329,10 @@ public class HybridSelector implements ServingStrategy {
         return apply(g, row, true);
     }
 
-    /** The recommendation for every given group (latest versions), of any mode. */
-    public List<Recommendation> recommendations(List<FeatureGroup> groups) {
-        List<String> names = groups.stream().map(FeatureGroup::name).toList();
-        Map<String, AccessSummary> hour = metrics.summaries(names, AccessWindow.LAST_HOUR);
-        Map<String, AccessSummary> day = metrics.summaries(names, AccessWindow.LAST_DAY);
-        Map<Long, StrategyRow> rows = store.all();
-        List<Recommendation> out = new ArrayList<>();
-        for (FeatureGroup g : groups) {
-            out.add(recommend(g, rows.get(g.id()), hour.get(g.name()), day.get(g.name())));
-        }
-        return out;
-    }
-
-    Recommendation recommend(FeatureGroup g, StrategyRow row, AccessSummary hour, AccessSummary day) {
-        Mode current = settings.servedAs(g);
-        CostModel.Inputs in = inputs(g, row, hour, day);
-        CostModel.Inputs fromCurrent = new CostModel.Inputs(current, in.readsPerHour(), in.virtualReadMs(), in.virtualMeasured(), in.storedReadMs(),
-                in.storedMeasured(), in.refreshMs(), in.refreshMeasured(), in.refreshesPerHour(), in.gibStored(), in.bytesMeasured(), in.estimatedRows(),
-                in.hotReadsPerHour(), in.coldReadsPerHour(), in.storageMsPerGibHour(), in.hysteresis());
-        Mode mode = settings.mode(g);
-        Mode recommended;
-        String reason;
-        if (g.queryTemplate() == null) {
-            recommended = Mode.MATERIALIZED;
-            reason = "MATERIALIZED: it has no query template, so it can only be served from stored data";
-        } else {
-            CostModel.Decision d = CostModel.decide(fromCurrent);
-            recommended = d.strategy();
-            reason = d.reason();
-        }
-        String how;
-        if (recommended == current) {
-            how = "nothing to do";
-        } else if (settings.selectable(g)) {
-            how = "applyRecommendation(group: \"" + g.name() + "\")";
-        } else if (mode == Mode.HYBRID) {
-            how = "enable virtualization for the group (enable_virtualization: true), then applyRecommendation";
-        } else {
-            how = "register a new version with mode: HYBRID (the selector then follows its access) or mode: " + recommended;
-        }
-        long bytesNow = snapshots.current(g).map(Snapshot::bytes).orElse(0L);
-        long bytesAfter = recommended == Mode.MATERIALIZED ? Math.round(in.gibStored() * GIB) : 0;
-        return new Recommendation(g.name(), g.version(), mode, current, recommended, recommended != current, reason, how,
-                readMs(in, current), readMs(in, recommended), bytesNow, recommended == current ? bytesNow : bytesAfter,
-                computePerDay(in, current), computePerDay(in, recommended),
-                in.asMap().entrySet().stream().map(e -> new StrategyInput(e.getKey(), String.valueOf(e.getValue()))).toList());
-    }
-
-    private static double readMs(CostModel.Inputs in, Mode m) {
-        return m == Mode.VIRTUALIZED ? in.virtualReadMs() : in.storedReadMs();
-    }
-
-    private static double computePerDay(CostModel.Inputs in, Mode m) {
-        return 24 * (m == Mode.VIRTUALIZED ? in.readsPerHour() * in.virtualReadMs()
-                : in.readsPerHour() * in.storedReadMs() + in.refreshesPerHour() * in.refreshMs());
-    }
-
     /** Evaluates the group now and applies the decision (clears nothing: an override still wins while it lasts). */
     public GroupStrategy applyRecommendation(FeatureGroup g) {
         if (!settings.selectable(g)) {
-            Recommendation r = recommendations(List.of(g)).get(0);
+            Recommendation r = recommendations.of(List.of(g)).get(0);
             throw new InvalidArgumentException("feature group '" + g.name() + "' version " + g.version() + " " + whyNotSelectable(g)
                     + ", so the selector does not choose its strategy; recommended: " + r.recommended() + " (" + r.howToApply() + ")");
         }

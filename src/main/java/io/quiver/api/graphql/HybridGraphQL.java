@@ -34,9 +34,12 @@ public class HybridGraphQL {
     private final RegistryCatalog catalog;
     private final AccessMetrics metrics;
     private final HybridSelector selector;
+    private final io.quiver.hybrid.Recommendations recommendations;
     private final int maxPage;
 
-    public HybridGraphQL(RegistryCatalog catalog, AccessMetrics metrics, HybridSelector selector, QuiverConfig config) {
+    public HybridGraphQL(RegistryCatalog catalog, AccessMetrics metrics, HybridSelector selector,
+            io.quiver.hybrid.Recommendations recommendations, QuiverConfig config) {
+        this.recommendations = recommendations;
         this.catalog = catalog;
         this.metrics = metrics;
         this.selector = selector;
@@ -77,7 +80,7 @@ public class HybridGraphQL {
             + "effect on read time, bytes stored and compute time per day (the seeds' optimize_strategies)")
     public @NonNull List<@NonNull Recommendation> recommendations(@Description("Most groups to return") @DefaultValue("100") int first,
             @Description("Return groups whose name sorts after this one") String after) {
-        return selector.recommendations(latest(first, after));
+        return recommendations.of(latest(first, after));
     }
 
     @Query("strategyHistory")
