@@ -13,6 +13,9 @@ import io.quiver.access.AccessSummary;
 import io.quiver.access.AccessWindow;
 import io.quiver.config.Mode;
 import io.quiver.offline.Snapshot;
+import io.quiver.online.OnlineCodec;
+import io.quiver.online.OnlineStore;
+import io.quiver.online.OnlineStoreException;
 import io.quiver.offline.SnapshotLog;
 import io.quiver.registry.DataSourceRegistry;
 import io.quiver.registry.EffectiveConfigResolver;
@@ -29,12 +32,24 @@ public class AccessMetrics {
     private final SnapshotLog snapshots;
     private final DataSourceRegistry sources;
     private final EffectiveConfigResolver settings;
+    private final OnlineStore online;
 
-    public AccessMetrics(AccessRecorder recorder, SnapshotLog snapshots, DataSourceRegistry sources, EffectiveConfigResolver settings) {
+    public AccessMetrics(AccessRecorder recorder, SnapshotLog snapshots, DataSourceRegistry sources, EffectiveConfigResolver settings,
+            OnlineStore online) {
         this.recorder = recorder;
         this.snapshots = snapshots;
         this.sources = sources;
         this.settings = settings;
+        this.online = online;
+    }
+
+    /** Bytes of the group version's online records, or null when the online store cannot say (down, circuit open). */
+    public Long bytesOnline(FeatureGroup g) {
+        try {
+            return online.bytes(OnlineCodec.table(g));
+        } catch (OnlineStoreException e) {
+            return null;
+        }
     }
 
     /** The counters of these groups (by name) over the window, this process's latest counts included. */
@@ -70,7 +85,7 @@ public class AccessMetrics {
             out.add(new GroupAccessMetrics(g.name(), g.version(), window, from, to, s.reads(), s.reads() / hours,
                     s.reads(Mode.MATERIALIZED), s.reads(Mode.VIRTUALIZED), s.accesses(AccessPath.WRITE), errors, s.cacheHits(),
                     s.cacheMisses(), s.cacheHitRate(), s.lastAccess(), paths, estimatedRows(g, snapshot.orElse(null)),
-                    snapshot.map(Snapshot::bytes).orElse(0L), latestEvent,
+                    snapshot.map(Snapshot::bytes).orElse(0L), bytesOnline(g), latestEvent,
                     latestEvent == null ? null : Math.max(0, now - latestEvent.toEpochMilli()) / 1000.0, settings.servedAs(g)));
         }
         return out;

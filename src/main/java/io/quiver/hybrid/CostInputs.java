@@ -49,11 +49,17 @@ public class CostInputs {
         }
         double refreshesPerHour = 3600.0 / Math.max(1, refreshSeconds);
         boolean bytesMeasured = snapshot != null && snapshot.bytes() > 0;
-        double gib = (bytesMeasured ? snapshot.bytes() : lakeBytes(g)) / GIB;
+        double gib = (bytesMeasured ? snapshot.bytes() + bytesOnline(g) : lakeBytes(g)) / GIB;
         Mode current = row == null ? null : StrategyStore.mode(row.decided != null ? row.decided : row.serving);
         return new CostModel.Inputs(current, hour.servedReads(), lv, virtualMeasured, lm, storedMeasured, tr, refreshMeasured, refreshesPerHour,
                 gib, bytesMeasured, rows, Double.parseDouble(settings.value(g, ConfigKey.HYBRID_HOT_READS_PER_HOUR)),
                 Double.parseDouble(settings.value(g, ConfigKey.HYBRID_COLD_READS_PER_HOUR)), config.storageMsPerGibHour(), config.hysteresis());
+    }
+
+    /** The group's online bytes, 0 when the online store cannot say (the offline bytes then stand for all). */
+    long bytesOnline(FeatureGroup g) {
+        Long bytes = metrics.bytesOnline(g);
+        return bytes == null ? 0 : bytes;
     }
 
     /** Bytes of the group's data sources' files: what storing its result is estimated to take before it has been stored. */

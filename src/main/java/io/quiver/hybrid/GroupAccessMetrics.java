@@ -29,6 +29,8 @@ public record GroupAccessMetrics(
         @Description("Per path") List<PathMetrics> paths,
         @Description("Rows: the current snapshot's, else the sum of its data sources' estimates; null when unknown") Long estimatedRows,
         @Description("Bytes of the current snapshot's files in the object store (0 without a snapshot)") long bytesOffline,
+        @Description("Bytes of the latest version's records in the online store (keys and values, as counted by its writes); "
+                + "null when the online store could not be asked") Long bytesOnline,
         @Description("Latest event time of the stored data; null without a snapshot") Instant latestEventTime,
         @Description("Seconds from latestEventTime to now: how old the newest stored value is; null without a snapshot") Double freshnessSeconds,
         @Description("How the latest version is served now") Mode servedAs) {

@@ -19,7 +19,7 @@ public record Recommendation(
         @Description("How to apply it: applyRecommendation for hybrid groups, else the registration change it needs") String howToApply,
         @Description("Mean read time now, ms") double readMsNow,
         @Description("Expected mean read time after, ms") double readMsAfter,
-        @Description("Bytes stored now") long bytesStoredNow,
+        @Description("Bytes stored now, offline and online") long bytesStoredNow,
         @Description("Expected bytes stored after") long bytesStoredAfter,
         @Description("Compute time per day now, ms: virtual reads, or refreshes and stored reads") double computeMsPerDayNow,
         @Description("Expected compute time per day after, ms") double computeMsPerDayAfter,

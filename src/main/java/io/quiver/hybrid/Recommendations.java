@@ -72,7 +72,7 @@ public class Recommendations {
         } else {
             how = "register a new version with mode: HYBRID (the selector then follows its access) or mode: " + recommended;
         }
-        long bytesNow = snapshots.current(g).map(Snapshot::bytes).orElse(0L);
+        long bytesNow = snapshots.current(g).map(Snapshot::bytes).orElse(0L) + costInputs.bytesOnline(g);
         long bytesAfter = recommended == Mode.MATERIALIZED ? Math.round(in.gibStored() * CostInputs.GIB) : 0;
         return new Recommendation(g.name(), g.version(), mode, current, recommended, recommended != current, reason, how,
                 readMs(in, current), readMs(in, recommended), bytesNow, recommended == current ? bytesNow : bytesAfter,

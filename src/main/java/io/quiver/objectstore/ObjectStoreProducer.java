@@ -4,8 +4,10 @@ import java.nio.file.Path;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quiver.config.QuiverConfig;
+import io.quiver.metrics.StoreTimers;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
@@ -19,14 +21,14 @@ public class ObjectStoreProducer {
 
     @Produces
     @ApplicationScoped
-    ObjectStore objectStore(QuiverConfig config) {
+    ObjectStore objectStore(QuiverConfig config, MeterRegistry meters) {
         QuiverConfig.ObjectStore c = config.objectStore();
         ObjectStore store = switch (c.type()) {
             case LOCAL -> new LocalObjectStore(Path.of(c.localRoot()));
             case S3 -> new S3ObjectStore(c.s3Endpoint(), c.s3Region(), c.s3AccessKey().orElse(null),
                     c.s3SecretKey().orElse(null), c.s3Bucket(), c.s3PartSize(), c.s3Timeout());
         };
-        return new RetryingObjectStore(store, MAX_RETRIES);
+        return new RetryingObjectStore(new TimedObjectStore(store, new StoreTimers(meters, "quiver.store", "store", "object")), MAX_RETRIES);
     }
 
     /** Creates the bucket or directory early. A store that is down is not fatal: readiness reports it. */

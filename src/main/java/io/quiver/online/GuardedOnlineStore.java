@@ -45,6 +45,11 @@ public class GuardedOnlineStore implements OnlineStore {
     }
 
     @Override
+    public long bytes(String table) {
+        return run(() -> delegate.bytes(table));
+    }
+
+    @Override
     public void drop(String table) {
         run(() -> {
             delegate.drop(table);

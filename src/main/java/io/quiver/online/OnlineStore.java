@@ -20,6 +20,13 @@ public interface OnlineStore {
     /** The stored record for each key, in the keys' order, null where there is none; one round trip for all. */
     List<OnlineRecord> read(List<OnlineKey> keys);
 
+    /**
+     * About how many bytes the table's records take (keys and field values, not the store's own overhead), kept up
+     * to date by writes; 0 for an empty or unknown table. An estimate: a process that dies between storing records
+     * and counting them leaves their bytes out.
+     */
+    long bytes(String table);
+
     /** Removes every record of the table. */
     void drop(String table);
 

@@ -3,8 +3,10 @@ package io.quiver.online;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quiver.config.QuiverConfig;
+import io.quiver.metrics.StoreTimers;
 import io.vertx.mutiny.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,7 +20,7 @@ public class OnlineStoreProducer {
 
     @Produces
     @ApplicationScoped
-    OnlineStore onlineStore(QuiverConfig config, Instance<Redis> redis) {
+    OnlineStore onlineStore(QuiverConfig config, Instance<Redis> redis, MeterRegistry meters) {
         QuiverConfig.Online c = config.online();
         OnlineStore store = switch (c.type()) {
             case MEMORY -> new InMemoryOnlineStore();
@@ -31,7 +33,8 @@ public class OnlineStoreProducer {
                         c.keysPerScript(), "Redis " + hosts.replaceAll("//[^@/]*@", "//") + (cluster ? " (cluster)" : ""));
             }
         };
-        return new GuardedOnlineStore(store, c.circuitDelay());
+        return new GuardedOnlineStore(new TimedOnlineStore(store, new StoreTimers(meters, "quiver.store", "store", "online")),
+                c.circuitDelay());
     }
 
     void report(@Observes StartupEvent event, OnlineStore store) {

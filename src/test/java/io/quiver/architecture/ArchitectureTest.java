@@ -67,7 +67,7 @@ class ArchitectureTest {
                 .layer("offline").definedBy(ROOT + ".offline..")
                 .layer("storage").definedBy(ROOT + ".columnar..", ROOT + ".objectstore..", ROOT + ".concurrent..", ROOT + ".access..")
                 .layer("registry").definedBy(ROOT + ".registry..")
-                .layer("foundation").definedBy(ROOT + ".json..", ROOT + ".config..", ROOT + ".error..")
+                .layer("foundation").definedBy(ROOT + ".json..", ROOT + ".config..", ROOT + ".error..", ROOT + ".metrics..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .whereLayer("edges").mayNotBeAccessedByAnyLayer()
                 .whereLayer("serving").mayOnlyBeAccessedByLayers("api", "edges")

@@ -50,7 +50,7 @@ class HybridSelectorTest {
             + "columns { values } metadata { groups { source } } } }";
     static final String METRICS = """
             query($g: String!, $w: AccessWindow) { accessMetrics(group: $g, window: $w) { group reads readsPerHour readsMaterialized
-              readsVirtualized writes errors cacheHits cacheMisses cacheHitRate lastAccess estimatedRows bytesOffline latestEventTime
+              readsVirtualized writes errors cacheHits cacheMisses cacheHitRate lastAccess estimatedRows bytesOffline bytesOnline latestEventTime
               freshnessSeconds servedAs paths { path count materialized virtualized errors rows bytes p50Ms p95Ms p99Ms meanVirtualizedMs } } }""";
     static final String STRATEGY = """
             query($g: String!) { featureGroup(name: $g) { servedAs strategy { selectable servedAs decided reason forced forcedUntil
@@ -160,6 +160,7 @@ class HybridSelectorTest {
         assertThat(Instant.parse(m.getString("data.accessMetrics.lastAccess"))).isAfter(Instant.now().minusSeconds(60));
         assertThat(m.getLong("data.accessMetrics.estimatedRows")).isEqualTo(200);
         assertThat(m.getLong("data.accessMetrics.bytesOffline")).isZero();
+        assertThat(m.getLong("data.accessMetrics.bytesOnline")).isZero();
         assertThat(m.getString("data.accessMetrics.servedAs")).isEqualTo("VIRTUALIZED");
         assertThat(ok(METRICS, Map.of("g", g, "w", "LAST_WEEK")).getLong("data.accessMetrics.reads")).isEqualTo(5);
 
@@ -172,6 +173,8 @@ class HybridSelectorTest {
         assertThat(p.getLong("data.accessMetrics.writes")).isEqualTo(1);
         assertThat(p.getLong("data.accessMetrics.readsMaterialized")).isEqualTo(1);
         assertThat(p.getLong("data.accessMetrics.bytesOffline")).isPositive();
+        // one record: its key (prefix, table, entity), two times and the JSON payload {"amount":1.5}
+        assertThat(p.getLong("data.accessMetrics.bytesOnline")).isBetween(30L, 200L);
         assertThat(p.getLong("data.accessMetrics.estimatedRows")).isEqualTo(1);
         assertThat(p.getString("data.accessMetrics.latestEventTime")).isEqualTo("2026-01-02T00:00:00Z");
         assertThat(p.getDouble("data.accessMetrics.freshnessSeconds")).isGreaterThan(300 * 86400.0);
@@ -339,11 +342,23 @@ class HybridSelectorTest {
     @Test
     void prometheusShowsReadsCacheSwitchesAndFills() {
         String g = hybridGroup(List.of());
+        String onlineReads = "quiver_store_seconds_count{operation=\"read\",outcome=\"success\",store=\"online\"}";
+        String slices = "quiver_executor_seconds_count{executor=\"duckdb\",operation=\"slice\",outcome=\"success\"}";
+        String puts = "quiver_store_seconds_count{operation=\"put\",outcome=\"success\",store=\"object\"}";
+        String before = given().get("/q/metrics").then().statusCode(200).extract().asString();
         readAll(g);
         readAll(g);
         ok(FORCE, Map.of("g", g, "s", "MATERIALIZED", "r", "metrics test"));
         waitForServedAs(g, "MATERIALIZED");
         readAll(g);
+        String after = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        // per store and executor: the virtual read and the fill each ran the template once (the second read hit the
+        // cache), the fill put the snapshot's files, and the stored read asked the online store
+        assertThat(sample(after, slices) - sample(before, slices)).isGreaterThanOrEqualTo(2);
+        assertThat(sample(after, puts) - sample(before, puts)).isGreaterThanOrEqualTo(1);
+        assertThat(sample(after, onlineReads) - sample(before, onlineReads)).isGreaterThanOrEqualTo(1);
+        assertThat(after).contains("quiver_store_seconds_bucket{operation=\"read\",outcome=\"success\",store=\"online\",le=");
+        assertThat(after).contains("agroal_acquire_count_total{datasource=\"default\"}");
         double errorsBefore = sample(given().get("/q/metrics").then().statusCode(200).extract().asString(),
                 "quiver_errors_total{api=\"graphql\",code=\"INVALID_ARGUMENT\"}");
         failing(FORCE, Map.of("g", g, "s", "MATERIALIZED")); // no reason

@@ -117,4 +117,32 @@ public abstract class OnlineStoreContract {
         store().checkReady();
         assertThat(store().location()).isNotBlank();
     }
+
+    @Test
+    void bytesFollowWhatIsStoredAndDropResetsThem() {
+        String t = table();
+        assertThat(store().bytes(t)).isZero();
+        store().write(t, List.of(new OnlineRecord("[1]", 100, "abc"), new OnlineRecord("[2]", 100, "é")));
+        long first = store().bytes(t);
+        // two keys of the same length, two equal times, 3 + 2 payload bytes (UTF-8)
+        long perRecordOverhead = (first - 5) / 2;
+        assertThat(first).isEqualTo(2 * perRecordOverhead + 5).isGreaterThan(5);
+
+        // a newer record 10 bytes longer grows the count by exactly 10; an older one changes nothing
+        store().write(t, List.of(new OnlineRecord("[1]", 200, "abc0123456789")));
+        assertThat(store().bytes(t) - first).isEqualTo(10 + (Long.toString(200).length() - Long.toString(100).length()));
+        long second = store().bytes(t);
+        store().write(t, List.of(new OnlineRecord("[2]", 50, "a much longer payload that loses")));
+        assertThat(store().bytes(t)).isEqualTo(second);
+
+        // a shorter newer record shrinks it; another table is counted apart
+        store().write(t, List.of(new OnlineRecord("[1]", 300, "x")));
+        assertThat(store().bytes(t)).isEqualTo(second - 12);
+        String other = table();
+        store().write(other, List.of(new OnlineRecord("[1]", 1, "keep")));
+
+        store().drop(t);
+        assertThat(store().bytes(t)).isZero();
+        assertThat(store().bytes(other)).isPositive();
+    }
 }
