@@ -44,7 +44,7 @@ import jakarta.inject.Inject;
  * <li>a group whose virtual query is slow (a window over 300k rows that no key filter can enter), read often;</li>
  * <li>a group nobody reads in the first half and many read in the second (the change of pattern).</li>
  * </ul>
- * Reported per configuration: p50/p99 read latency, compute time (virtual reads plus fills), bytes stored, fills;
+ * Reported per configuration: p50/p99 read latency, compute time (virtual reads plus fills), bytes stored (offline and online), fills;
  * for HYBRID the reads until the changed group was served from stored data. And the cost of recording one access
  * against the p50 of an online read. Prints; asserts no timing.
  */
@@ -71,6 +71,9 @@ class HybridBenchmark {
 
     @Inject
     SnapshotLog snapshots;
+
+    @Inject
+    io.quiver.online.OnlineStore online;
 
     @Inject
     RegistryCatalog catalog;
@@ -210,7 +213,8 @@ class HybridBenchmark {
         }
         long bytes = 0;
         for (String role : ROLES) {
-            bytes += snapshots.current(catalog.group(prefix + role, 0).group()).map(Snapshot::bytes).orElse(0L);
+            io.quiver.registry.model.FeatureGroup group = catalog.group(prefix + role, 0).group();
+            bytes += snapshots.current(group).map(Snapshot::bytes).orElse(0L) + online.bytes(io.quiver.online.OnlineCodec.table(group));
         }
         Run run = new Run(config, latencies, virtualMs, (fillSeconds() - fillsBefore) * 1000, fillCount() - fillCountBefore, bytes,
                 adaptedAfter, workload);

@@ -71,6 +71,7 @@ class HybridSelectorTest {
 
     private String source;
     private String entity;
+    private String lake;
 
     @BeforeEach
     void lake() throws InterruptedException {
@@ -79,7 +80,7 @@ class HybridSelectorTest {
         for (int i = 0; i < 150 && given().get("/q/health/ready").statusCode() != 200; i++) {
             Thread.sleep(100);
         }
-        String lake = "lake/" + unique("hy") + "/";
+        lake = "lake/" + unique("hy") + "/";
         source = unique("hy");
         entity = unique("cust");
         // customers 1..20, days 1..10 of January 2026: amount = customer * 10 + day
@@ -243,6 +244,35 @@ class HybridSelectorTest {
         assertThat(history.getString("data.strategyHistory.find { it.kind == 'DECIDED' }.reason")).contains("hot");
         assertThat(history.<String>getList("data.strategyHistory.find { it.kind == 'DECIDED' }.inputs.name"))
                 .contains("readsPerHour", "virtualReadMs", "storedReadMs", "refreshMs", "gibStored");
+    }
+
+    @Test
+    void aFailedFillKeepsReadsVirtualAndTheRoundWaitsBeforeTryingAgain() throws Exception {
+        String g = hybridGroup(List.of());
+        objects.put(lake + "zz-broken.parquet", "not a parquet file".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ok(FORCE, Map.of("g", g, "s", "MATERIALIZED", "r", "backoff test"));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!"FAILED".equals(ok(STRATEGY, Map.of("g", g)).getString("data.featureGroup.strategy.fillState"))) {
+            assertThat(System.nanoTime()).as("the fill of %s failed within 60 s", g).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        assertThat(ok(STRATEGY, Map.of("g", g)).getString("data.featureGroup.servedAs")).isEqualTo("VIRTUALIZED");
+        String failed = ok(HISTORY, Map.of("g", g)).getString("data.strategyHistory.find { it.kind == 'FILL_FAILED' }.reason");
+        assertThat(failed).contains("reads stay VIRTUALIZED", "tries again after 10 minutes").doesNotContain(lake, "s3://", "127.0.0.1");
+
+        // the scheduled round does not try again yet, even though the group is still forced MATERIALIZED
+        selector.round();
+        selector.round();
+        assertThat(ok(HISTORY, Map.of("g", g)).<String>getList("data.strategyHistory.kind").stream().filter("FILL_STARTED"::equals))
+                .hasSize(1);
+
+        // the lake is repaired: asked through the API, the selector tries at once and the group switches
+        objects.delete(List.of(lake + "zz-broken.parquet"));
+        ok("mutation($g: String!) { evaluateStrategy(group: $g) { decided } }", Map.of("g", g));
+        waitForServedAs(g, "MATERIALIZED");
+        assertThat(readAll(g)).isEqualTo("ONLINE");
+        assertThat(ok(HISTORY, Map.of("g", g)).<String>getList("data.strategyHistory.kind").stream().filter("FILL_STARTED"::equals))
+                .hasSize(2);
     }
 
     @Test
