@@ -389,11 +389,26 @@ public interface QuiverConfig {
 
     interface Registry {
         /**
-         * Upper bound on how stale a cached definition may be. Changes made through this instance invalidate its
-         * cache at once; this bound is what other replicas see until cross-replica invalidation exists.
+         * Upper bound on how stale a cached definition may be: the safety net behind the change notifications
+         * (PostgreSQL LISTEN/NOTIFY), which reach every replica at once.
          */
         @WithDefault("PT30S")
         Duration cacheTtl();
+
+        /**
+         * Whether this replica listens for other replicas' registry changes (PostgreSQL only; the embedded default is
+         * one process).
+         */
+        @WithDefault("true")
+        boolean listen();
+
+        /** Wait before the change listener connects again after losing its connection (it then drops its whole cache). */
+        @WithDefault("PT0.5S")
+        Duration listenReconnect();
+
+        /** How often the change listener checks that its connection is alive when no change arrives. */
+        @WithDefault("PT5S")
+        Duration listenHeartbeat();
 
         /** Most definitions kept in the lookup cache. */
         @WithDefault("10000")

@@ -85,9 +85,17 @@ public class FeatureGroupCache {
         invalidate(event);
     }
 
-    void invalidate(RegistryChanged event) {
+    public void invalidate(RegistryChanged event) {
         event.groupNames().forEach(n -> generations.incrementAndGet(Math.floorMod(n.hashCode(), SLOTS)));
         cache.asMap().keySet().removeIf(k -> event.groupNames().contains(k.name()));
+    }
+
+    /** Drops every entry: after missing change notifications, any of them may be stale. */
+    public void invalidateAll() {
+        for (int i = 0; i < SLOTS; i++) {
+            generations.incrementAndGet(i);
+        }
+        cache.invalidateAll();
     }
 
     /** Drops the entry and loads it afresh. */

@@ -54,6 +54,44 @@ class FeatureGroupCacheRaceTest {
         assertThat(loads.get()).isEqualTo(2);
     }
 
+    @Test
+    void droppingEverythingDropsEveryNameAndCatchesALoadInFlight() throws Exception {
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger version = new AtomicInteger(1);
+        Map<String, AtomicInteger> loads = new java.util.concurrent.ConcurrentHashMap<>();
+        FeatureGroupCache cache = new FeatureGroupCache((name, v) -> {
+            int seen = version.get();
+            if (loads.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet() == 1 && name.equals("g")) {
+                loading.countDown();
+                await(release);
+            }
+            return Optional.of(schema(seen));
+        }, Duration.ofHours(1), 100);
+        assertThat(cache.get("other", 0).orElseThrow().group().version()).isEqualTo(1);
+
+        CompletableFuture<Optional<GroupSchema>> first = CompletableFuture.supplyAsync(() -> cache.get("g", 0));
+        assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+        version.set(2);
+        cache.invalidateAll(); // a listener that reconnected: it cannot know which names changed
+        release.countDown();
+
+        assertThat(first.get(10, TimeUnit.SECONDS).orElseThrow().group().version()).isEqualTo(2);
+        assertThat(cache.get("other", 0).orElseThrow().group().version()).isEqualTo(2);
+        assertThat(loads.get("g").get()).isEqualTo(2);
+        assertThat(loads.get("other").get()).isEqualTo(2);
+    }
+
+    @Test
+    void aChangeOfTooManyNamesForOneNotificationSaysEverythingChanged() {
+        assertThat(RegistryListener.payload(new java.util.LinkedHashSet<>(List.of("a", "b_2")))).isEqualTo("a,b_2");
+        Set<String> many = new java.util.HashSet<>();
+        for (int i = 0; i < 1_000; i++) {
+            many.add("group_number_" + i);
+        }
+        assertThat(RegistryListener.payload(many)).isEqualTo(RegistryListener.EVERYTHING);
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

@@ -24,6 +24,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
 
+    private final String name;
     private final Map<String, String> settings;
     private final int port;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -31,6 +32,12 @@ public final class ServiceProcess implements AutoCloseable {
     private int starts;
 
     public ServiceProcess(Map<String, String> settings) {
+        this("service", settings);
+    }
+
+    /** @param name names its log files: {@code target/crash-it/<name>-<start>.log} */
+    public ServiceProcess(String name, Map<String, String> settings) {
+        this.name = name;
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: run the integration tests through Maven (mvnw verify packages it first)");
         }
@@ -57,7 +64,7 @@ public final class ServiceProcess implements AutoCloseable {
             Path logs = Path.of("target", "crash-it");
             Files.createDirectories(logs);
             process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(logs.resolve("service-" + (++starts) + ".log").toFile()).start();
+                    .redirectOutput(logs.resolve(name + "-" + (++starts) + ".log").toFile()).start();
         } catch (IOException e) {
             throw new UncheckedIOException("could not start the service", e);
         }
@@ -80,7 +87,7 @@ public final class ServiceProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited at start (see target/crash-it/service-" + starts + ".log)");
+                throw new IllegalStateException("the service exited at start (see target/crash-it/" + name + "-" + starts + ".log)");
             }
             try {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(base().resolve("q/health/ready")).timeout(Duration.ofSeconds(2))
@@ -101,7 +108,7 @@ public final class ServiceProcess implements AutoCloseable {
                 return;
             }
         }
-        throw new IllegalStateException("the service was not ready within " + timeout + " (see target/crash-it/service-" + starts + ".log)");
+        throw new IllegalStateException("the service was not ready within " + timeout + " (see target/crash-it/" + name + "-" + starts + ".log)");
     }
 
     @Override

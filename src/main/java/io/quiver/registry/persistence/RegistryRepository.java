@@ -57,6 +57,14 @@ public class RegistryRepository {
         em.flush();
     }
 
+    /**
+     * Sends {@code payload} on a PostgreSQL notification channel as part of the current transaction: listeners get it
+     * when, and only if, the transaction commits.
+     */
+    public void notify(String channel, String payload) {
+        em.createNativeQuery("SELECT pg_notify(?1, ?2)").setParameter(1, channel).setParameter(2, payload).getResultList();
+    }
+
     // Entities
 
     private Optional<EntityRow> entityRow(String name) {
