@@ -188,6 +188,15 @@ public interface QuiverConfig {
         int keysPerScript();
 
         /**
+         * Replicas each Redis write must reach before it is acknowledged ({@code WAIT}; a write that reaches fewer in
+         * half the write timeout fails and is retried like any failed online write). 0 keeps Redis' asynchronous
+         * replication, where a failover can lose the last acknowledged writes; set it to 1 when the masters have
+         * replicas.
+         */
+        @WithDefault("0")
+        int waitReplicas();
+
+        /**
          * Reads served from the offline store at once while the online store is down (each runs a DuckDB query over
          * local copies); beyond it a read gets SERVICE_BUSY at once.
          */

@@ -20,7 +20,7 @@ public class OnlineStoreProducer {
 
     @Produces
     @ApplicationScoped
-    OnlineStore onlineStore(QuiverConfig config, Instance<Redis> redis, MeterRegistry meters) {
+    OnlineStore onlineStore(QuiverConfig config, Instance<Redis> redis, Instance<io.vertx.core.Vertx> vertx, MeterRegistry meters) {
         QuiverConfig.Online c = config.online();
         OnlineStore store = switch (c.type()) {
             case MEMORY -> new InMemoryOnlineStore();
@@ -29,12 +29,28 @@ public class OnlineStoreProducer {
                 boolean cluster = cfg.getOptionalValue("quarkus.redis.client-type", String.class).orElse("standalone")
                         .equalsIgnoreCase("cluster");
                 String hosts = cfg.getOptionalValue("quarkus.redis.hosts", String.class).orElse("redis://localhost:6379");
-                yield new RedisOnlineStore(redis.get(), c.keyPrefix(), c.readTimeout(), c.writeTimeout(), cluster,
-                        c.keysPerScript(), "Redis " + hosts.replaceAll("//[^@/]*@", "//") + (cluster ? " (cluster)" : ""));
+                String first = hosts.split(",")[0].trim();
+                // a cluster gets a Vert.x client of the store's own: the one Quarkus makes is wrapped, and the wrapper
+                // hides the cluster helper (RedisCluster.groupByNodes) that per-node pipelines need
+                Redis client = cluster ? clusterClient(vertx.get(), hosts, cfg.getOptionalValue("quarkus.redis.password", String.class))
+                        : redis.get();
+                yield new RedisOnlineStore(client, cluster ? vertx.get() : null, c.keyPrefix(), c.readTimeout(), c.writeTimeout(),
+                        cluster, c.keysPerScript(), c.waitReplicas(), first,
+                        "Redis " + hosts.replaceAll("//[^@/]*@", "//") + (cluster ? " (cluster)" : ""));
             }
         };
         return new GuardedOnlineStore(new TimedOnlineStore(store, new StoreTimers(meters, "quiver.store", "store", "online")),
                 c.circuitDelay());
+    }
+
+    static Redis clusterClient(io.vertx.core.Vertx vertx, String hosts, java.util.Optional<String> password) {
+        io.vertx.redis.client.RedisOptions options = new io.vertx.redis.client.RedisOptions()
+                .setType(io.vertx.redis.client.RedisClientType.CLUSTER).setMaxPoolSize(16).setMaxPoolWaiting(256);
+        for (String host : hosts.split(",")) {
+            options.addConnectionString(host.trim());
+        }
+        password.ifPresent(options::setPassword);
+        return Redis.newInstance(io.vertx.redis.client.Redis.createClient(vertx, options));
     }
 
     void report(@Observes StartupEvent event, OnlineStore store) {

@@ -1,10 +1,20 @@
 package io.quiver.online;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.redis.client.RedisCluster;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
@@ -13,11 +23,13 @@ import io.vertx.mutiny.redis.client.Response;
 /**
  * The online store in Redis (standalone or cluster). Layout: one hash per table and entity, key
  * {@code <prefix><table>:<entity>}, fields {@code t} (event time, microseconds since the epoch, decimal), {@code c}
- * (created time, the same way; the smallest long when the group has none) and {@code v} (the encoded values). A read of any number of keys is one pipelined batch of {@code HMGET}s: one round
- * trip. Writes run a Lua script that compares event times inside Redis, so the newer-wins rule holds under any
- * concurrency; standalone, one script call covers up to {@code keysPerScript} entities and the calls go in one batch.
- * In cluster mode a script may only touch one slot, so it covers one entity, and commands are sent concurrently
- * (the cluster client routes each to its node) instead of as one pipeline.
+ * (created time, the same way; the smallest long when the group has none) and {@code v} (the encoded values). A
+ * read of any number of keys is one pipelined batch of {@code HMGET}s per node: one round trip standalone, one per
+ * master in parallel on a cluster. Writes run a Lua script that compares event times inside Redis, so the
+ * newer-wins rule holds under any concurrency; standalone, one script call covers up to {@code keysPerScript}
+ * entities; on a cluster a script may only touch one slot, so it covers one entity, and the scripts go in one
+ * pipeline per master. With {@code waitReplicas} above 0 each pipeline of writes ends with {@code WAIT}, and a write
+ * that reached fewer replicas fails: what a write call acknowledged survives the failover of its master.
  */
 public class RedisOnlineStore implements OnlineStore {
 
@@ -47,24 +59,35 @@ public class RedisOnlineStore implements OnlineStore {
             end
             return {applied, delta}""";
 
-    private static final int SCRIPTS_PER_BATCH = 20;
-
     private final Redis redis;
+    private final io.vertx.core.Vertx vertx;
     private final String prefix;
     private final Duration readTimeout;
     private final Duration writeTimeout;
     private final boolean cluster;
     private final int keysPerScript;
+    private final int scriptsPerBatch;
+    private final int waitReplicas;
+    private final String nodeUri;
     private final String location;
 
-    public RedisOnlineStore(Redis redis, String prefix, Duration readTimeout, Duration writeTimeout, boolean cluster,
-            int keysPerScript, String location) {
+    /**
+     * @param vertx for connections to single cluster nodes (a drop scans every master); null standalone
+     * @param waitReplicas replicas every write must reach before it is acknowledged (0: Redis' asynchronous replication)
+     * @param nodeUri the first configured host, whose scheme and credentials connections to single nodes reuse
+     */
+    public RedisOnlineStore(Redis redis, io.vertx.core.Vertx vertx, String prefix, Duration readTimeout, Duration writeTimeout,
+            boolean cluster, int keysPerScript, int waitReplicas, String nodeUri, String location) {
         this.redis = redis;
+        this.vertx = vertx;
+        this.waitReplicas = Math.max(0, waitReplicas);
+        this.nodeUri = nodeUri;
         this.prefix = prefix;
         this.readTimeout = readTimeout;
         this.writeTimeout = writeTimeout;
         this.cluster = cluster;
         this.keysPerScript = cluster ? 1 : Math.max(1, keysPerScript);
+        this.scriptsPerBatch = cluster ? 1_000 : 20; // about 5,000 entities per round trip standalone, 1,000 spread over the masters
         this.location = location;
     }
 
@@ -87,25 +110,25 @@ public class RedisOnlineStore implements OnlineStore {
             chunk.forEach(r -> eval.arg(key(table, r.entity())));
             chunk.forEach(r -> eval.arg(Long.toString(r.eventMicros())).arg(Long.toString(r.createdMicros())).arg(r.payload()));
             batch.add(eval);
-            if (batch.size() == SCRIPTS_PER_BATCH) {
-                sum(run(batch, writeTimeout, "write"), applied);
+            if (batch.size() == scriptsPerBatch) {
+                sum(send(batch, writeTimeout, "write", true), applied);
                 batch.clear();
             }
         }
         if (!batch.isEmpty()) {
-            sum(run(batch, writeTimeout, "write"), applied);
+            sum(send(batch, writeTimeout, "write", true), applied);
         }
         if (applied[1] != 0) {
             // after the scripts, not inside them: a cluster script may touch one slot only. A crash in between loses
             // this delta, so the counter is an estimate (docs/architecture.md)
-            run(List.of(Request.cmd(Command.INCRBY).arg(bytesKey(table)).arg(applied[1])), writeTimeout, "count bytes");
+            send(List.of(Request.cmd(Command.INCRBY).arg(bytesKey(table)).arg(applied[1])), writeTimeout, "count bytes", false);
         }
         return applied[0];
     }
 
     @Override
     public long bytes(String table) {
-        Response r = run(List.of(Request.cmd(Command.GET).arg(bytesKey(table))), readTimeout, "read a byte count").get(0);
+        Response r = send(List.of(Request.cmd(Command.GET).arg(bytesKey(table))), readTimeout, "read a byte count", false).get(0);
         return r == null ? 0 : Math.max(0, r.toLong());
     }
 
@@ -118,7 +141,7 @@ public class RedisOnlineStore implements OnlineStore {
         for (OnlineKey k : keys) {
             requests.add(Request.cmd(Command.HMGET).arg(key(k.table(), k.entity())).arg("t").arg("c").arg("v"));
         }
-        List<Response> responses = run(requests, readTimeout, "read");
+        List<Response> responses = send(requests, readTimeout, "read", false);
         List<OnlineRecord> out = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i++) {
             Response r = responses.get(i);
@@ -133,25 +156,57 @@ public class RedisOnlineStore implements OnlineStore {
 
     @Override
     public void drop(String table) {
-        // SCAN is per node; a cluster would need it on every master. Standalone only; documented.
+        String pattern = prefix + table + ":*";
+        if (!cluster) {
+            scanAndUnlink(redis, pattern);
+        } else {
+            // SCAN sees one node's keys: every master is scanned on a connection of its own
+            for (String master : masters()) {
+                Redis node = Redis.newInstance(io.vertx.redis.client.Redis.createClient(vertx, new RedisOptions()
+                        .setConnectionString(nodeUri(master)).setMaxPoolSize(1)));
+                try {
+                    scanAndUnlink(node, pattern);
+                } finally {
+                    node.close();
+                }
+            }
+        }
+        send(List.of(Request.cmd(Command.UNLINK).arg(bytesKey(table))), writeTimeout, "delete", false);
+    }
+
+    /** Unlinks every key of the pattern the client's node holds, a page at a time (one key per UNLINK: slots differ). */
+    private void scanAndUnlink(Redis client, String pattern) {
         String cursor = "0";
         do {
-            Response page = run(List.of(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(prefix + table + ":*")
-                    .arg("COUNT").arg(1000)), writeTimeout, "scan").get(0);
+            Response page = Response.newInstance(await(client.getDelegate().send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH")
+                    .arg(pattern).arg("COUNT").arg(1000).getDelegate()), writeTimeout, "scan"));
             cursor = page.get(0).toString();
-            Response keys = page.get(1);
-            if (keys.size() > 0) {
-                Request unlink = Request.cmd(Command.UNLINK);
-                keys.forEach(k -> unlink.arg(k.toString()));
-                run(List.of(unlink), writeTimeout, "delete");
+            List<Request> unlinks = new ArrayList<>();
+            page.get(1).forEach(k -> unlinks.add(Request.cmd(Command.UNLINK).arg(k.toString())));
+            if (!unlinks.isEmpty()) {
+                await(client.getDelegate().batch(unlinks.stream().map(Request::getDelegate).toList()), writeTimeout, "delete");
             }
         } while (!cursor.equals("0"));
-        run(List.of(Request.cmd(Command.UNLINK).arg(bytesKey(table))), writeTimeout, "delete");
+    }
+
+    /** host:port of every master, from CLUSTER SLOTS. */
+    private Set<String> masters() {
+        Response slots = send(List.of(Request.cmd(Command.CLUSTER).arg("SLOTS")), writeTimeout, "list the cluster's nodes", false).get(0);
+        Set<String> out = new LinkedHashSet<>();
+        slots.forEach(range -> out.add(range.get(2).get(0).toString() + ":" + range.get(2).get(1).toLong()));
+        return out;
+    }
+
+    /** The configured host's URI (scheme, credentials, database) pointed at another node. */
+    String nodeUri(String hostPort) {
+        URI base = URI.create(nodeUri);
+        return base.getScheme() + "://" + (base.getRawUserInfo() == null ? "" : base.getRawUserInfo() + "@") + hostPort
+                + (base.getRawPath() == null ? "" : base.getRawPath());
     }
 
     @Override
     public void checkReady() {
-        run(List.of(Request.cmd(Command.PING)), readTimeout, "answer PING");
+        send(List.of(Request.cmd(Command.PING)), readTimeout, "answer PING", false);
     }
 
     @Override
@@ -159,16 +214,67 @@ public class RedisOnlineStore implements OnlineStore {
         return location;
     }
 
-    private List<Response> run(List<Request> requests, Duration timeout, String what) {
+    /**
+     * Sends the requests as one pipeline per node (standalone: one) and returns their responses in request order.
+     * {@code durable} writes end each pipeline with {@code WAIT} when {@code waitReplicas} is above 0, and fail when a
+     * node's replicas did not all confirm them in time.
+     */
+    private List<Response> send(List<Request> requests, Duration timeout, String what, boolean durable) {
+        List<io.vertx.redis.client.Request> core = requests.stream().map(Request::getDelegate).toList();
+        Future<List<List<io.vertx.redis.client.Request>>> grouped = cluster && requests.size() > 1
+                ? RedisCluster.create(redis.getDelegate()).groupByNodes(core) : Future.succeededFuture(List.of(core));
+        boolean waits = durable && waitReplicas > 0;
+        long waitMillis = Math.max(1, timeout.toMillis() / 2);
+        Future<List<Response>> all = grouped.compose(groups -> {
+            List<Future<List<io.vertx.redis.client.Response>>> batches = new ArrayList<>();
+            for (List<io.vertx.redis.client.Request> group : groups) {
+                List<io.vertx.redis.client.Request> pipeline = new ArrayList<>(group);
+                if (waits) {
+                    pipeline.add(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.WAIT).arg(waitReplicas).arg(waitMillis));
+                }
+                batches.add(pipeline.size() == 1 ? redis.getDelegate().send(pipeline.get(0)).map(r -> java.util.Collections.singletonList(r))
+                        : redis.getDelegate().batch(pipeline));
+            }
+            return Future.all(batches).map(done -> {
+                Map<io.vertx.redis.client.Request, Integer> position = new IdentityHashMap<>();
+                for (int i = 0; i < core.size(); i++) {
+                    position.put(core.get(i), i);
+                }
+                Response[] out = new Response[core.size()];
+                for (int g = 0; g < groups.size(); g++) {
+                    List<io.vertx.redis.client.Response> answers = batches.get(g).result();
+                    List<io.vertx.redis.client.Request> group = groups.get(g);
+                    for (int i = 0; i < group.size(); i++) {
+                        io.vertx.redis.client.Response r = answers.get(i);
+                        out[position.get(group.get(i))] = r == null ? null : Response.newInstance(r);
+                    }
+                    if (waits && answers.get(group.size()).toInteger() < waitReplicas) {
+                        throw new IllegalStateException("writes reached " + answers.get(group.size()).toInteger() + " of " + waitReplicas
+                                + " replicas within " + waitMillis + " ms");
+                    }
+                }
+                return java.util.Arrays.asList(out);
+            });
+        });
+        return await(all, timeout, what);
+    }
+
+    private <T> T await(Future<T> future, Duration timeout, String what) {
         try {
-            Uni<List<Response>> call = cluster
-                    ? Uni.join().all(requests.stream().map(redis::send).toList()).andFailFast()
-                    : redis.batch(requests);
-            return call.await().atMost(timeout);
-        } catch (RuntimeException e) {
-            throw new OnlineStoreException("the online store (Redis) failed to " + what + " within " + timeout.toMillis()
-                    + " ms; retry later", "Redis at " + location + ": " + e.getMessage(), e);
+            return future.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw failure(what, timeout, e);
+        } catch (ExecutionException e) {
+            throw failure(what, timeout, e.getCause());
+        } catch (TimeoutException | RuntimeException e) {
+            throw failure(what, timeout, e);
         }
+    }
+
+    private OnlineStoreException failure(String what, Duration timeout, Throwable cause) {
+        return new OnlineStoreException("the online store (Redis) failed to " + what + " within " + timeout.toMillis()
+                + " ms; retry later", "Redis at " + location + ": " + cause, cause);
     }
 
     /** Adds each script's (applied, byte delta) to the totals. */
