@@ -79,7 +79,8 @@ public class OnlineSync {
         public record Pending(List<Long> ids, Instant earliest) {
         }
 
-        @Transactional(Transactional.TxType.SUPPORTS)
+        /** In a transaction of its own when there is none: background jobs call it without a request context. */
+        @Transactional
         public Pending pending(long groupId) {
             List<OnlinePendingRow> rows = OnlinePendingRow.list("groupId", groupId);
             return new Pending(rows.stream().map(r -> r.id).toList(), rows.stream().map(r -> r.minEvent)

@@ -12,8 +12,6 @@ import static io.quiver.support.GraphQL.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,16 +19,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -39,6 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.support.BulkRest;
 import io.quiver.support.Columnar;
+import io.quiver.support.GraphQLSubscription;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.RedisTestResource;
 import io.quiver.support.S3ProxyTestResource;
@@ -195,6 +190,18 @@ class MaterializationTest {
     }
 
     @Test
+    void anIncrementalRunStartedWithoutWaitingRunsInTheBackground() throws Exception {
+        setOnline(true);
+        BulkRest.write(name, Columnar.ARROW, Columnar.arrow("SELECT 7::BIGINT AS user_id, TIMESTAMPTZ '2026-01-01' AS event_timestamp, "
+                + "1.5 AS score", 10), null).statusCode(200);
+        long id = ok("mutation($g: String!) { materializeIncremental(group: $g, wait: false) { id } }", vars("g", name))
+                .getLong("data.materializeIncremental.id");
+        List<JsonNode> updates = subscribe("subscription { materializationProgress(jobId: " + id + ") { status error } }");
+        JsonNode last = updates.get(updates.size() - 1).path("data").path("materializationProgress");
+        assertThat(last.path("status").asText()).as("job %d: %s", id, last.path("error").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
     void aSubscriptionStreamsAJobUntilItEnds() throws Exception {
         String rows = "SELECT i::BIGINT AS user_id, TIMESTAMPTZ '2026-01-01' + to_seconds(i) AS event_timestamp, i * 0.5 AS score "
                 + "FROM range(50000) t(i)";
@@ -213,43 +220,7 @@ class MaterializationTest {
         assertThat(scores(0, 49_999)).containsExactly(0.0f, 24999.5f);
     }
 
-    /** A graphql-transport-ws client: collects the payloads of "next" messages until "complete". */
     private List<JsonNode> subscribe(String query) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        List<JsonNode> payloads = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        URI ws = URI.create(graphql.toString().replaceFirst("^http", "ws"));
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("graphql-transport-ws")
-                .buildAsync(ws, new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            try {
-                                JsonNode message = json.readTree(text.toString());
-                                text.setLength(0);
-                                switch (message.path("type").asText()) {
-                                    case "connection_ack" -> webSocket.sendText(json.writeValueAsString(Map.of("id", "1", "type", "subscribe",
-                                            "payload", Map.of("query", query))), true);
-                                    case "next" -> payloads.add(message.path("payload"));
-                                    case "complete" -> done.complete(null);
-                                    case "error" -> done.completeExceptionally(new AssertionError("subscription error: " + message));
-                                    default -> {
-                                    }
-                                }
-                            } catch (Exception e) {
-                                done.completeExceptionally(e);
-                            }
-                        }
-                        webSocket.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS);
-        socket.sendText("{\"type\":\"connection_init\"}", true);
-        done.get(60, TimeUnit.SECONDS);
-        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
-        return payloads;
+        return GraphQLSubscription.collect(graphql, query);
     }
 }

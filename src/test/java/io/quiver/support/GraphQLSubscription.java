@@ -1,0 +1,61 @@
+package io.quiver.support;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** GraphQL subscriptions over WebSocket, as a client sees them. */
+public final class GraphQLSubscription {
+
+    private GraphQLSubscription() {
+    }
+
+    /** A graphql-transport-ws client: collects the payloads of "next" messages until "complete". */
+    public static List<JsonNode> collect(URI graphql, String query) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> payloads = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        URI ws = URI.create(graphql.toString().replaceFirst("^http", "ws"));
+        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("graphql-transport-ws")
+                .buildAsync(ws, new WebSocket.Listener() {
+                    private final StringBuilder text = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            try {
+                                JsonNode message = json.readTree(text.toString());
+                                text.setLength(0);
+                                switch (message.path("type").asText()) {
+                                    case "connection_ack" -> webSocket.sendText(json.writeValueAsString(Map.of("id", "1", "type", "subscribe",
+                                            "payload", Map.of("query", query))), true);
+                                    case "next" -> payloads.add(message.path("payload"));
+                                    case "complete" -> done.complete(null);
+                                    case "error" -> done.completeExceptionally(new AssertionError("subscription error: " + message));
+                                    default -> {
+                                    }
+                                }
+                            } catch (Exception e) {
+                                done.completeExceptionally(e);
+                            }
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        socket.sendText("{\"type\":\"connection_init\"}", true);
+        done.get(60, TimeUnit.SECONDS);
+        socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        return payloads;
+    }
+}
