@@ -197,6 +197,21 @@ public interface QuiverConfig {
         int waitReplicas();
 
         /**
+         * How long a materialization job holds its group without making progress (it renews the hold twice a
+         * second while it loads). A replica that dies mid-job frees the group after this; the job is then ended as
+         * abandoned and may be run again, on any replica.
+         */
+        @WithDefault("PT5M")
+        Duration jobLease();
+
+        /**
+         * How often every replica looks for schedule changes and abandoned jobs in the database (changes normally
+         * arrive at once with the registry's notifications), as the scheduler writes an interval: {@code 60s}.
+         */
+        @WithDefault("60s")
+        String scheduleRefresh();
+
+        /**
          * Reads served from the offline store at once while the online store is down (each runs a DuckDB query over
          * local copies); beyond it a read gets SERVICE_BUSY at once.
          */

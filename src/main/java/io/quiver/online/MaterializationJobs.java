@@ -143,6 +143,20 @@ public class MaterializationJobs {
         return ended;
     }
 
+    /**
+     * Claims a scheduled tick of the group: true for the one replica (of all firing the same cron tick) that moves
+     * the group's claimed fire time forward to {@code fireTime}; false for the others, and for a tick already run.
+     */
+    @Transactional
+    public boolean claimTick(long groupId, Instant fireTime) {
+        var em = MaterializationLockRow.getEntityManager();
+        em.createNativeQuery("INSERT INTO qv_schedule_claim (group_id, fire_time) VALUES (?1, ?2) ON CONFLICT DO NOTHING")
+                .setParameter(1, groupId).setParameter(2, Instant.EPOCH).executeUpdate();
+        // under READ COMMITTED a second claimer waits for the first's commit, then sees the moved fire time: 0 rows
+        return em.createNativeQuery("UPDATE qv_schedule_claim SET fire_time = ?1 WHERE group_id = ?2 AND fire_time < ?1")
+                .setParameter(1, fireTime.truncatedTo(ChronoUnit.MICROS)).setParameter(2, groupId).executeUpdate() == 1;
+    }
+
     @Transactional
     public void release(long groupId, long jobId) {
         MaterializationLockRow.delete("groupId = ?1 and jobId = ?2", groupId, jobId);

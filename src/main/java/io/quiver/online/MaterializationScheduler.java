@@ -19,10 +19,11 @@ import jakarta.enterprise.event.TransactionPhase;
 /**
  * Runs {@code materializeIncremental} for every group whose latest version names a {@code materializationSchedule}
  * (Quartz cron). The schedule is rebuilt at start and after every registry change. Every replica schedules the
- * runs; the group's lease in the database lets one run at a time, so a replica that finds it taken skips (its job
- * is recorded as FAILED with the reason), and a run never overlaps itself within a replica either. Changes made
- * through other replicas are picked up every {@code quiver.online.schedule-refresh} (60 s), and a run first checks
- * that its group is still scheduled.
+ * runs, and every replica's cron fires the same ticks: a tick is claimed in the database ({@code qv_schedule_claim}),
+ * so exactly one replica runs it and the others skip it silently; the group's lease still keeps manual and scheduled
+ * runs from overlapping. Changes made through other replicas arrive with the registry's change notifications, and
+ * are looked for every {@code quiver.online.schedule-refresh} (60 s) as well; a run first checks that its group is
+ * still scheduled.
  */
 @ApplicationScoped
 public class MaterializationScheduler {
@@ -51,6 +52,11 @@ public class MaterializationScheduler {
     }
 
     void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) RegistryChanged event) {
+        refresh();
+    }
+
+    /** Another replica's change, announced by the registry's change listener. */
+    void onChangeElsewhere(@Observes io.quiver.registry.RegistryChangedElsewhere event) {
         refresh();
     }
 
@@ -95,7 +101,7 @@ public class MaterializationScheduler {
                 String group = g.name();
                 scheduler.newJob(id).setCron(g.materializationSchedule())
                         .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
-                        .setTask(execution -> run(group))
+                        .setTask(execution -> run(group, execution.getScheduledFireTime()))
                         .schedule();
                 scheduled.put(id, g.materializationSchedule());
                 LOG.infof("materializing %s on schedule '%s'", group, g.materializationSchedule());
@@ -108,10 +114,16 @@ public class MaterializationScheduler {
         return Map.copyOf(scheduled);
     }
 
-    private void run(String group) {
+    private void run(String group, java.time.Instant fireTime) {
         try {
             // another replica may have removed the schedule since this one last looked
-            if (catalog.find(group, 0).map(g -> g.group().materializationSchedule() == null).orElse(true)) {
+            var latest = catalog.find(group, 0);
+            if (latest.map(g -> g.group().materializationSchedule() == null).orElse(true)) {
+                return;
+            }
+            // every replica fires the same tick: one runs it
+            if (!jobs.claimTick(latest.get().group().id(), fireTime)) {
+                LOG.debugf("scheduled materialization of %s at %s runs on another replica", group, fireTime);
                 return;
             }
             materializer.materializeIncremental(group, 0, true, MaterializationJob.Trigger.SCHEDULE);

@@ -44,7 +44,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class Materializer {
 
     private static final Logger LOG = Logger.getLogger(Materializer.class);
-    private static final Duration LEASE = Duration.ofMinutes(5);
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final String REQUEST_ID = "requestId";
 
@@ -57,6 +56,8 @@ public class Materializer {
     private final OnlineSync.PendingWrites pending;
     private final BoundedExecutor runner;
     private final io.micrometer.core.instrument.MeterRegistry meters;
+    /** How long a job's hold on its group lasts without progress; a replica that dies mid-job frees it after this. */
+    private final Duration lease;
     private final Guard endRetry = Guard.create().withDescription("record a materialization job's end")
             .withRetry().maxRetries(5).delay(200, ChronoUnit.MILLIS).jitter(100, ChronoUnit.MILLIS)
             .withExponentialBackoff().factor(2).maxDelay(5, ChronoUnit.SECONDS).done().done().build();
@@ -65,6 +66,7 @@ public class Materializer {
             MaterializationJobs jobs, OnlineSync.PendingWrites pending, QuiverConfig config, EffectiveConfigResolver settings,
             io.micrometer.core.instrument.MeterRegistry meters) {
         this.meters = meters;
+        this.lease = config.online().jobLease();
         this.settings = settings;
         this.catalog = catalog;
         this.snapshots = snapshots;
@@ -157,7 +159,7 @@ public class Materializer {
         FeatureGroup g = schema.group();
         Optional<Long> holder;
         try {
-            holder = jobs.acquire(g.id(), job.id(), LEASE);
+            holder = jobs.acquire(g.id(), job.id(), lease);
         } catch (RuntimeException e) {
             if (!isKeyConflict(e)) {
                 LOG.errorf(e, "job %d could not take the materialization lease of %s@%d", job.id(), g.name(), g.version());
@@ -195,7 +197,7 @@ public class Materializer {
                     entities.set(n);
                     if (System.nanoTime() - lastReport[0] > PROGRESS_EVERY_NANOS) {
                         lastReport[0] = System.nanoTime();
-                        jobs.progress(g.id(), job.id(), n, LEASE);
+                        jobs.progress(g.id(), job.id(), n, this.lease);
                     }
                 });
             }

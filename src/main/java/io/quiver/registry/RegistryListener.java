@@ -53,16 +53,19 @@ public class RegistryListener {
     private final String password;
     private final Counter notified;
     private final Counter reconnects;
+    private final jakarta.enterprise.event.Event<RegistryChangedElsewhere> elsewhere;
     private final AtomicReference<Connection> connection = new AtomicReference<>();
     private volatile boolean running;
     private BoundedExecutor thread;
 
     public RegistryListener(FeatureGroupCache cache, RegistryRepository repository, QuiverConfig config, MeterRegistry meters,
+            jakarta.enterprise.event.Event<RegistryChangedElsewhere> elsewhere,
             @ConfigProperty(name = "quarkus.datasource.db-kind") String dbKind,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") java.util.Optional<String> user,
             @ConfigProperty(name = "quarkus.datasource.password") java.util.Optional<String> password) {
         this.cache = cache;
+        this.elsewhere = elsewhere;
         this.repository = repository;
         this.config = config.registry();
         this.postgres = dbKind.toLowerCase(java.util.Locale.ROOT).startsWith("postgres");
@@ -120,6 +123,7 @@ public class RegistryListener {
                 // whatever changed while this replica was not listening (or before it first listened) is unknown
                 cache.invalidateAll();
                 reconnects.increment();
+                announce(Set.of());
                 if (warned) {
                     LOG.info("registry change listener connected again; dropped the whole registry cache");
                     warned = false;
@@ -162,6 +166,7 @@ public class RegistryListener {
             if (EVERYTHING.equals(n.getParameter())) {
                 cache.invalidateAll();
                 notified.increment();
+                announce(Set.of());
                 return;
             }
             names.addAll(Arrays.asList(n.getParameter().split(",")));
@@ -169,6 +174,16 @@ public class RegistryListener {
         names.remove("");
         cache.invalidate(new RegistryChanged(names));
         notified.increment(notes.length);
+        announce(names);
+    }
+
+    /** Tells this replica's other observers (schedules) that the registry changed elsewhere; theirs to fail. */
+    private void announce(Set<String> names) {
+        try {
+            elsewhere.fire(new RegistryChangedElsewhere(names));
+        } catch (RuntimeException e) {
+            LOG.warnf("an observer of another replica's registry change failed: %s", e.getMessage());
+        }
     }
 
     private Connection connect() throws SQLException {

@@ -36,8 +36,11 @@ import io.restassured.path.json.JsonPath;
  * Two packaged service processes on one PostgreSQL, Redis and S3 server, as replicas behind a load balancer are. A
  * registry change made through one is served by the other within {@link #BOUND} (the stated bound is 1 s; the margin
  * is for a loaded CI machine), with a registry cache TTL of ten minutes, so only the change notification can explain
- * it; also when the notification was lost because the other replica's listener connection was cut.
+ * it; also when the notification was lost because the other replica's listener connection was cut. Writes through
+ * both land, a schedule's tick runs on one replica only, a job started on one is followed from the other, and a job
+ * whose replica was killed is ended as abandoned and run again by the other (last: it restarts replica A).
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ReplicasIT {
 
     /** Far below the TTL (10 min): a replica that misses the change fails this test. */
@@ -74,6 +77,8 @@ class ReplicasIT {
         s.put("quarkus.redis.hosts", System.getenv().getOrDefault("QUIVER_TEST_REDIS_URL", "redis://127.0.0.1:6379"));
         s.put("quiver.online.key-prefix", prefix);
         s.put("quiver.registry.cache-ttl", "PT10M");
+        s.put("quiver.online.job-lease", "PT3S");
+        s.put("quiver.online.schedule-refresh", "1s");
         s.put("quiver.offline.cache-dir", dir.resolve("cache").toAbsolutePath().toString());
         s.put("quiver.duckdb.temp-directory", dir.resolve("duckdb-tmp").toAbsolutePath().toString());
         s.put("quiver.duckdb.memory-limit", "512MB");
@@ -183,5 +188,105 @@ class ReplicasIT {
             r.next();
             return r.getInt(1);
         }
+    }
+
+    private static String timedGroup(ServiceProcess on, String schedule) {
+        String g = unique("rep");
+        String e = g + "_ent";
+        Map<String, Object> group = new HashMap<>(group(g, e, List.of(feature("score", "DOUBLE"))));
+        if (schedule != null) {
+            group.put("materializationSchedule", schedule);
+        }
+        register(on, List.of(entity(e, "user_id", "BIGINT")), List.of(group));
+        return g;
+    }
+
+    private static void bulkWrite(ServiceProcess on, String g, long from, long rows) {
+        byte[] body = io.quiver.support.Columnar.arrow("SELECT i::BIGINT AS user_id, TIMESTAMPTZ '2026-01-01' + to_seconds(i % 86400) AS "
+                + "event_timestamp, i * 0.5 AS score FROM range(" + from + ", " + (from + rows) + ") t(i)", 50_000);
+        given().baseUri("http://127.0.0.1").port(on.base().getPort()).contentType(io.quiver.support.Columnar.ARROW).body(body)
+                .when().post("/api/v1/groups/" + g + "/data").then().statusCode(200);
+    }
+
+    static final String JOBS = "query($g: String!) { materializationJobs(group: $g, first: 100) { id trigger status entities error } }";
+
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void writesThroughBothReplicasAtOnceAllLand() throws Exception {
+        String g = timedGroup(a, null);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<?>> writes = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            ServiceProcess on = i % 2 == 0 ? a : b;
+            long from = i * 1_000L;
+            writes.add(pool.submit(() -> bulkWrite(on, g, from, 1_000)));
+        }
+        for (java.util.concurrent.Future<?> w : writes) {
+            w.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        // every commit landed on top of the others (compare-and-set on the snapshot log): 16 snapshots, all rows
+        JsonPath log = ok(b, "query($g: String!) { snapshots(group: $g, first: 100) { sequenceNumber rowCount } }", Map.of("g", g));
+        assertThat(log.<Integer>getList("data.snapshots.sequenceNumber")).hasSize(16).doesNotHaveDuplicates();
+        assertThat(log.getLong("data.snapshots[0].rowCount")).isEqualTo(16_000);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void eachScheduledTickRunsOnOneReplica() throws Exception {
+        String g = timedGroup(a, "0/2 * * * * ?"); // B learns of it from the change notification
+        bulkWrite(a, g, 0, 100);
+        long started = System.nanoTime();
+        Thread.sleep(7_000);
+        register(a, List.of(), List.of(group(g, g + "_ent", List.of(feature("score", "DOUBLE"))))); // no schedule any more
+        double seconds = (System.nanoTime() - started) / 1e9;
+        Thread.sleep(500); // a run that had started ends
+        List<Map<String, Object>> jobs = ok(b, JOBS, Map.of("g", g)).getList("data.materializationJobs");
+        List<Map<String, Object>> scheduled = jobs.stream().filter(j -> "SCHEDULE".equals(j.get("trigger"))).toList();
+        // one job per tick (a tick every 2 s), none refused because the other replica held the group
+        assertThat(scheduled).as("jobs of %.1f s of ticks: %s", seconds, jobs).hasSizeBetween(2, (int) (seconds / 2) + 1)
+                .allMatch(j -> "SUCCEEDED".equals(j.get("status")));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void aJobStartedOnOneReplicaIsFollowedFromTheOther() throws Exception {
+        String g = timedGroup(a, null);
+        bulkWrite(a, g, 0, 200_000);
+        long id = ok(a, "mutation($g: String!) { materializeIncremental(group: $g, wait: false) { id } }", Map.of("g", g))
+                .getLong("data.materializeIncremental.id");
+        List<com.fasterxml.jackson.databind.JsonNode> updates = io.quiver.support.GraphQLSubscription.collect(b.base().resolve("graphql"),
+                "subscription { materializationProgress(jobId: " + id + ") { status entities } }");
+        List<String> statuses = updates.stream().map(u -> u.path("data").path("materializationProgress").path("status").asText()).toList();
+        assertThat(statuses).isNotEmpty().last().isEqualTo("SUCCEEDED");
+        assertThat(updates.get(updates.size() - 1).path("data").path("materializationProgress").path("entities").asLong()).isEqualTo(200_000);
+        assertThat(ok(b, JOBS, Map.of("g", g)).getString("data.materializationJobs[0].status")).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(4)
+    void aJobWhoseReplicaDiedIsEndedAndTheOtherReplicaRunsItAgain() throws Exception {
+        String g = timedGroup(a, null);
+        bulkWrite(a, g, 0, 1_000_000);
+        long id = ok(a, "mutation($g: String!) { materializeIncremental(group: $g, wait: false) { id } }", Map.of("g", g))
+                .getLong("data.materializeIncremental.id");
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!"RUNNING".equals(ok(b, JOBS, Map.of("g", g)).getString("data.materializationJobs[0].status"))) {
+            assertThat(System.nanoTime()).as("job %d running on A", id).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        a.kill();
+        // B ends it once its lease (3 s here) lapsed, then runs the group again itself
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonPath jobs;
+        while (!"FAILED".equals((jobs = ok(b, JOBS, Map.of("g", g))).getString("data.materializationJobs.find { it.id == " + id + " }.status"))) {
+            assertThat(System.nanoTime()).as("job %d ended as abandoned", id).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+        assertThat(jobs.getString("data.materializationJobs.find { it.id == " + id + " }.error")).contains("abandoned");
+        JsonPath rerun = ok(b, "mutation($g: String!) { materializeIncremental(group: $g, wait: true) { status entities } }", Map.of("g", g));
+        assertThat(rerun.getString("data.materializeIncremental.status")).isEqualTo("SUCCEEDED");
+        assertThat(rerun.getLong("data.materializeIncremental.entities")).isEqualTo(1_000_000);
+        a.start();
     }
 }
