@@ -69,6 +69,9 @@ class HybridSelectorTest {
     @Inject
     StrategyStore store;
 
+    @Inject
+    io.quiver.online.OnlineStore onlineStore;
+
     private String source;
     private String entity;
     private String lake;
@@ -79,6 +82,15 @@ class HybridSelectorTest {
         // fills need the online store, so start once it is ready again
         for (int i = 0; i < 150 && given().get("/q/health/ready").statusCode() != 200; i++) {
             Thread.sleep(100);
+        }
+        // readiness asks Redis itself; the circuit in front of it may still be resting: wait until a call goes through
+        for (int i = 0; i < 150; i++) {
+            try {
+                onlineStore.bytes("probe:0:0");
+                break;
+            } catch (io.quiver.online.OnlineStoreException resting) {
+                Thread.sleep(100);
+            }
         }
         lake = "lake/" + unique("hy") + "/";
         source = unique("hy");

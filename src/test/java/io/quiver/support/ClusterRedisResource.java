@@ -21,7 +21,7 @@ public class ClusterRedisResource implements QuarkusTestResourceLifecycleManager
                 "quarkus.redis.client-type", "cluster",
                 "quiver.online.key-prefix", "quiver-cluster:",
                 "quiver.online.read-timeout", "PT0.5S",
-                "quiver.online.write-timeout", "PT2S",
+                "quiver.online.write-timeout", "PT10S",
                 "quiver.online.circuit-delay", "PT1S",
                 "quiver.online.wait-replicas", "1");
     }

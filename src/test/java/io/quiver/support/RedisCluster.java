@@ -80,6 +80,35 @@ public final class RedisCluster implements AutoCloseable {
         return out;
     }
 
+    /** The port of the i-th node (as started). */
+    public int port(int i) {
+        return ports.get(i);
+    }
+
+    /** Kills every node, as a crash of the whole cluster would (their data is gone; their cluster state stays on disk). */
+    public void stopAll() {
+        for (int i = 0; i < processes.size(); i++) {
+            if (processes.get(i) != null) {
+                kill(ports.get(i));
+            }
+        }
+    }
+
+    /** Starts every stopped node again, empty, on its port; the nodes find each other from their state files. */
+    public void startAll(Duration timeout) {
+        try {
+            for (int i = 0; i < ports.size(); i++) {
+                if (processes.get(i) == null) {
+                    processes.set(i, node(ports.get(i)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ports.forEach(RedisCluster::awaitPing);
+        awaitOk(timeout);
+    }
+
     /** Kills the node on the port, as a crash would. */
     public void kill(int port) {
         int i = ports.indexOf(port);
