@@ -242,11 +242,12 @@ public interface QuiverConfig {
         Duration circuitDelay();
 
         /**
-         * Whether readiness is DOWN while the online store is unreachable. True takes a replica out of rotation; false
-         * keeps it serving online reads from the offline store (degraded), which is what you want when every replica
-         * shares the one Redis. The check reports the store's state either way.
+         * Whether readiness is DOWN while the online store is unreachable. False (the default) keeps the replica in
+         * rotation, serving online reads from the offline store (degraded), which is what you want when every replica
+         * shares the one Redis: otherwise all of them would leave the load balancer at once. The check reports the
+         * store's state either way ({@code degraded} in its data, and the {@code quiver.health.degraded} gauge).
          */
-        @WithDefault("true")
+        @WithDefault("false")
         boolean readinessRequiresStore();
 
         enum Kind {

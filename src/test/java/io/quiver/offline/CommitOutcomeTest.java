@@ -119,4 +119,22 @@ class CommitOutcomeTest {
         List<String> keys = head.getList("data.snapshots[0].files.key");
         assertThat(objects.list(dataPrefix(name))).extracting(ObjectInfo::key).containsExactlyInAnyOrderElementsOf(keys);
     }
+
+    @Test
+    void readinessIsDownWhileTheRegistryDatabaseIsUnreachableAndUpAfter() throws Exception {
+        ProxiedPostgresResource.proxy.down(true);
+        try {
+            // no fallback for the registry: this replica cannot serve, so it leaves the load balancer
+            io.restassured.response.Response ready = io.restassured.RestAssured.given().get("/q/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.jsonPath().getString("checks.find { it.name == 'registry' }.status")).isEqualTo("DOWN");
+        } finally {
+            ProxiedPostgresResource.proxy.down(false);
+        }
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (io.restassured.RestAssured.given().get("/q/health/ready").statusCode() != 200) {
+            assertThat(System.nanoTime()).as("ready again").isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
 }

@@ -78,7 +78,10 @@ public abstract class DegradationContract {
         assertThat(down.getString("data.onlineFeatures.metadata.groups[0].reason")).contains("online store is unavailable");
         assertThat(down.getList("data.onlineFeatures.columns[1].values", Float.class)).containsExactly(1.5f);
         assertThat(down.getList("data.onlineFeatures.columns[1].statuses")).containsExactly("PRESENT");
-        given().get("/q/health/ready").then().statusCode(503);
+        // Redis has a fallback: the replica stays ready and says it is degraded
+        JsonPath ready = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
+        assertThat(ready.getBoolean("checks.find { it.name == 'online-store' }.data.degraded")).isTrue();
+        assertThat(given().get("/q/metrics").then().extract().asString()).contains("quiver_health_degraded{dependency=\"online-store\"} 1.0");
 
         // access metrics live in the same Redis: recording never failed the reads above; their counts are dropped and counted
         double dropped = meters.get("quiver.access.dropped").counter().count();

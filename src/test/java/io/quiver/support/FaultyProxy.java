@@ -36,6 +36,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicReference<Armed> armed = new AtomicReference<>();
     private final AtomicInteger cuts = new AtomicInteger();
+    private volatile boolean down;
 
     private record Armed(String marker, Cut cut) {
     }
@@ -61,6 +62,15 @@ public final class FaultyProxy implements AutoCloseable {
         armed.set(new Armed(marker.toLowerCase(Locale.ROOT), cut));
     }
 
+    /** Down: every open connection is cut and new ones are closed at once, as when the database is unreachable. */
+    public void down(boolean down) {
+        this.down = down;
+        if (down) {
+            sockets.forEach(FaultyProxy::closeQuietly);
+            sockets.clear();
+        }
+    }
+
     /** How many connections were cut so far. */
     public int cuts() {
         return cuts.get();
@@ -70,6 +80,10 @@ public final class FaultyProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (down) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket server = new Socket();
                 server.connect(target, 5_000);
                 sockets.add(client);
