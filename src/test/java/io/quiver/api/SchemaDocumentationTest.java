@@ -85,4 +85,21 @@ class SchemaDocumentationTest {
     private static boolean isBlank(Object text) {
         return text == null || text.toString().isBlank();
     }
+
+    /**
+     * docs/schema.graphql is the schema the service serves ({@code /graphql/schema.graphql}); a change of the API
+     * that is not exported there fails here. {@code -DwriteSchema=true} rewrites the file.
+     */
+    @Test
+    void theExportedSchemaIsTheServedOne() throws Exception {
+        String served = io.restassured.RestAssured.given().get("/graphql/schema.graphql").then().statusCode(200).extract().asString()
+                .replace("\r\n", "\n").strip() + "\n";
+        java.nio.file.Path exported = java.nio.file.Path.of("docs", "schema.graphql");
+        if (Boolean.getBoolean("writeSchema")) {
+            java.nio.file.Files.writeString(exported, served);
+        }
+        assertThat(java.nio.file.Files.exists(exported)).as("docs/schema.graphql exists (run this test with -DwriteSchema=true)").isTrue();
+        assertThat(java.nio.file.Files.readString(exported)).as("docs/schema.graphql is out of date: run this test with "
+                + "-DwriteSchema=true and commit the file").isEqualTo(served);
+    }
 }
