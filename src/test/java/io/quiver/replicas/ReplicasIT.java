@@ -16,7 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -65,22 +64,10 @@ class ReplicasIT {
     }
 
     private static Map<String, String> settings(Path dir, String prefix) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("quarkus.datasource.jdbc.url", db);
-        s.put("quarkus.datasource.username", PostgresTestDatabase.user());
-        s.put("quarkus.datasource.password", PostgresTestDatabase.password());
-        s.put("quiver.object-store.type", "S3");
-        s.put("quiver.object-store.s3-endpoint", s3.endpoint());
-        s.put("quiver.object-store.s3-access-key", S3ProxyServer.ACCESS_KEY);
-        s.put("quiver.object-store.s3-secret-key", S3ProxyServer.SECRET_KEY);
-        s.put("quiver.object-store.s3-bucket", "quiver-replicas");
-        s.put("quarkus.redis.hosts", System.getenv().getOrDefault("QUIVER_TEST_REDIS_URL", "redis://127.0.0.1:6379"));
-        s.put("quiver.online.key-prefix", prefix);
+        Map<String, String> s = ServiceProcess.realServices(db, s3, "quiver-replicas", prefix, dir);
         s.put("quiver.registry.cache-ttl", "PT10M");
         s.put("quiver.online.job-lease", "PT3S");
         s.put("quiver.online.schedule-refresh", "1s");
-        s.put("quiver.offline.cache-dir", dir.resolve("cache").toAbsolutePath().toString());
-        s.put("quiver.duckdb.temp-directory", dir.resolve("duckdb-tmp").toAbsolutePath().toString());
         s.put("quiver.duckdb.memory-limit", "512MB");
         return s;
     }

@@ -49,6 +49,27 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The settings that point a service process at the real services of the tests: the database, the S3 server (a
+     * bucket of its own), the shared Redis under a key prefix, and its cache and spill directories under {@code dir}.
+     */
+    public static Map<String, String> realServices(String db, S3ProxyServer s3, String bucket, String keyPrefix, Path dir) {
+        Map<String, String> s = new java.util.LinkedHashMap<>();
+        s.put("quarkus.datasource.jdbc.url", db);
+        s.put("quarkus.datasource.username", PostgresTestDatabase.user());
+        s.put("quarkus.datasource.password", PostgresTestDatabase.password());
+        s.put("quiver.object-store.type", "S3");
+        s.put("quiver.object-store.s3-endpoint", s3.endpoint());
+        s.put("quiver.object-store.s3-access-key", S3ProxyServer.ACCESS_KEY);
+        s.put("quiver.object-store.s3-secret-key", S3ProxyServer.SECRET_KEY);
+        s.put("quiver.object-store.s3-bucket", bucket);
+        s.put("quarkus.redis.hosts", System.getenv().getOrDefault("QUIVER_TEST_REDIS_URL", "redis://127.0.0.1:6379"));
+        s.put("quiver.online.key-prefix", keyPrefix);
+        s.put("quiver.offline.cache-dir", dir.resolve("cache").toAbsolutePath().toString());
+        s.put("quiver.duckdb.temp-directory", dir.resolve("duckdb-tmp").toAbsolutePath().toString());
+        return s;
+    }
+
     public URI base() {
         return URI.create("http://127.0.0.1:" + port + "/");
     }
