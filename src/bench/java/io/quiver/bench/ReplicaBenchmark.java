@@ -58,7 +58,7 @@ class ReplicaBenchmark {
     void clusterReadsAndInvalidationDelay() throws Exception {
         String url = System.getenv().getOrDefault("QUIVER_TEST_REDIS_URL", "redis://127.0.0.1:6379");
         RedisOnlineStore single = new RedisOnlineStore(Redis.createClient(vertx, url), null, "quiver-bench-replica:", Duration.ofSeconds(5),
-                Duration.ofSeconds(30), false, 256, 0, url, "single");
+                Duration.ofSeconds(30), false, 256, 0, url, null, "single");
         List<String> tables = List.of("rb_a:1:1", "rb_b:1:2", "rb_c:1:3");
         for (String t : tables) {
             List<OnlineRecord> records = new ArrayList<>();

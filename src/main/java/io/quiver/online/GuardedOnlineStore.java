@@ -29,6 +29,7 @@ public class GuardedOnlineStore implements OnlineStore {
                 .withCircuitBreaker().requestVolumeThreshold(4).failureRatio(0.5).successThreshold(1)
                 .delay(circuitDelay.toMillis(), ChronoUnit.MILLIS)
                 .failOn(OnlineStoreException.class)
+                .skipOn(ReplicationShortfallException.class) // Redis answered: a slow replica must not degrade reads
                 .onStateChange(state -> LOG.warnf("online store %s: circuit %s", delegate.location(), state))
                 .done()
                 .build();
@@ -80,5 +81,10 @@ public class GuardedOnlineStore implements OnlineStore {
         } catch (Exception e) {
             throw new OnlineStoreException("the online store failed; retry later", delegate.location() + ": " + e, e);
         }
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
     }
 }

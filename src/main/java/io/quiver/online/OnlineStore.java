@@ -35,4 +35,8 @@ public interface OnlineStore {
 
     /** Where the records live, for logs and health output. */
     String location();
+
+    /** Releases what the store opened itself (connections of its own); called once, at shutdown. */
+    default void close() {
+    }
 }

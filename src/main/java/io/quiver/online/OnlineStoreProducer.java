@@ -32,10 +32,11 @@ public class OnlineStoreProducer {
                 String first = hosts.split(",")[0].trim();
                 // a cluster gets a Vert.x client of the store's own: the one Quarkus makes is wrapped, and the wrapper
                 // hides the cluster helper (RedisCluster.groupByNodes) that per-node pipelines need
-                Redis client = cluster ? clusterClient(vertx.get(), hosts, cfg.getOptionalValue("quarkus.redis.password", String.class))
+                java.util.Optional<String> password = cfg.getOptionalValue("quarkus.redis.password", String.class);
+                Redis client = cluster ? clusterClient(vertx.get(), hosts, password)
                         : redis.get();
                 yield new RedisOnlineStore(client, cluster ? vertx.get() : null, c.keyPrefix(), c.readTimeout(), c.writeTimeout(),
-                        cluster, c.keysPerScript(), c.waitReplicas(), first,
+                        cluster, c.keysPerScript(), c.waitReplicas(), first, password.orElse(null),
                         "Redis " + hosts.replaceAll("//[^@/]*@", "//") + (cluster ? " (cluster)" : ""));
             }
         };
@@ -53,12 +54,16 @@ public class OnlineStoreProducer {
         return Redis.newInstance(io.vertx.redis.client.Redis.createClient(vertx, options));
     }
 
+    void close(@jakarta.enterprise.inject.Disposes OnlineStore store) {
+        store.close();
+    }
+
     void report(@Observes StartupEvent event, OnlineStore store) {
         try {
             store.checkReady();
             LOG.infof("online store: %s", store.location());
         } catch (RuntimeException e) {
-            LOG.warnf("online store not ready yet (%s); /q/health/ready reports DOWN until it is, reads use the offline store",
+            LOG.warnf("online store not ready yet (%s); reads use the offline store meanwhile and /q/health/ready reports it as degraded",
                     e.getMessage());
         }
     }

@@ -69,19 +69,22 @@ public class RedisOnlineStore implements OnlineStore {
     private final int scriptsPerBatch;
     private final int waitReplicas;
     private final String nodeUri;
+    private final String password;
     private final String location;
 
     /**
      * @param vertx for connections to single cluster nodes (a drop scans every master); null standalone
      * @param waitReplicas replicas every write must reach before it is acknowledged (0: Redis' asynchronous replication)
      * @param nodeUri the first configured host, whose scheme and credentials connections to single nodes reuse
+     * @param password {@code quarkus.redis.password} when set apart from the hosts (null otherwise)
      */
     public RedisOnlineStore(Redis redis, io.vertx.core.Vertx vertx, String prefix, Duration readTimeout, Duration writeTimeout,
-            boolean cluster, int keysPerScript, int waitReplicas, String nodeUri, String location) {
+            boolean cluster, int keysPerScript, int waitReplicas, String nodeUri, String password, String location) {
         this.redis = redis;
         this.vertx = vertx;
         this.waitReplicas = Math.max(0, waitReplicas);
         this.nodeUri = nodeUri;
+        this.password = password;
         this.prefix = prefix;
         this.readTimeout = readTimeout;
         this.writeTimeout = writeTimeout;
@@ -162,8 +165,11 @@ public class RedisOnlineStore implements OnlineStore {
         } else {
             // SCAN sees one node's keys: every master is scanned on a connection of its own
             for (String master : masters()) {
-                Redis node = Redis.newInstance(io.vertx.redis.client.Redis.createClient(vertx, new RedisOptions()
-                        .setConnectionString(nodeUri(master)).setMaxPoolSize(1)));
+                RedisOptions options = new RedisOptions().setConnectionString(nodeUri(master)).setMaxPoolSize(1);
+                if (password != null) {
+                    options.setPassword(password);
+                }
+                Redis node = Redis.newInstance(io.vertx.redis.client.Redis.createClient(vertx, options));
                 try {
                     scanAndUnlink(node, pattern);
                 } finally {
@@ -206,7 +212,21 @@ public class RedisOnlineStore implements OnlineStore {
 
     @Override
     public void checkReady() {
-        send(List.of(Request.cmd(Command.PING)), readTimeout, "answer PING", false);
+        if (!cluster) {
+            send(List.of(Request.cmd(Command.PING)), readTimeout, "answer PING", false);
+            return;
+        }
+        // every master: a cluster whose one master is down cannot serve the keys of its slots
+        await(redis.getDelegate().connect().compose(conn -> RedisCluster.create(conn)
+                .onAllMasterNodes(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.PING))
+                .andThen(done -> conn.close())), readTimeout, "answer PING on every master");
+    }
+
+    @Override
+    public void close() {
+        if (cluster) {
+            redis.close(); // the cluster client is the store's own; the standalone one belongs to Quarkus
+        }
     }
 
     @Override
@@ -221,42 +241,53 @@ public class RedisOnlineStore implements OnlineStore {
      */
     private List<Response> send(List<Request> requests, Duration timeout, String what, boolean durable) {
         List<io.vertx.redis.client.Request> core = requests.stream().map(Request::getDelegate).toList();
-        Future<List<List<io.vertx.redis.client.Request>>> grouped = cluster && requests.size() > 1
-                ? RedisCluster.create(redis.getDelegate()).groupByNodes(core) : Future.succeededFuture(List.of(core));
+        if (!cluster) {
+            io.vertx.redis.client.Redis client = redis.getDelegate();
+            return await(pipelines(List.of(core), core, durable, timeout, client::send, client::batch), timeout, what);
+        }
+        // one cluster connection (a pooled connection per node) for the grouping and all the node pipelines: a
+        // connect per step would borrow a connection from every node's pool each time
+        Future<List<Response>> all = redis.getDelegate().connect().compose(conn -> RedisCluster.create(conn).groupByNodes(core)
+                .compose(groups -> pipelines(groups, core, durable, timeout, conn::send, conn::batch))
+                .andThen(done -> conn.close()));
+        return await(all, timeout, what);
+    }
+
+    /** Sends each group as one pipeline ({@code one} for a single request) and returns the responses in request order. */
+    private Future<List<Response>> pipelines(List<List<io.vertx.redis.client.Request>> groups, List<io.vertx.redis.client.Request> core,
+            boolean durable, Duration timeout,
+            java.util.function.Function<io.vertx.redis.client.Request, Future<io.vertx.redis.client.Response>> one,
+            java.util.function.Function<List<io.vertx.redis.client.Request>, Future<List<io.vertx.redis.client.Response>>> many) {
         boolean waits = durable && waitReplicas > 0;
         long waitMillis = Math.max(1, timeout.toMillis() / 2);
-        Future<List<Response>> all = grouped.compose(groups -> {
-            List<Future<List<io.vertx.redis.client.Response>>> batches = new ArrayList<>();
-            for (List<io.vertx.redis.client.Request> group : groups) {
-                List<io.vertx.redis.client.Request> pipeline = new ArrayList<>(group);
-                if (waits) {
-                    pipeline.add(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.WAIT).arg(waitReplicas).arg(waitMillis));
-                }
-                batches.add(pipeline.size() == 1 ? redis.getDelegate().send(pipeline.get(0)).map(r -> java.util.Collections.singletonList(r))
-                        : redis.getDelegate().batch(pipeline));
+        List<Future<List<io.vertx.redis.client.Response>>> batches = new ArrayList<>();
+        for (List<io.vertx.redis.client.Request> group : groups) {
+            List<io.vertx.redis.client.Request> pipeline = new ArrayList<>(group);
+            if (waits) {
+                pipeline.add(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.WAIT).arg(waitReplicas).arg(waitMillis));
             }
-            return Future.all(batches).map(done -> {
-                Map<io.vertx.redis.client.Request, Integer> position = new IdentityHashMap<>();
-                for (int i = 0; i < core.size(); i++) {
-                    position.put(core.get(i), i);
+            batches.add(pipeline.size() == 1 ? one.apply(pipeline.get(0)).map(r -> java.util.Collections.singletonList(r))
+                    : many.apply(pipeline));
+        }
+        return Future.all(batches).map(done -> {
+            Map<io.vertx.redis.client.Request, Integer> position = new IdentityHashMap<>();
+            for (int i = 0; i < core.size(); i++) {
+                position.put(core.get(i), i);
+            }
+            Response[] out = new Response[core.size()];
+            for (int g = 0; g < groups.size(); g++) {
+                List<io.vertx.redis.client.Response> answers = batches.get(g).result();
+                List<io.vertx.redis.client.Request> group = groups.get(g);
+                for (int i = 0; i < group.size(); i++) {
+                    io.vertx.redis.client.Response r = answers.get(i);
+                    out[position.get(group.get(i))] = r == null ? null : Response.newInstance(r);
                 }
-                Response[] out = new Response[core.size()];
-                for (int g = 0; g < groups.size(); g++) {
-                    List<io.vertx.redis.client.Response> answers = batches.get(g).result();
-                    List<io.vertx.redis.client.Request> group = groups.get(g);
-                    for (int i = 0; i < group.size(); i++) {
-                        io.vertx.redis.client.Response r = answers.get(i);
-                        out[position.get(group.get(i))] = r == null ? null : Response.newInstance(r);
-                    }
-                    if (waits && answers.get(group.size()).toInteger() < waitReplicas) {
-                        throw new IllegalStateException("writes reached " + answers.get(group.size()).toInteger() + " of " + waitReplicas
-                                + " replicas within " + waitMillis + " ms");
-                    }
+                if (waits && answers.get(group.size()).toInteger() < waitReplicas) {
+                    throw new ReplicationShortfallException(answers.get(group.size()).toInteger(), waitReplicas, waitMillis);
                 }
-                return java.util.Arrays.asList(out);
-            });
+            }
+            return java.util.Arrays.asList(out);
         });
-        return await(all, timeout, what);
     }
 
     private <T> T await(Future<T> future, Duration timeout, String what) {
@@ -266,6 +297,9 @@ public class RedisOnlineStore implements OnlineStore {
             Thread.currentThread().interrupt();
             throw failure(what, timeout, e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ReplicationShortfallException shortfall) {
+                throw shortfall;
+            }
             throw failure(what, timeout, e.getCause());
         } catch (TimeoutException | RuntimeException e) {
             throw failure(what, timeout, e);

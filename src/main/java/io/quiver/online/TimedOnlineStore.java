@@ -47,4 +47,9 @@ public class TimedOnlineStore implements OnlineStore {
     public String location() {
         return delegate.location();
     }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
 }

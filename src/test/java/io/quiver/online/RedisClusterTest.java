@@ -147,6 +147,47 @@ class RedisClusterTest extends OnlineStoreContract {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void aWriteNoReplicaConfirmedIsRefusedAndDoesNotDegradeReads() throws Exception {
+        String g = onlineGroup(unique("cust"));
+        int n = 50;
+        write(g, n, 1000);
+        RedisCluster cluster = ClusterRedisResource.cluster;
+        List<Integer> replicas = cluster.replicas();
+        assertThat(replicas).hasSize(RedisCluster.MASTERS);
+        replicas.forEach(cluster::freeze);
+        List<OnlineStoreException> refused;
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            // as many writers as the circuit breaker's window: refusals that counted as failures would open it
+            List<CompletableFuture<OnlineStoreException>> writers = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                writers.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        store.write("unreplicated:1:1", List.of(new OnlineRecord("[" + writer + "]", 1, "{}")));
+                        return null;
+                    } catch (OnlineStoreException e) {
+                        return e;
+                    }
+                }, threads));
+            }
+            refused = writers.stream().map(CompletableFuture::join).toList();
+            // Redis itself answers: reads stay on the online store
+            JsonPath r = read(g, n);
+            assertThat(r.getString("data.onlineFeatures.metadata.groups[0].source")).isEqualTo("ONLINE");
+            assertThat(r.<Float>getList("data.onlineFeatures.columns[1].values")).element(n - 1).isEqualTo(1000.0f + n);
+        } finally {
+            replicas.forEach(cluster::thaw);
+            threads.shutdown();
+        }
+        // with asynchronous replication these writes would have been acknowledged: WAIT held them back
+        assertThat(refused).allSatisfy(e -> assertThat(e).isInstanceOf(ReplicationShortfallException.class)
+                .hasMessageContaining("reached 0 of the 1 Redis replicas"));
+        cluster.awaitOk(Duration.ofSeconds(30));
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE) // after the contract's tests (default order): the cluster is short of a replica afterwards
     void aMasterFailsOverDuringReadsWhichKeepAnsweringAndNothingAcknowledgedIsLost() throws Exception {
         String g = onlineGroup(unique("cust"));
@@ -212,7 +253,7 @@ class RedisClusterTest extends OnlineStoreContract {
             records.add(new OnlineRecord("[" + e + "]", 1, "{}"));
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.write("after_failover:1:1", records))
-                .isInstanceOf(OnlineStoreException.class)
-                .satisfies(e -> assertThat(((OnlineStoreException) e).detail()).contains("reached 0 of 1 replicas"));
+                .isInstanceOf(ReplicationShortfallException.class)
+                .satisfies(e -> assertThat(((OnlineStoreException) e).detail()).contains("WAIT answered 0 of 1"));
     }
 }

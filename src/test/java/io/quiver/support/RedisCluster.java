@@ -80,6 +80,31 @@ public final class RedisCluster implements AutoCloseable {
         return out;
     }
 
+    /** The ports of the live nodes that are replicas now. */
+    public List<Integer> replicas() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++) {
+            if (processes.get(i) != null && cli(ports.get(i), "ROLE").startsWith("slave")) {
+                out.add(ports.get(i));
+            }
+        }
+        return out;
+    }
+
+    /** Stops the node's process (SIGSTOP) without closing its connections: it neither answers nor acknowledges. */
+    public void freeze(int port) {
+        signal(port, "-STOP");
+    }
+
+    /** Lets a frozen node run again (SIGCONT). */
+    public void thaw(int port) {
+        signal(port, "-CONT");
+    }
+
+    private void signal(int port, String signal) {
+        run(List.of("kill", signal, String.valueOf(processes.get(ports.indexOf(port)).pid())), dir.resolve("signal.log"));
+    }
+
     /** The port of the i-th node (as started). */
     public int port(int i) {
         return ports.get(i);
