@@ -197,9 +197,9 @@ public interface QuiverConfig {
         int waitReplicas();
 
         /**
-         * How long a materialization job holds its group without making progress (it renews the hold twice a
-         * second while it loads). A replica that dies mid-job frees the group after this; the job is then ended as
-         * abandoned and may be run again, on any replica.
+         * How long a materialization job's hold on its group lasts unless renewed (a running job renews it three
+         * times per this length, whatever it is doing). A replica that dies mid-job frees the group after this; the
+         * job is then ended as abandoned and may be run again, on any replica.
          */
         @WithDefault("PT5M")
         Duration jobLease();

@@ -172,19 +172,39 @@ public class MaterializationJobs {
         row.start = start;
     }
 
-    /** Records progress and renews the lease. */
+    /** Records how many entities the job has written. */
     @Transactional
-    public void progress(long groupId, long jobId, long entities, Duration lease) {
+    public void progress(long jobId, long entities) {
         row(jobId).entities = entities;
-        MaterializationLockRow lock = MaterializationLockRow.findById(groupId);
-        if (lock != null && lock.jobId == jobId) {
-            lock.expiresAt = now().plus(lease);
-        }
     }
 
+    /**
+     * Extends the job's lease by {@code lease} from now, if the job still holds it.
+     *
+     * @return false when the lease is gone or another job holds it (this job lapsed and must stop)
+     */
     @Transactional
-    public void finished(long jobId, MaterializationJob.Status status, long entities, String error, ErrorCode code) {
+    public boolean renew(long groupId, long jobId, Duration lease) {
+        MaterializationLockRow lock = MaterializationLockRow.findById(groupId, LockModeType.PESSIMISTIC_WRITE);
+        if (lock == null || lock.jobId != jobId) {
+            return false;
+        }
+        lock.expiresAt = now().plus(lease);
+        return true;
+    }
+
+    /**
+     * Records how the job ended, unless it has ended already (the reaper of abandoned jobs ended it after its lease
+     * lapsed): the first recorded end stands.
+     *
+     * @return false when the job had already ended
+     */
+    @Transactional
+    public boolean finished(long jobId, MaterializationJob.Status status, long entities, String error, ErrorCode code) {
         MaterializationJobRow row = row(jobId);
+        if (row.status == MaterializationJob.Status.SUCCEEDED || row.status == MaterializationJob.Status.FAILED) {
+            return false;
+        }
         row.status = status;
         row.entities = entities;
         row.error = error;
@@ -193,6 +213,7 @@ public class MaterializationJobs {
         if (row.startedAt == null) {
             row.startedAt = row.finishedAt;
         }
+        return true;
     }
 
     private static MaterializationJobRow row(long jobId) {

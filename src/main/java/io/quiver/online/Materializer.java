@@ -56,8 +56,15 @@ public class Materializer {
     private final OnlineSync.PendingWrites pending;
     private final BoundedExecutor runner;
     private final io.micrometer.core.instrument.MeterRegistry meters;
-    /** How long a job's hold on its group lasts without progress; a replica that dies mid-job frees it after this. */
+    /** How long a job's hold on its group lasts unrenewed; a replica that dies mid-job frees it after this. */
     private final Duration lease;
+    /** Renews the leases of running jobs, three times per lease, whatever the job is doing (downloading, loading). */
+    private final java.util.concurrent.ScheduledExecutorService renewals = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+                Thread t = new Thread(r, "quiver-materialize-lease");
+                t.setDaemon(true);
+                return t;
+            });
     private final Guard endRetry = Guard.create().withDescription("record a materialization job's end")
             .withRetry().maxRetries(5).delay(200, ChronoUnit.MILLIS).jitter(100, ChronoUnit.MILLIS)
             .withExponentialBackoff().factor(2).maxDelay(5, ChronoUnit.SECONDS).done().done().build();
@@ -177,6 +184,10 @@ public class Materializer {
             return;
         }
         AtomicLong entities = new AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+        long every = Math.max(100, lease.toMillis() / 3);
+        java.util.concurrent.ScheduledFuture<?> renewal = renewals.scheduleWithFixedDelay(() -> renew(g, job, lost), every, every,
+                TimeUnit.MILLISECONDS);
         try {
             Instant start = job.start();
             OnlineSync.PendingWrites.Pending flagged = new OnlineSync.PendingWrites.Pending(List.of(), null);
@@ -195,12 +206,14 @@ public class Materializer {
             try (ObjectFileCache.Lease lease = files.leaseFiles(relevant)) {
                 loader.load(schema, lease.paths(), start, job.end(), n -> {
                     entities.set(n);
+                    stopIfLost(lost, g);
                     if (System.nanoTime() - lastReport[0] > PROGRESS_EVERY_NANOS) {
                         lastReport[0] = System.nanoTime();
-                        jobs.progress(g.id(), job.id(), n, this.lease);
+                        jobs.progress(job.id(), n);
                     }
                 });
             }
+            stopIfLost(lost, g);
             pending.clear(flagged.ids());
             end(job, MaterializationJob.Status.SUCCEEDED, entities.get(), null, null);
             LOG.infof("materialized %s@%d [%s, %s): %d entities in %d ms (job %d)", g.name(), g.version(), start, job.end(),
@@ -210,11 +223,33 @@ public class Materializer {
             QuiverException failure = Failures.classify(e);
             end(job, MaterializationJob.Status.FAILED, entities.get(), failure.getMessage(), failure.code());
         } finally {
+            renewal.cancel(false);
             try {
                 jobs.release(g.id(), job.id());
             } catch (RuntimeException e) {
                 LOG.warnf("could not release the materialization lease of %s@%d (it expires by itself): %s", g.name(), g.version(), e.getMessage());
             }
+        }
+    }
+
+    /** Extends the job's lease; marks it lost when another job holds the group now (this one lapsed). */
+    private void renew(FeatureGroup g, MaterializationJob job, java.util.concurrent.atomic.AtomicBoolean lost) {
+        try {
+            if (!lost.get() && !jobs.renew(g.id(), job.id(), lease)) {
+                lost.set(true);
+                LOG.warnf("materialization job %d of %s@%d lost its lease; it stops", job.id(), g.name(), g.version());
+            }
+        } catch (RuntimeException e) {
+            // the registry is unreachable: the lease runs on until it lapses, and the next renewal tries again
+            LOG.warnf("could not renew the lease of materialization job %d: %s", job.id(), e.getMessage());
+        }
+    }
+
+    private static void stopIfLost(java.util.concurrent.atomic.AtomicBoolean lost, FeatureGroup g) {
+        if (lost.get()) {
+            throw new QuiverException(ErrorCode.CONFLICT, "the job's hold on " + g.name() + " version " + g.version()
+                    + " lapsed (the registry was unreachable for longer than quiver.online.job-lease) and another run may"
+                    + " hold it now; what was written stays consistent; run it again if needed");
         }
     }
 
@@ -226,10 +261,10 @@ public class Materializer {
         meters.counter("quiver.materialization.jobs", "status", status.name()).increment();
         meters.counter("quiver.materialization.entities").increment(entities);
         try {
-            endRetry.call(() -> {
-                jobs.finished(job.id(), status, entities, error, code);
-                return null;
-            }, Object.class);
+            boolean recorded = endRetry.call(() -> jobs.finished(job.id(), status, entities, error, code), Boolean.class);
+            if (!recorded) {
+                LOG.warnf("materialization job %d ended %s after it had been ended as abandoned; the first end stands", job.id(), status);
+            }
         } catch (Exception e) {
             LOG.errorf(e, "could not record that materialization job %d ended %s; the reaper of abandoned jobs will end it", job.id(), status);
         }
@@ -262,5 +297,6 @@ public class Materializer {
     @PreDestroy
     void stop() {
         runner.close(Duration.ofSeconds(10));
+        renewals.shutdownNow();
     }
 }

@@ -30,6 +30,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.support.BulkRest;
 import io.quiver.support.Columnar;
@@ -148,6 +149,32 @@ class MaterializationTest {
         assertThat(Instant.parse(second.getString("data.materializeIncremental.start"))).isEqualTo(firstEnd);
         assertThat(second.getLong("data.materializeIncremental.entities")).isEqualTo(1);
         assertThat(scores(1, 2)).containsExactly(1.0f, 2.0f);
+    }
+
+    @Test
+    void aJobEndedAsAbandonedKeepsThatEndWhenItsReplicaReportsLateAndALapsedLeaseCannotBeRenewed() {
+        setOnline(true);
+        FeatureGroup g = catalog.group(name, 0).group();
+        MaterializationJob job = jobs.create(g, MaterializationJob.Kind.INCREMENTAL, MaterializationJob.Trigger.MANUAL, null,
+                java.time.Instant.now(), "late");
+        assertThat(jobs.acquire(g.id(), job.id(), Duration.ofMillis(1))).isEmpty();
+        jobs.started(job.id(), null, 0, null);
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (jobs.failAbandoned(Duration.ofMinutes(10)) == 0) { // the 1 ms lease lapses: the reaper ends the job
+            assertThat(System.nanoTime()).isLessThan(deadline);
+        }
+        // another job takes the lapsed lease; the first one's renewal finds it gone
+        assertThat(jobs.acquire(g.id(), job.id() + 1_000_000, Duration.ofMinutes(1))).isEmpty();
+        try {
+            assertThat(jobs.renew(g.id(), job.id(), Duration.ofMinutes(1))).isFalse();
+            assertThat(jobs.renew(g.id(), job.id() + 1_000_000, Duration.ofMinutes(1))).isTrue();
+        } finally {
+            jobs.release(g.id(), job.id() + 1_000_000);
+        }
+        assertThat(jobs.finished(job.id(), MaterializationJob.Status.SUCCEEDED, 5, null, null)).isFalse();
+        MaterializationJob ended = jobs.get(job.id()).orElseThrow();
+        assertThat(ended.status()).isEqualTo(MaterializationJob.Status.FAILED);
+        assertThat(ended.error()).contains("abandoned");
     }
 
     @Test

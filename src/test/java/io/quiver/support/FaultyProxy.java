@@ -37,6 +37,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final AtomicReference<Armed> armed = new AtomicReference<>();
     private final AtomicInteger cuts = new AtomicInteger();
     private volatile boolean down;
+    private volatile long slowMillis;
 
     private record Armed(String marker, Cut cut) {
     }
@@ -69,6 +70,11 @@ public final class FaultyProxy implements AutoCloseable {
             sockets.forEach(FaultyProxy::closeQuietly);
             sockets.clear();
         }
+    }
+
+    /** Holds every chunk of the server's answers for {@code delay} before passing it on (zero: at once again). */
+    public void slow(java.time.Duration delay) {
+        this.slowMillis = delay.toMillis();
     }
 
     /** How many connections were cut so far. */
@@ -133,9 +139,14 @@ public final class FaultyProxy implements AutoCloseable {
                         cut(); // the server answered the COMMIT: it committed; the client never hears it
                         return;
                     }
+                    if (!upstream && slowMillis > 0) {
+                        Thread.sleep(slowMillis);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } catch (IOException e) {
                 // one side closed
             } finally {
