@@ -35,11 +35,15 @@ public class MaterializationScheduler {
     private final RegistryCatalog catalog;
     private final Materializer materializer;
     private final MaterializationJobs jobs;
+    private final io.micrometer.core.instrument.Counter claimed;
+    private final io.micrometer.core.instrument.Counter skipped;
     /** Job id -> cron, of what this replica has scheduled. Guarded by {@code this}. */
     private final Map<String, String> scheduled = new HashMap<>();
 
     public MaterializationScheduler(Scheduler scheduler, RegistryCatalog catalog, Materializer materializer,
-            MaterializationJobs jobs) {
+            MaterializationJobs jobs, io.micrometer.core.instrument.MeterRegistry meters) {
+        this.claimed = meters.counter("quiver.materialization.ticks", "outcome", "claimed");
+        this.skipped = meters.counter("quiver.materialization.ticks", "outcome", "skipped");
         this.scheduler = scheduler;
         this.catalog = catalog;
         this.materializer = materializer;
@@ -123,9 +127,11 @@ public class MaterializationScheduler {
             }
             // every replica fires the same tick: one runs it
             if (!jobs.claimTick(latest.get().group().id(), fireTime)) {
+                skipped.increment();
                 LOG.debugf("scheduled materialization of %s at %s runs on another replica", group, fireTime);
                 return;
             }
+            claimed.increment();
             materializer.materializeIncremental(group, 0, true, MaterializationJob.Trigger.SCHEDULE);
         } catch (RuntimeException e) {
             LOG.warnf("scheduled materialization of %s could not start: %s", group, e.getMessage());

@@ -51,6 +51,8 @@ public class RegistryListener {
     private final String url;
     private final String user;
     private final String password;
+    /** The datasource's {@code additional-jdbc-properties} (SSL and the like): the listener connects as the pool does. */
+    private final Properties additional;
     private final Counter notified;
     private final Counter reconnects;
     private final jakarta.enterprise.event.Event<RegistryChangedElsewhere> elsewhere;
@@ -72,6 +74,7 @@ public class RegistryListener {
         this.url = url;
         this.user = user.orElse("");
         this.password = password.orElse("");
+        this.additional = additionalProperties(org.eclipse.microprofile.config.ConfigProvider.getConfig());
         this.notified = Counter.builder("quiver.registry.invalidations").description("Registry cache invalidations, by cause")
                 .tag("cause", "notification").register(meters);
         this.reconnects = Counter.builder("quiver.registry.invalidations").description("Registry cache invalidations, by cause")
@@ -186,8 +189,22 @@ public class RegistryListener {
         }
     }
 
+    static final String ADDITIONAL = "quarkus.datasource.jdbc.additional-jdbc-properties.";
+
+    /** The pool's extra JDBC properties ({@code quarkus.datasource.jdbc.additional-jdbc-properties.<name>}). */
+    static Properties additionalProperties(org.eclipse.microprofile.config.Config config) {
+        Properties p = new Properties();
+        for (String name : config.getPropertyNames()) {
+            if (name.startsWith(ADDITIONAL)) {
+                config.getOptionalValue(name, String.class).ifPresent(v -> p.setProperty(name.substring(ADDITIONAL.length()), v));
+            }
+        }
+        return p;
+    }
+
     private Connection connect() throws SQLException {
         Properties p = new Properties();
+        p.putAll(additional);
         if (!user.isEmpty()) {
             p.setProperty("user", user);
         }
