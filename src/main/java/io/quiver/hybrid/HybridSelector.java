@@ -24,14 +24,18 @@ import io.quiver.access.AccessWindow;
 import io.quiver.concurrent.BoundedExecutor;
 import io.quiver.config.Mode;
 import io.quiver.config.QuiverConfig;
+import io.quiver.error.ErrorCode;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.error.QuiverException;
 import io.quiver.offline.SnapshotMaintenance;
+import io.quiver.online.MaterializationJob;
+import io.quiver.online.Materializer;
 import io.quiver.registry.EffectiveConfigResolver;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.ServingStrategy;
 import io.quiver.registry.model.ConfigKey;
 import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.GroupSchema;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -56,6 +60,7 @@ public class HybridSelector implements ServingStrategy {
     private final AccessMetrics metrics;
     private final SnapshotMaintenance maintenance;
     private final StrategyFill fill;
+    private final Materializer materializer;
     private final CostInputs costInputs;
     private final Recommendations recommendations;
     private final QuiverConfig.Hybrid config;
@@ -67,7 +72,8 @@ public class HybridSelector implements ServingStrategy {
 
     public HybridSelector(RegistryCatalog catalog, EffectiveConfigResolver settings, StrategyStore store, AccessMetrics metrics,
             SnapshotMaintenance maintenance, StrategyFill fill, CostInputs costInputs, Recommendations recommendations, QuiverConfig config,
-            MeterRegistry meters) {
+            MeterRegistry meters, Materializer materializer) {
+        this.materializer = materializer;
         this.catalog = catalog;
         this.settings = settings;
         this.store = store;
@@ -243,7 +249,19 @@ public class HybridSelector implements ServingStrategy {
     private void runFill(FeatureGroup g) {
         long t0 = System.nanoTime();
         try {
-            long rows = fill.fill(catalog.group(g.name(), g.version()));
+            GroupSchema schema = catalog.group(g.name(), g.version());
+            long[] filled = {0};
+            // a materialization job of its own (listed with the group's jobs), under the group's lease
+            MaterializationJob job = materializer.runAsJob(g, MaterializationJob.Kind.FILL, MaterializationJob.Trigger.SELECTOR, progress -> {
+                StrategyFill.Filled f = fill.fill(schema, progress);
+                filled[0] = f.rows();
+                return f.entities();
+            });
+            if (job.status() != MaterializationJob.Status.SUCCEEDED) {
+                throw new QuiverException(job.errorCode() == null ? ErrorCode.FEATURE_MATERIALIZATION_FAILED : ErrorCode.valueOf(job.errorCode()),
+                        job.error() + " (job " + job.id() + ")");
+            }
+            long rows = filled[0];
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             store.update(g.id(), c -> {
                 c.row.fillState = "SUCCEEDED";
@@ -258,7 +276,7 @@ public class HybridSelector implements ServingStrategy {
                     c.row.serving = Mode.MATERIALIZED.name();
                     c.row.storedUntil = null;
                     c.event(StrategyEvent.Kind.SWITCHED, Mode.VIRTUALIZED, Mode.MATERIALIZED, "reads are served from stored data from now on: "
-                            + rows + " rows stored from the query in " + millis + " ms (" + (c.row.forced != null ? "forced: " + c.row.forcedReason
+                            + rows + " rows stored from the query by job " + job.id() + " in " + millis + " ms (" + (c.row.forced != null ? "forced: " + c.row.forcedReason
                                     : c.row.reason) + ")", null);
                 }
             });

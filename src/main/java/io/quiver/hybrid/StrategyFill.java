@@ -43,8 +43,16 @@ public class StrategyFill {
         this.engine = engine;
     }
 
-    /** Runs the fill; returns the rows stored. @throws QuiverException when any step fails */
-    public long fill(GroupSchema schema) {
+    /** What a fill stored: rows offline, entities whose latest values went online. */
+    public record Filled(long rows, long entities) {
+    }
+
+    /**
+     * Runs the fill, reporting to the materialization job it runs as.
+     *
+     * @throws QuiverException when any step fails
+     */
+    public Filled fill(GroupSchema schema, io.quiver.online.Materializer.Progress progress) {
         try (ResultCache.Lease result = reads.slice(schema, null, null, null); Connection c = engine.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TEMP VIEW hybrid_fill AS SELECT *, file_row_number AS " + StagedUpload.POSITION + " FROM read_parquet("
                     + DuckDbTypes.literal(result.file().toString()) + ", file_row_number = true)");
@@ -53,6 +61,7 @@ public class StrategyFill {
                 r.next();
                 rows = r.getLong(1);
             }
+            progress.started(null, rows, null);
             String select = "SELECT " + ParquetFileWriter.columns(schema).keySet().stream().map(DuckDbTypes::quoteAny)
                     .collect(Collectors.joining(", ")) + " FROM hybrid_fill";
             // the online store is loaded from the written files while they are still here (inside the commit's callback)
@@ -61,7 +70,8 @@ public class StrategyFill {
                 throw new QuiverException(ErrorCode.ONLINE_STORE_UNAVAILABLE, "the snapshot was stored but the online store failed ("
                         + update.error() + ")");
             }
-            return rows;
+            progress.entities(update.entities());
+            return new Filled(rows, update.entities());
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not read the query's result to store it", e);
         }

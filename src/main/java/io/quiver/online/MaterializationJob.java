@@ -12,8 +12,8 @@ public record MaterializationJob(
         @Description("Job id") long id,
         @Description("Group name") String group,
         @Description("Group version") int version,
-        @Description("RANGE (materialize) or INCREMENTAL (materializeIncremental)") Kind kind,
-        @Description("MANUAL (an API call) or SCHEDULE (the group's materializationSchedule)") Trigger trigger,
+        @Description("RANGE (materialize), INCREMENTAL (materializeIncremental) or FILL (a hybrid group's stored data from its query)") Kind kind,
+        @Description("MANUAL (an API call), SCHEDULE (the group's materializationSchedule) or SELECTOR (the hybrid selector)") Trigger trigger,
         @Description("First event time covered (inclusive); null for everything before end") Instant start,
         @Description("First event time not covered") Instant end,
         @Description("QUEUED, RUNNING, SUCCEEDED or FAILED") Status status,
@@ -34,7 +34,9 @@ public record MaterializationJob(
         @Description("An explicit event-time range [start, end)")
         RANGE,
         @Description("From where the last successful run ended (and any write whose online update failed) to now")
-        INCREMENTAL
+        INCREMENTAL,
+        @Description("A hybrid group's whole query result, stored as an offline snapshot and then online (a switch to MATERIALIZED or a refresh)")
+        FILL
     }
 
     /** What started a job. */
@@ -44,7 +46,9 @@ public record MaterializationJob(
         @Description("An API call")
         MANUAL,
         @Description("The group's materializationSchedule")
-        SCHEDULE
+        SCHEDULE,
+        @Description("The hybrid selector: a group turning MATERIALIZED, or its stored data refreshed")
+        SELECTOR
     }
 
     /** Where a job is. */

@@ -156,14 +156,49 @@ public class Materializer {
     }
 
     private void execute(MaterializationJob job) {
-        long started = System.nanoTime();
         Optional<GroupSchema> found = catalog.find(job.group(), job.version());
         if (found.isEmpty()) {
             end(job, MaterializationJob.Status.FAILED, 0, "the group version was deleted before the job ran", ErrorCode.FEATURE_GROUP_NOT_FOUND);
             return;
         }
         GroupSchema schema = found.get();
-        FeatureGroup g = schema.group();
+        underLease(job, schema.group(), progress -> load(job, schema, progress));
+    }
+
+    /** What a job reports while it runs; {@link #entities} throws once the job has lost its lease, to stop it. */
+    public interface Progress {
+        /** The job starts reading: the snapshot it reads (null: none), the rows it reads, where its range starts. */
+        void started(Long snapshotId, long rowsRead, Instant start);
+
+        /** Entities written so far (recorded at most twice a second). */
+        void entities(long n);
+    }
+
+    /** The work of a job, given its progress; returns the entities it wrote. */
+    @FunctionalInterface
+    public interface Work {
+        long run(Progress progress);
+    }
+
+    /**
+     * Runs {@code work} in the caller's thread as a recorded job of the group ({@code kind}, {@code trigger}, covering
+     * everything up to now), holding the group's lease like every materialization, and returns the job as it ended:
+     * SUCCEEDED, or FAILED with the reason (another run holds the group, or the work failed).
+     */
+    public MaterializationJob runAsJob(FeatureGroup g, MaterializationJob.Kind kind, MaterializationJob.Trigger trigger, Work work) {
+        MaterializationJob job = jobs.create(g, kind, trigger, null, Instant.now().truncatedTo(ChronoUnit.MICROS), requestId());
+        try {
+            underLease(job, g, work);
+        } catch (RuntimeException e) {
+            QuiverException failure = Failures.classify(e);
+            end(job, MaterializationJob.Status.FAILED, 0, failure.getMessage(), failure.code());
+        }
+        return jobs.get(job.id()).orElse(job);
+    }
+
+    /** Takes the group's lease, runs the work while a timer renews it, records how the job ended, releases it. */
+    private void underLease(MaterializationJob job, FeatureGroup g, Work work) {
+        long started = System.nanoTime();
         Optional<Long> holder;
         try {
             holder = jobs.acquire(g.id(), job.id(), lease);
@@ -188,36 +223,29 @@ public class Materializer {
         long every = Math.max(100, lease.toMillis() / 3);
         java.util.concurrent.ScheduledFuture<?> renewal = renewals.scheduleWithFixedDelay(() -> renew(g, job, lost), every, every,
                 TimeUnit.MILLISECONDS);
+        long[] lastReport = {System.nanoTime()};
+        Progress progress = new Progress() {
+            @Override
+            public void started(Long snapshotId, long rowsRead, Instant start) {
+                jobs.started(job.id(), snapshotId, rowsRead, start);
+            }
+
+            @Override
+            public void entities(long n) {
+                entities.set(n);
+                stopIfLost(lost, g);
+                if (System.nanoTime() - lastReport[0] > PROGRESS_EVERY_NANOS) {
+                    lastReport[0] = System.nanoTime();
+                    jobs.progress(job.id(), n);
+                }
+            }
+        };
         try {
-            Instant start = job.start();
-            OnlineSync.PendingWrites.Pending flagged = new OnlineSync.PendingWrites.Pending(List.of(), null);
-            if (job.kind() == MaterializationJob.Kind.INCREMENTAL) {
-                flagged = pending.pending(g.id());
-                start = earliest(jobs.lastIncrementalEnd(g.id()).orElse(null), flagged.earliest(), !flagged.ids().isEmpty());
-            }
-            Optional<Snapshot> snapshot = snapshots.current(g);
-            Instant from = start;
-            List<SnapshotFile> relevant = snapshot.map(snapshots::files).orElse(List.of()).stream()
-                    .filter(f -> f.maxEventTime() != null && (from == null || !f.maxEventTime().isBefore(from))
-                            && f.minEventTime().isBefore(job.end()))
-                    .toList();
-            jobs.started(job.id(), snapshot.map(Snapshot::id).orElse(null), relevant.stream().mapToLong(SnapshotFile::rows).sum(), start);
-            long[] lastReport = {System.nanoTime()};
-            try (ObjectFileCache.Lease lease = files.leaseFiles(relevant)) {
-                loader.load(schema, lease.paths(), start, job.end(), n -> {
-                    entities.set(n);
-                    stopIfLost(lost, g);
-                    if (System.nanoTime() - lastReport[0] > PROGRESS_EVERY_NANOS) {
-                        lastReport[0] = System.nanoTime();
-                        jobs.progress(job.id(), n);
-                    }
-                });
-            }
+            long written = work.run(progress);
             stopIfLost(lost, g);
-            pending.clear(flagged.ids());
-            end(job, MaterializationJob.Status.SUCCEEDED, entities.get(), null, null);
-            LOG.infof("materialized %s@%d [%s, %s): %d entities in %d ms (job %d)", g.name(), g.version(), start, job.end(),
-                    entities.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), job.id());
+            end(job, MaterializationJob.Status.SUCCEEDED, written, null, null);
+            LOG.infof("%s job %d of %s@%d: %d entities in %d ms", job.kind(), job.id(), g.name(), g.version(), written,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         } catch (RuntimeException e) {
             LOG.warnf(e, "materialization job %d of %s@%d failed", job.id(), g.name(), g.version());
             QuiverException failure = Failures.classify(e);
@@ -230,6 +258,34 @@ public class Materializer {
                 LOG.warnf("could not release the materialization lease of %s@%d (it expires by itself): %s", g.name(), g.version(), e.getMessage());
             }
         }
+    }
+
+    /** The latest row per entity of the job's range, from the offline snapshot into the online store. */
+    private long load(MaterializationJob job, GroupSchema schema, Progress progress) {
+        FeatureGroup g = schema.group();
+        Instant start = job.start();
+        OnlineSync.PendingWrites.Pending flagged = new OnlineSync.PendingWrites.Pending(List.of(), null);
+        if (job.kind() == MaterializationJob.Kind.INCREMENTAL) {
+            flagged = pending.pending(g.id());
+            start = earliest(jobs.lastIncrementalEnd(g.id()).orElse(null), flagged.earliest(), !flagged.ids().isEmpty());
+        }
+        Optional<Snapshot> snapshot = snapshots.current(g);
+        Instant from = start;
+        List<SnapshotFile> relevant = snapshot.map(snapshots::files).orElse(List.of()).stream()
+                .filter(f -> f.maxEventTime() != null && (from == null || !f.maxEventTime().isBefore(from))
+                        && f.minEventTime().isBefore(job.end()))
+                .toList();
+        progress.started(snapshot.map(Snapshot::id).orElse(null), relevant.stream().mapToLong(SnapshotFile::rows).sum(), start);
+        AtomicLong entities = new AtomicLong();
+        try (ObjectFileCache.Lease files = this.files.leaseFiles(relevant)) {
+            loader.load(schema, files.paths(), start, job.end(), n -> {
+                entities.set(n);
+                progress.entities(n);
+            });
+        }
+        progress.entities(entities.get());
+        pending.clear(flagged.ids());
+        return entities.get();
     }
 
     /** Extends the job's lease; marks it lost when another job holds the group now (this one lapsed). */

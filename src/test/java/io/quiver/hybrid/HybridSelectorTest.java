@@ -256,7 +256,20 @@ class HybridSelectorTest {
         assertThat(history.getString("data.strategyHistory.find { it.kind == 'DECIDED' }.reason")).contains("hot");
         assertThat(history.<String>getList("data.strategyHistory.find { it.kind == 'DECIDED' }.inputs.name"))
                 .contains("readsPerHour", "virtualReadMs", "storedReadMs", "refreshMs", "gibStored");
+
+        // each fill ran as a materialization job of the group, listed with its others
+        JsonPath jobs = ok(JOBS, Map.of("g", g));
+        assertThat(jobs.<String>getList("data.materializationJobs.kind")).containsOnly("FILL")
+                .hasSize((int) kinds.stream().filter("FILL_STARTED"::equals).count());
+        assertThat(jobs.<String>getList("data.materializationJobs.trigger")).containsOnly("SELECTOR");
+        assertThat(jobs.<String>getList("data.materializationJobs.status")).containsOnly("SUCCEEDED");
+        assertThat(jobs.<Integer>getList("data.materializationJobs.rowsRead")).allMatch(n -> n > 0);
+        assertThat(jobs.<Integer>getList("data.materializationJobs.entities")).allMatch(n -> n > 0);
+        String switched = history.getString("data.strategyHistory.find { it.kind == 'SWITCHED' && it.to == 'MATERIALIZED' }.reason");
+        assertThat(switched).contains("by job " + jobs.getLong("data.materializationJobs[0].id"));
     }
+
+    static final String JOBS = "query($g: String!) { materializationJobs(group: $g) { id kind trigger status rowsRead entities error } }";
 
     @Test
     void aFailedFillKeepsReadsVirtualAndTheRoundWaitsBeforeTryingAgain() throws Exception {
@@ -271,6 +284,10 @@ class HybridSelectorTest {
         assertThat(ok(STRATEGY, Map.of("g", g)).getString("data.featureGroup.servedAs")).isEqualTo("VIRTUALIZED");
         String failed = ok(HISTORY, Map.of("g", g)).getString("data.strategyHistory.find { it.kind == 'FILL_FAILED' }.reason");
         assertThat(failed).contains("reads stay VIRTUALIZED", "tries again after 10 minutes").doesNotContain(lake, "s3://", "127.0.0.1");
+        JsonPath failedJob = ok(JOBS, Map.of("g", g));
+        assertThat(failedJob.<String>getList("data.materializationJobs.status")).containsExactly("FAILED");
+        assertThat(failed).contains("(job " + failedJob.getLong("data.materializationJobs[0].id") + ")");
+        assertThat(failedJob.getString("data.materializationJobs[0].error")).doesNotContain(lake, "s3://", "127.0.0.1");
 
         // the scheduled round does not try again yet, even though the group is still forced MATERIALIZED
         selector.round();
