@@ -44,6 +44,8 @@ public enum ErrorCode {
     DATA_SOURCE_NOT_FOUND(404),
     /** The data source is read by a group's query template; delete or re-register those groups first. */
     DATA_SOURCE_IN_USE(409),
+    /** No feature service (or no such version of it) is registered under the name. */
+    FEATURE_SERVICE_NOT_FOUND(404),
     /** An unexpected failure; the server log holds the cause. */
     INTERNAL_ERROR(500);
 

@@ -66,6 +66,8 @@ public enum ValidationRule {
     REFERENCE_SYNTAX,
     @Description("A referenced feature does not exist")
     UNKNOWN_FEATURE,
+    @Description("Two feature services in one request share a name")
+    DUPLICATE_SERVICE,
     @Description("A feature names itself as its lineage source")
     SELF_LINEAGE,
     @Description("A setting key is not known")

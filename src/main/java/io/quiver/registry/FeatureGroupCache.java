@@ -9,6 +9,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 
 import io.quiver.config.QuiverConfig;
+import io.quiver.registry.model.FeatureService;
 import io.quiver.registry.model.GroupSchema;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,20 +36,28 @@ public class FeatureGroupCache {
     private record Key(String name, int version) {
     }
 
-    private record Loaded(Optional<GroupSchema> value, long generation) {
+    /** A group's value, or a feature service's (its key's name carries {@link FeatureServices#CACHE_PREFIX}). */
+    private record Loaded(Optional<?> value, long generation) {
     }
 
     private final BiFunction<String, Integer, Optional<GroupSchema>> loader;
+    private final BiFunction<String, Integer, Optional<FeatureService>> serviceLoader;
     private final AtomicLongArray generations = new AtomicLongArray(SLOTS);
     private final LoadingCache<Key, Loaded> cache;
 
     @Inject
     public FeatureGroupCache(RegistryCatalog catalog, QuiverConfig config) {
-        this(catalog::find, config.registry().cacheTtl(), config.registry().cacheMaxEntries());
+        this(catalog::find, catalog::findService, config.registry().cacheTtl(), config.registry().cacheMaxEntries());
     }
 
     FeatureGroupCache(BiFunction<String, Integer, Optional<GroupSchema>> loader, Duration ttl, long maxEntries) {
+        this(loader, (name, version) -> Optional.empty(), ttl, maxEntries);
+    }
+
+    FeatureGroupCache(BiFunction<String, Integer, Optional<GroupSchema>> loader,
+            BiFunction<String, Integer, Optional<FeatureService>> serviceLoader, Duration ttl, long maxEntries) {
         this.loader = loader;
+        this.serviceLoader = serviceLoader;
         this.cache = Caffeine.newBuilder()
                 .maximumSize(maxEntries)
                 .expireAfterWrite(ttl)
@@ -57,7 +66,9 @@ public class FeatureGroupCache {
 
     private Loaded load(Key key) {
         long generation = generation(key.name()); // read before the database: a change after this makes the entry stale
-        return new Loaded(loader.apply(key.name(), key.version()), generation);
+        return new Loaded(key.name().startsWith(FeatureServices.CACHE_PREFIX)
+                ? serviceLoader.apply(key.name().substring(FeatureServices.CACHE_PREFIX.length()), key.version())
+                : loader.apply(key.name(), key.version()), generation);
     }
 
     private long generation(String name) {
@@ -65,7 +76,18 @@ public class FeatureGroupCache {
     }
 
     /** The group version (0 = latest), if registered. */
+    @SuppressWarnings("unchecked")
     public Optional<GroupSchema> get(String name, int version) {
+        return (Optional<GroupSchema>) lookup(name, version);
+    }
+
+    /** The feature service version (0 = latest), if registered; invalidated like groups, under its prefixed name. */
+    @SuppressWarnings("unchecked")
+    public Optional<FeatureService> service(String name, int version) {
+        return (Optional<FeatureService>) lookup(FeatureServices.CACHE_PREFIX + name, version);
+    }
+
+    private Optional<?> lookup(String name, int version) {
         Key key = new Key(name, version);
         for (int i = 0; i < MAX_RELOADS; i++) {
             Loaded loaded = cache.get(key);

@@ -11,7 +11,8 @@ public record Lineage(
         @Description("FEATURE or DATASET") NodeKind kind,
         @Description("Features this feature is computed from, as declared (group.feature)") List<String> upstreamFeatures,
         @Description("Datasets this feature is computed from") List<String> upstreamDatasets,
-        @Description("Features computed from this node, as group@version.feature") List<String> downstreamFeatures) {
+        @Description("Features computed from this node, as group@version.feature") List<String> downstreamFeatures,
+        @Description("Feature services (latest versions, as name@version) whose entries cover this feature") List<String> featureServices) {
 
     @Description("Kind of lineage node")
     public enum NodeKind {
@@ -25,5 +26,6 @@ public record Lineage(
         upstreamFeatures = List.copyOf(upstreamFeatures);
         upstreamDatasets = List.copyOf(upstreamDatasets);
         downstreamFeatures = List.copyOf(downstreamFeatures);
+        featureServices = List.copyOf(featureServices);
     }
 }

@@ -10,7 +10,8 @@ import io.quiver.registry.model.FeatureGroup;
 @Description("What a registration did to each entity and group it named")
 public record RegistrationResult(
         @Description("One entry per entity in the request, in order") List<EntityOutcome> entities,
-        @Description("One entry per group in the request, in order") List<GroupOutcome> groups) {
+        @Description("One entry per group in the request, in order") List<GroupOutcome> groups,
+        @Description("One entry per feature service in the request, in order") List<ServiceOutcome> featureServices) {
 
     @Description("What registering did")
     public enum Action {
@@ -35,8 +36,16 @@ public record RegistrationResult(
             @Description("The group version as now registered") FeatureGroup group) {
     }
 
+    @Description("Outcome for one feature service")
+    public record ServiceOutcome(
+            @Description("What happened") Action action,
+            @Description("Each difference from the previous latest version, breaking ones first") List<String> changes,
+            @Description("The service version as now registered") io.quiver.registry.model.FeatureService featureService) {
+    }
+
     public RegistrationResult {
         entities = List.copyOf(entities);
         groups = List.copyOf(groups);
+        featureServices = List.copyOf(featureServices);
     }
 }

@@ -63,9 +63,12 @@ public class RegistrationService {
     private final Event<RegistryChanged> changed;
     private final Event<GroupVersionsDeleted> deleted;
     private final Instance<TemplateCheck> templateChecks;
+    private final FeatureServices services;
 
     public RegistrationService(RegistryRepository repository, RegistryCatalog catalog, QuiverConfig config,
-            Event<RegistryChanged> changed, Event<GroupVersionsDeleted> deleted, Instance<TemplateCheck> templateChecks) {
+            Event<RegistryChanged> changed, Event<GroupVersionsDeleted> deleted, Instance<TemplateCheck> templateChecks,
+            FeatureServices services) {
+        this.services = services;
         this.templateChecks = templateChecks;
         this.repository = repository;
         this.catalog = catalog;
@@ -101,13 +104,21 @@ public class RegistrationService {
                 touched.add(draft.name());
             }
         }
-        if (!touched.isEmpty()) {
-            changed.fire(new RegistryChanged(touched));
+        List<RegistrationResult.ServiceOutcome> serviceOutcomes = List.of();
+        if (!spec.featureServicesOrEmpty().isEmpty()) {
+            repository.flush(); // the services' checks read the groups this request registered
+            serviceOutcomes = services.register(services.validate(spec.featureServicesOrEmpty()), now);
         }
-        if (!touched.isEmpty() || entities.stream().anyMatch(e -> e.action() != Action.UNCHANGED)) {
-            LOG.infof("registration changed groups %s", touched.size() <= 10 ? touched : touched.size() + " groups");
+        Set<String> changedNames = new LinkedHashSet<>(touched);
+        serviceOutcomes.stream().filter(o -> o.action() != Action.UNCHANGED)
+                .forEach(o -> changedNames.add(FeatureServices.CACHE_PREFIX + o.featureService().name()));
+        if (!changedNames.isEmpty()) {
+            changed.fire(new RegistryChanged(changedNames));
         }
-        return new RegistrationResult(entities, groups);
+        if (!changedNames.isEmpty() || entities.stream().anyMatch(e -> e.action() != Action.UNCHANGED)) {
+            LOG.infof("registration changed %s", changedNames.size() <= 10 ? changedNames : changedNames.size() + " groups and services");
+        }
+        return new RegistrationResult(entities, groups, serviceOutcomes);
     }
 
     /** Marks one version (or every version, when {@code version} is null) DEPRECATED. */
@@ -139,6 +150,11 @@ public class RegistrationService {
                 throw new QuiverException(ErrorCode.FEATURE_GROUP_IN_USE, "feature group '" + name + "' is a lineage "
                         + "source of " + dependents + "; delete or re-register those first, or pass force: true to delete anyway");
             }
+            List<String> serving = services.naming(name, doomed.stream().map(FeatureGroup::version).toList(), newLatest == null);
+            if (!serving.isEmpty()) {
+                throw new QuiverException(ErrorCode.FEATURE_GROUP_IN_USE, "feature group '" + name + "' is listed by the feature "
+                        + "services " + serving + "; re-register or delete them first, or pass force: true to delete anyway");
+            }
         }
         List<FeatureGroup> ordered = doomed.stream().sorted(java.util.Comparator.comparingInt(FeatureGroup::version)).toList();
         List<Integer> versions = ordered.stream().map(FeatureGroup::version).toList();
@@ -148,6 +164,16 @@ public class RegistrationService {
                 ordered.stream().map(FeatureGroup::dataPrefix).toList()));
         LOG.infof("deleted feature group %s versions %s", name, versions);
         return new DeletionResult(name, versions, newLatest == null ? null : newLatest.version());
+    }
+
+    /** Deletes one version of a feature service, or every version ({@code version} null). */
+    @Transactional
+    public List<Integer> deleteService(String name, Integer version) {
+        repository.lock("service:" + name);
+        List<Integer> deleted = services.delete(name, version);
+        changed.fire(new RegistryChanged(Set.of(FeatureServices.CACHE_PREFIX + name)));
+        LOG.infof("deleted feature service %s versions %s", name, deleted);
+        return deleted;
     }
 
     private List<String> dependents(String name, List<FeatureGroup> doomed, FeatureGroup newLatest) {
@@ -189,6 +215,7 @@ public class RegistrationService {
         Set<String> names = new TreeSet<>();
         spec.entitiesOrEmpty().stream().filter(e -> e != null && e.name() != null).forEach(e -> names.add("entity:" + e.name()));
         spec.groupsOrEmpty().stream().filter(g -> g != null && g.name() != null).forEach(g -> names.add("group:" + g.name()));
+        spec.featureServicesOrEmpty().stream().filter(s -> s != null && s.name() != null).forEach(s -> names.add("service:" + s.name()));
         names.stream().filter(n -> n.length() <= 80).forEach(repository::lock);
     }
 

@@ -47,11 +47,19 @@ public class RegistryCatalog {
     private final RegistryRepository repository;
     private final CatalogQueries queries;
     private final QuiverConfig config;
+    private final io.quiver.registry.persistence.FeatureServiceRepository services;
 
-    public RegistryCatalog(RegistryRepository repository, CatalogQueries queries, QuiverConfig config) {
+    public RegistryCatalog(RegistryRepository repository, CatalogQueries queries, QuiverConfig config,
+            io.quiver.registry.persistence.FeatureServiceRepository services) {
+        this.services = services;
         this.repository = repository;
         this.queries = queries;
         this.config = config;
+    }
+
+    /** One feature service version (0 = latest), straight from the database; serving uses {@link FeatureGroupCache}. */
+    public Optional<io.quiver.registry.model.FeatureService> findService(String name, int version) {
+        return services.find(name, version);
     }
 
     /** How many groups are registered (latest versions). */
@@ -142,14 +150,17 @@ public class RegistryCatalog {
             refs.add(feature.reference());
         }
         List<String> downstream = repository.downstream(LineageSource.Kind.FEATURE, refs).stream().map(RegistryCatalog::display).toList();
-        return new Lineage(display(feature), Lineage.NodeKind.FEATURE, feature.sourceFeatures(), feature.sourceDatasets(), downstream);
+        List<String> usedBy = services.naming(schema.group().name(), false).stream()
+                .filter(s -> s.covers(schema.group().name(), schema.group().version(), schema.group().latest(), feature.name()))
+                .map(io.quiver.registry.model.FeatureService::label).toList();
+        return new Lineage(display(feature), Lineage.NodeKind.FEATURE, feature.sourceFeatures(), feature.sourceDatasets(), downstream, usedBy);
     }
 
     /** Lineage of a lake dataset: the features computed from it. */
     public Lineage lineageOfDataset(String dataset) {
         List<String> downstream = repository.downstream(LineageSource.Kind.DATASET, List.of(dataset)).stream()
                 .map(RegistryCatalog::display).toList();
-        return new Lineage(dataset, Lineage.NodeKind.DATASET, List.of(), List.of(), downstream);
+        return new Lineage(dataset, Lineage.NodeKind.DATASET, List.of(), List.of(), downstream, List.of());
     }
 
     private static String display(Feature f) {
@@ -171,7 +182,7 @@ public class RegistryCatalog {
         return close.isEmpty() ? "" : "; did you mean " + String.join(", ", close) + "?";
     }
 
-    private void checkPageSize(int first) {
+    public void checkPageSize(int first) {
         int max = config.registry().maxPageSize();
         if (first < 1 || first > max) {
             throw new InvalidArgumentException("'first' must be between 1 and " + max + ", not " + first);

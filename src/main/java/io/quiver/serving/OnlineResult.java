@@ -64,6 +64,7 @@ public record OnlineResult(@Description("Entity key columns, then feature column
             @Description("Column names: entity keys, then features (group__feature with fullFeatureNames)") List<String> featureNames,
             @Description("Time the service spent on the read, in milliseconds") double servingLatencyMs,
             @Description("True when the online store failed and online-enabled groups were read from the offline store") boolean degraded,
-            @Description("Where each group's values came from") List<GroupSource> groups) {
+            @Description("Where each group's values came from") List<GroupSource> groups,
+            @Description("The feature service read, as name@version; null when the read named none") String featureService) {
     }
 }

@@ -25,6 +25,7 @@ import io.quiver.online.OnlineStoreException;
 import io.quiver.config.Mode;
 import io.quiver.registry.EffectiveConfigResolver;
 import io.quiver.registry.FeatureResolver;
+import io.quiver.registry.FeatureServices;
 import io.quiver.registry.FeatureSelection;
 import io.quiver.registry.FeatureSelection.GroupFeatures;
 import io.quiver.registry.model.DataType;
@@ -56,10 +57,12 @@ public class OnlineServing {
     private final Timer readTimer;
     private final Timer degradedTimer;
     private final AccessRecorder access;
+    private final FeatureServices services;
     private final io.micrometer.core.instrument.Counter fallbacks;
 
     public OnlineServing(FeatureResolver resolver, OnlineStore store, OfflineLatest offline, VirtualLatest virtual,
-            EffectiveConfigResolver settings, MeterRegistry metrics, AccessRecorder access) {
+            EffectiveConfigResolver settings, MeterRegistry metrics, AccessRecorder access, FeatureServices services) {
+        this.services = services;
         this.access = access;
         this.fallbacks = io.micrometer.core.instrument.Counter.builder("quiver.online.fallbacks")
                 .description("Online reads answered from the offline store because the online store failed").register(metrics);
@@ -82,8 +85,17 @@ public class OnlineServing {
      * @param entities one map per entity: join key name to value (every requested group's keys)
      */
     public OnlineResult read(List<String> references, List<Map<String, Object>> entities, boolean fullFeatureNames) {
+        return read(references, null, entities, fullFeatureNames);
+    }
+
+    /**
+     * Reads the features of the feature service (when named, its latest version or {@code name@version}) followed by
+     * the listed ones; the answer names the service version read.
+     */
+    public OnlineResult read(List<String> references, String featureService, List<Map<String, Object>> entities, boolean fullFeatureNames) {
         long started = System.nanoTime();
-        FeatureSelection selection = FeatureSelection.resolve(resolver, references, fullFeatureNames);
+        FeatureServices.Selection asked = services.select(references, featureService);
+        FeatureSelection selection = FeatureSelection.resolve(resolver, asked.references(), fullFeatureNames);
         if (entities == null || entities.isEmpty()) {
             throw new InvalidArgumentException("give at least one entity (its join keys and their values)");
         }
@@ -103,7 +115,7 @@ public class OnlineServing {
         (fetched.degraded() ? degradedTimer : readTimer).record(took, TimeUnit.NANOSECONDS);
         List<String> featureNames = columns.stream().map(Column::name).toList();
         return new OnlineResult(columns, new OnlineResult.Metadata(featureNames, took / 1e6, fetched.degraded(),
-                List.copyOf(fetched.sources().values())));
+                List.copyOf(fetched.sources().values()), asked.label()));
     }
 
     /**

@@ -44,9 +44,12 @@ public class OfflineGraphQL {
     private final StatisticsService statistics;
     private final SnapshotMaintenance maintenance;
     private final QuiverConfig config;
+    private final io.quiver.registry.FeatureServices services;
 
     public OfflineGraphQL(SnapshotLog snapshots, WriteService writes, HistoricalRetriever historical,
-            StatisticsService statistics, SnapshotMaintenance maintenance, QuiverConfig config) {
+            StatisticsService statistics, SnapshotMaintenance maintenance, QuiverConfig config,
+            io.quiver.registry.FeatureServices services) {
+        this.services = services;
         this.snapshots = snapshots;
         this.writes = writes;
         this.historical = historical;
@@ -94,17 +97,45 @@ public class OfflineGraphQL {
             + "with the greatest event time at or before the row's timestamp and within the group's TTL (ties: latest "
             + "created time). Rows come back once each, in order, with their own columns; no match gives null.")
     public @NonNull List<@NonNull JsonObject> historicalFeatures(
-            @Description("Feature references: group.feature, group:feature or group@2.feature") @NonNull List<@NonNull String> features,
+            @Description("Feature references: group.feature, group:feature or group@2.feature (after the service's, when one is named)")
+            List<String> features,
             @Description("Entity rows: join keys, the timestamp column (ISO-8601) and any other columns, carried through")
             @NonNull List<@NonNull JsonObject> entityRows,
             @Description("Name of the entity rows' timestamp column") @DefaultValue("event_timestamp") String timestampColumn,
             @Description("Name output columns group__feature instead of feature") @DefaultValue("false") boolean fullFeatureNames,
             @Description("Read every group as it was at this moment (reproducible training sets); omit for now") Instant asOf,
-            @Description("Read these groups at these snapshot ids instead (they win over asOf)") List<SnapshotPin> snapshots) {
+            @Description("Read these groups at these snapshot ids instead (they win over asOf)") List<SnapshotPin> snapshots,
+            @Description("A feature service whose features to read: name (its latest version) or name@version; trainingSet "
+                    + "also answers which version was read") String featureService) {
+        return trainingSet(features, entityRows, timestampColumn, fullFeatureNames, asOf, snapshots, featureService).rows();
+    }
+
+    /** A training set and what it contains. */
+    @Description("A point-in-time correct training set and exactly what it contains")
+    public record TrainingSet(
+            @Description("The feature service read, as name@version; null when the request named none") String featureService,
+            @Description("The feature references read, in order (a service's whole groups expanded)") List<String> features,
+            @Description("One row per entity row, in order") List<JsonObject> rows) {
+    }
+
+    @Query("trainingSet")
+    @Description("historicalFeatures with its provenance: the rows, the feature service version and the features read")
+    public @NonNull TrainingSet trainingSet(
+            @Description("Feature references: group.feature, group:feature or group@2.feature (after the service's, when one is named)")
+            List<String> features,
+            @Description("Entity rows: join keys, the timestamp column (ISO-8601) and any other columns, carried through")
+            @NonNull List<@NonNull JsonObject> entityRows,
+            @Description("Name of the entity rows' timestamp column") @DefaultValue("event_timestamp") String timestampColumn,
+            @Description("Name output columns group__feature instead of feature") @DefaultValue("false") boolean fullFeatureNames,
+            @Description("Read every group as it was at this moment (reproducible training sets); omit for now") Instant asOf,
+            @Description("Read these groups at these snapshot ids instead (they win over asOf)") List<SnapshotPin> snapshots,
+            @Description("A feature service whose features to read: name (its latest version) or name@version") String featureService) {
         RequestBudget.take("rows", entityRows.size(), config.ingest().maxGraphqlRows(), "quiver.ingest.max-graphql-rows",
                 "send larger entity tables to POST /api/v1/historical-features as Arrow or Parquet");
-        return JsonRows.toJson(historical.retrieve(features, JsonRows.toRows(entityRows, "entityRows"),
-                timestampColumn == null ? "event_timestamp" : timestampColumn, fullFeatureNames, asOf, snapshots));
+        io.quiver.registry.FeatureServices.Selection asked = services.select(features, featureService);
+        return new TrainingSet(asked.label(), asked.references(), JsonRows.toJson(historical.retrieve(asked.references(),
+                JsonRows.toRows(entityRows, "entityRows"), timestampColumn == null ? "event_timestamp" : timestampColumn,
+                fullFeatureNames, asOf, snapshots)));
     }
 
     @Mutation("write")

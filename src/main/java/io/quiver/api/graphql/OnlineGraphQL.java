@@ -65,12 +65,14 @@ public class OnlineGraphQL {
             + "are read from the online store in one round trip; offline-only groups, and all groups while the online store "
             + "is down, from the offline store (metadata says so)")
     public @NonNull OnlineResult onlineFeatures(
-            @Description("Feature references: group.feature, group:feature or group@2.feature") @NonNull List<@NonNull String> features,
+            @Description("Feature references: group.feature, group:feature or group@2.feature (after the service's, when one is named)")
+            List<String> features,
             @Description("Entities: one object per entity with the join keys of every requested group") @NonNull List<@NonNull JsonObject> entities,
-            @Description("Name feature columns group__feature instead of feature") @DefaultValue("false") boolean fullFeatureNames) {
+            @Description("Name feature columns group__feature instead of feature") @DefaultValue("false") boolean fullFeatureNames,
+            @Description("A feature service whose features to read: name (its latest version) or name@version") String featureService) {
         RequestBudget.take("entities", entities.size(), maxEntities, "quiver.api.max-online-entities",
                 "use historicalFeatures or POST /api/v1/historical-features for batch scoring");
-        return serving.read(features, JsonRows.toRows(entities, "entities"), fullFeatureNames);
+        return serving.read(features, featureService, JsonRows.toRows(entities, "entities"), fullFeatureNames);
     }
 
     @Name("values")

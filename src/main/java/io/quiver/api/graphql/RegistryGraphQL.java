@@ -34,6 +34,11 @@ import io.quiver.registry.spec.EntitySpec;
 import io.quiver.registry.spec.FeatureFilter;
 import io.quiver.registry.spec.FeatureGroupFilter;
 import io.quiver.registry.spec.FeatureGroupSpec;
+import io.quiver.registry.spec.FeatureServiceFilter;
+import io.quiver.registry.spec.FeatureServiceSpec;
+import io.quiver.registry.FeatureResolver;
+import io.quiver.registry.FeatureServices;
+import io.quiver.registry.model.FeatureService;
 import io.quiver.registry.spec.RegistrationSpec;
 
 /** GraphQL adapter for the registry: the feature catalog's queries and the pipelines' registration mutations. */
@@ -44,8 +49,13 @@ public class RegistryGraphQL {
     private final RegistryCatalog catalog;
     private final RegistrationService registration;
     private final EffectiveConfigResolver settings;
+    private final FeatureServices services;
+    private final FeatureResolver resolver;
 
-    public RegistryGraphQL(RegistryCatalog catalog, RegistrationService registration, EffectiveConfigResolver settings) {
+    public RegistryGraphQL(RegistryCatalog catalog, RegistrationService registration, EffectiveConfigResolver settings,
+            FeatureServices services, FeatureResolver resolver) {
+        this.services = services;
+        this.resolver = resolver;
         this.catalog = catalog;
         this.registration = registration;
         this.settings = settings;
@@ -97,8 +107,40 @@ public class RegistryGraphQL {
             + "compatible changes update the latest version, breaking changes create the next version. Any violation "
             + "rejects the whole request with every violation listed.")
     public @NonNull RegistrationResult register(@Description("Entities to register") List<EntitySpec> entities,
-            @Description("Feature groups to register") List<FeatureGroupSpec> groups) {
-        return registration.register(new RegistrationSpec(entities, groups));
+            @Description("Feature groups to register") List<FeatureGroupSpec> groups,
+            @Description("Feature services to register (after the groups, which they may name)") List<FeatureServiceSpec> featureServices) {
+        return registration.register(new RegistrationSpec(entities, groups, featureServices));
+    }
+
+    @Query("featureServices")
+    @Description("Feature services matching the filter (latest versions unless filter.allVersions), by name then version")
+    public @NonNull List<@NonNull FeatureService> featureServices(
+            @Description("Conditions the services must meet") FeatureServiceFilter filter,
+            @Description("Page size, 1 to quiver.registry.max-page-size") @DefaultValue("20") int first,
+            @Description("The label (name@version) of the last service of the previous page") String after) {
+        catalog.checkPageSize(first);
+        return services.list(filter, first, after);
+    }
+
+    @Query("featureService")
+    @Description("One feature service version; the latest when no version is given")
+    public @NonNull FeatureService featureService(@Description("Service name") @NonNull String name,
+            @Description("Version; omit for the latest") Integer version) {
+        return services.get(name, version == null ? 0 : version);
+    }
+
+    @Mutation("deleteFeatureService")
+    @Description("Deletes a feature service version (or all versions); returns the versions deleted")
+    public @NonNull List<@NonNull Integer> deleteFeatureService(@Description("Service name") @NonNull String name,
+            @Description("Version; omit for all versions") Integer version) {
+        return registration.deleteService(name, version);
+    }
+
+    @Name("features")
+    @Description("The features the service version needs now, in its order: whole groups expanded into their features, "
+            + "latest-following entries resolved to the group's current version (lineage: which features a service needs)")
+    public List<@NonNull Feature> serviceFeatures(@Source FeatureService service) {
+        return services.expand(service.label()).references().stream().map(r -> resolver.resolve(r).feature()).toList();
     }
 
     @Mutation("deprecateFeatureGroup")

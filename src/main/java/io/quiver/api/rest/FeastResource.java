@@ -60,14 +60,10 @@ public class FeastResource {
         if (request == null) {
             throw new InvalidArgumentException("send a JSON body: {\"features\": [\"view:feature\"], \"entities\": {\"key\": [values]}}");
         }
-        if (request.featureService() != null && (request.features() == null || request.features().isEmpty())) {
-            throw new InvalidArgumentException("Quiver has no feature services; list the features instead: "
-                    + "\"features\": [\"group:feature\", ...]");
-        }
         List<Map<String, Object>> entities = rows(request.entities());
         RequestBudget.take("entities", entities.size(), maxEntities, "quiver.api.max-online-entities",
                 "split the read, or use POST /api/v1/historical-features for batch scoring");
-        OnlineResult result = serving.read(request.features(), entities,
+        OnlineResult result = serving.read(request.features(), request.featureService(), entities,
                 request.fullFeatureNames() != null && request.fullFeatureNames());
         // written with a streaming generator: tens of thousands of values, statuses and times per answer
         return out -> {

@@ -41,6 +41,9 @@ final class FeastResponseWriter {
         g.writeBooleanField("degraded", m.degraded());
         g.writeFieldName("groups");
         json.writeValue(g, m.groups());
+        if (m.featureService() != null) {
+            g.writeStringField("feature_service", m.featureService());
+        }
         g.writeEndObject();
         g.writeArrayFieldStart("results");
         // a group's columns share one Instant per entity: format each once

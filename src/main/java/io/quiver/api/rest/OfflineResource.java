@@ -39,8 +39,13 @@ public class OfflineResource {
 
     private final BulkIngestService ingest;
     private final HistoricalRetriever historical;
+    private final io.quiver.registry.FeatureServices services;
 
-    public OfflineResource(BulkIngestService ingest, HistoricalRetriever historical) {
+    /** Names the feature service version a training set was read with. */
+    public static final String FEATURE_SERVICE_HEADER = "Quiver-Feature-Service";
+
+    public OfflineResource(BulkIngestService ingest, HistoricalRetriever historical, io.quiver.registry.FeatureServices services) {
+        this.services = services;
         this.ingest = ingest;
         this.historical = historical;
     }
@@ -70,6 +75,7 @@ public class OfflineResource {
             + "in order, with each requested feature as of that row's timestamp (Arrow or Parquet, by Accept; the "
             + "request's format by default). Reproducible: asOf reads every group as of a moment, snapshot=group:id pins one")
     public Response historicalFeatures(@QueryParam("features") List<String> features,
+            @QueryParam("featureService") String featureService,
             @QueryParam("timestampColumn") @DefaultValue("event_timestamp") String timestampColumn,
             @QueryParam("fullFeatureNames") @DefaultValue("false") boolean fullFeatureNames,
             @QueryParam("asOf") String asOf, @QueryParam("snapshot") List<String> snapshots,
@@ -78,7 +84,8 @@ public class OfflineResource {
         ColumnarFormat in = ColumnarFormat.of(contentType).orElseThrow(() -> new WebApplicationException(
                 "Content-Type must be " + FORMATS + ", not " + contentType, Response.Status.UNSUPPORTED_MEDIA_TYPE));
         ColumnarFormat out = accepted(accept, in);
-        HistoricalRetriever.Prepared result = historical.prepare(references(features), in, body, timestampColumn,
+        io.quiver.registry.FeatureServices.Selection asked = services.select(references(features), featureService);
+        HistoricalRetriever.Prepared result = historical.prepare(asked.references(), in, body, timestampColumn,
                 fullFeatureNames, instant("asOf", asOf), pins(snapshots));
         // closed after writing, or when the exchange ends without the body being written (client gone)
         request.addEndHandler(ended -> result.close());
@@ -87,7 +94,11 @@ public class OfflineResource {
                 result.writeTo(output, out);
             }
         };
-        return Response.ok(stream, out.mediaType()).build();
+        Response.ResponseBuilder ok = Response.ok(stream, out.mediaType());
+        if (asked.label() != null) {
+            ok.header(FEATURE_SERVICE_HEADER, asked.label());
+        }
+        return ok.build();
     }
 
     /** features=a.b&features=c.d, or comma-separated. */

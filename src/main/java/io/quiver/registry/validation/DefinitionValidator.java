@@ -64,9 +64,9 @@ public final class DefinitionValidator {
     }
 
     private ValidatedRegistration run(RegistrationSpec spec) {
-        if (spec == null || spec.entitiesOrEmpty().isEmpty() && spec.groupsOrEmpty().isEmpty()) {
+        if (spec == null || spec.entitiesOrEmpty().isEmpty() && spec.groupsOrEmpty().isEmpty() && spec.featureServicesOrEmpty().isEmpty()) {
             throw new SchemaValidationException("The registration",
-                    List.of(new Violation("registration", ValidationRule.EMPTY, "give at least one entity or feature group")));
+                    List.of(new Violation("registration", ValidationRule.EMPTY, "give at least one entity, feature group or feature service")));
         }
         List<EntityDraft> entities = new ArrayList<>();
         Set<String> entityNames = new HashSet<>();
