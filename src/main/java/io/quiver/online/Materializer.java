@@ -59,12 +59,7 @@ public class Materializer {
     /** How long a job's hold on its group lasts unrenewed; a replica that dies mid-job frees it after this. */
     private final Duration lease;
     /** Renews the leases of running jobs, three times per lease, whatever the job is doing (downloading, loading). */
-    private final java.util.concurrent.ScheduledExecutorService renewals = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-            r -> {
-                Thread t = new Thread(r, "quiver-materialize-lease");
-                t.setDaemon(true);
-                return t;
-            });
+    private final java.util.concurrent.ScheduledExecutorService renewals = io.quiver.concurrent.BoundedExecutor.timer("quiver-materialize-lease");
     private final Guard endRetry = Guard.create().withDescription("record a materialization job's end")
             .withRetry().maxRetries(5).delay(200, ChronoUnit.MILLIS).jitter(100, ChronoUnit.MILLIS)
             .withExponentialBackoff().factor(2).maxDelay(5, ChronoUnit.SECONDS).done().done().build();

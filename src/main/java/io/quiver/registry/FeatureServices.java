@@ -270,7 +270,7 @@ public class FeatureServices {
         List<String> listed = features == null ? List.of() : features;
         if (featureService == null) {
             if (listed.isEmpty()) {
-                throw new InvalidArgumentException("name the features to read (group.feature, ...) or a feature service (featureService)");
+                throw new InvalidArgumentException("name at least one feature to read (group.feature, ...) or a feature service (featureService)");
             }
             return new Selection(null, listed);
         }

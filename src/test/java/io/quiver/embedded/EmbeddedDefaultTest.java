@@ -64,6 +64,20 @@ class EmbeddedDefaultTest {
     }
 
     @Test
+    void aFeatureServiceIsRegisteredAndServedOnH2() {
+        String name = unique("embedded_svc");
+        ok("mutation($s: [FeatureServiceInput!]) { register(featureServices: $s) { featureServices { action } } }",
+                Map.of("s", List.of(Map.of("name", name, "features", List.of("customer_profile", "customer_360.avg_ticket")))));
+        JsonPath read = ok("query($s: String) { onlineFeatures(featureService: $s, entities: [{customer_id: 7}]) { columns { name } metadata { featureService } } }",
+                Map.of("s", name));
+        assertThat(read.getString("data.onlineFeatures.metadata.featureService")).isEqualTo(name + "@1");
+        assertThat(read.<String>getList("data.onlineFeatures.columns.name")).containsExactly("customer_id", "age", "region", "signup_date",
+                "segment", "avg_ticket");
+        assertThat(ok("{ lineage(feature: \"customer_profile.age\") { featureServices } }", null).<String>getList("data.lineage.featureServices"))
+                .contains(name + "@1");
+    }
+
+    @Test
     void aScheduleRunsItsTicksOnH2() throws Exception {
         String e = unique("user");
         String g = unique("sched");

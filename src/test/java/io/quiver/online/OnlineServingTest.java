@@ -258,7 +258,7 @@ class OnlineServingTest {
                 .contentType("application/problem+json").extract().jsonPath();
         assertThat(uneven.getString("detail")).contains("same length");
         assertThat(given().contentType(ContentType.JSON).body("{\"feature_service\": \"driver_activity\", \"entities\": {\"driver_id\": [1]}}")
-                .post("/get-online-features").then().statusCode(400).extract().jsonPath().getString("detail")).contains("no feature services");
+                .post("/get-online-features").then().statusCode(404).extract().jsonPath().getString("code")).isEqualTo("FEATURE_SERVICE_NOT_FOUND");
         assertThat(given().contentType(ContentType.JSON).body("{\"features\": [\"" + stats + ":nope\"], \"entities\": {\"driver_id\": [1]}}")
                 .post("/get-online-features").then().statusCode(404).extract().jsonPath().getString("code")).isEqualTo("FEATURE_NOT_FOUND");
     }

@@ -218,7 +218,7 @@ class FeatureServiceTest {
         assertThat(failing(ONLINE, Map.of("s", svc, "e", List.of(Map.of("user_id", 1)))).getString("errors[0].extensions.code"))
                 .isEqualTo("FEATURE_SERVICE_NOT_FOUND");
         assertThat(failing(ONLINE, Map.of("e", List.of(Map.of("user_id", 1)))).getString("errors[0].message"))
-                .contains("name the features to read");
+                .contains("name at least one feature to read");
     }
 
     @Test
