@@ -19,7 +19,9 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class JsonBodyLimit {
 
-    private static final Set<String> JSON_ROUTES = Set.of("/get-online-features");
+    private static final Set<String> JSON_ROUTES = Set.of("/get-online-features", "/api/v1/serving/online", "/api/v1/serving/historical");
+    /** Routes that take JSON or a bulk body: limited when the body is JSON. */
+    private static final Set<String> MIXED_ROUTES = Set.of("/api/v1/historical-features");
 
     private final long max;
 
@@ -32,8 +34,10 @@ public class JsonBodyLimit {
     }
 
     private void check(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        boolean json = type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json");
         if (ctx.request().method() != HttpMethod.POST || !(JSON_ROUTES.contains(ctx.normalizedPath())
-                || ctx.normalizedPath().startsWith("/api/v1/virtual-tables/"))) {
+                || json && MIXED_ROUTES.contains(ctx.normalizedPath()) || ctx.normalizedPath().startsWith("/api/v1/virtual-tables/"))) {
             ctx.next();
             return;
         }

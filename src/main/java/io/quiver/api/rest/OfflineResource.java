@@ -1,6 +1,12 @@
 package io.quiver.api.rest;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.util.Map;
+
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +50,13 @@ public class OfflineResource {
     /** Names the feature service version a training set was read with. */
     public static final String FEATURE_SERVICE_HEADER = "Quiver-Feature-Service";
 
-    public OfflineResource(BulkIngestService ingest, HistoricalRetriever historical, io.quiver.registry.FeatureServices services) {
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final int maxJsonRows;
+
+    public OfflineResource(BulkIngestService ingest, HistoricalRetriever historical, io.quiver.registry.FeatureServices services,
+            com.fasterxml.jackson.databind.ObjectMapper json, io.quiver.config.QuiverConfig config) {
+        this.json = json;
+        this.maxJsonRows = config.ingest().maxGraphqlRows();
         this.services = services;
         this.ingest = ingest;
         this.historical = historical;
@@ -99,6 +111,68 @@ public class OfflineResource {
             ok.header(FEATURE_SERVICE_HEADER, asked.label());
         }
         return ok.build();
+    }
+
+    /** A training-set request sent as a body: the feature list has no length limit there. */
+    public record TrainingSetRequest(List<String> features, String featureService, String timestampColumn, Boolean fullFeatureNames,
+            String asOf, List<String> snapshots, List<Map<String, Object>> entityRows) {
+    }
+
+    @POST
+    @Path("/historical-features")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Point-in-time correct training set with the request in the body, for feature lists of any length: "
+            + "a form part 'request' (JSON: features, featureService, timestampColumn, fullFeatureNames, asOf, snapshots) and "
+            + "a part 'entities' (the entity table, Arrow IPC stream or Parquet by its Content-Type); the answer as for the "
+            + "entity table sent alone")
+    public Response historicalFeaturesForm(@RestForm("request") String request, @RestForm("entities") FileUpload entities,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept, RoutingContext routing) throws IOException {
+        TrainingSetRequest r = parse(request);
+        if (entities == null) {
+            throw new InvalidArgumentException("send the entity table as the form part 'entities' (Arrow IPC stream or Parquet)");
+        }
+        try (InputStream body = Files.newInputStream(entities.uploadedFile())) {
+            return historicalFeatures(r.features(), r.featureService(), r.timestampColumn() == null ? "event_timestamp" : r.timestampColumn(),
+                    Boolean.TRUE.equals(r.fullFeatureNames()), r.asOf(), r.snapshots(), entities.contentType(), accept, routing, body);
+        }
+    }
+
+    @POST
+    @Path("/historical-features")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Point-in-time correct training set for a small entity table sent as JSON rows (entityRows), with "
+            + "features and/or featureService in the body; answers the rows with the service version and features read")
+    public TrainingSet historicalFeaturesJson(TrainingSetRequest r) {
+        if (r == null) {
+            throw new InvalidArgumentException("send a JSON body: {\"features\": [...] or \"featureService\": \"name\", \"entityRows\": [{...}]}");
+        }
+        List<Map<String, Object>> rows = r.entityRows() == null ? List.of() : r.entityRows();
+        if (rows.size() > maxJsonRows) {
+            throw new InvalidArgumentException(rows.size() + " entity rows; a JSON body takes at most " + maxJsonRows
+                    + " (quiver.ingest.max-graphql-rows): send larger entity tables as Arrow or Parquet (multipart)");
+        }
+        io.quiver.registry.FeatureServices.Selection asked = services.select(r.features(), r.featureService());
+        return new TrainingSet(asked.label(), asked.references(), historical.retrieve(asked.references(), rows,
+                r.timestampColumn() == null ? "event_timestamp" : r.timestampColumn(), Boolean.TRUE.equals(r.fullFeatureNames()),
+                instant("asOf", r.asOf()), pins(r.snapshots())));
+    }
+
+    /** A training set answered as JSON, with what it contains. */
+    public record TrainingSet(String featureService, List<String> features, List<Map<String, Object>> rows) {
+    }
+
+    private TrainingSetRequest parse(String request) {
+        if (request == null || request.isBlank()) {
+            throw new InvalidArgumentException("send the form part 'request': JSON with features and/or featureService");
+        }
+        try {
+            return json.readValue(request, TrainingSetRequest.class);
+        } catch (IOException e) {
+            throw new InvalidArgumentException("the form part 'request' is not the JSON expected ({\"features\": [\"group.feature\", ...], "
+                    + "\"featureService\": \"name\", \"timestampColumn\", \"fullFeatureNames\", \"asOf\", \"snapshots\"}): "
+                    + io.quiver.api.http.JsonLimits.describe(e));
+        }
     }
 
     /** features=a.b&features=c.d, or comma-separated. */
