@@ -254,13 +254,13 @@ class OfflineBenchmark {
                 + "FROM range(" + ENTITY_ROWS + ") t(i)";
     }
 
-    private static void exportArrow(String sql, Path target) throws Exception {
+    static void exportArrow(String sql, Path target) throws Exception {
         try (Connection c = duckdb(); OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 20)) {
             ColumnarOutput.write(c, sql, ColumnarFormat.ARROW_STREAM, out, target.getParent());
         }
     }
 
-    private static long countArrowRows(Path file) throws Exception {
+    static long countArrowRows(Path file) throws Exception {
         long rows = 0;
         try (BufferAllocator allocator = new RootAllocator(); InputStream in = new BufferedInputStream(Files.newInputStream(file));
                 ArrowStreamReader reader = new ArrowStreamReader(in, allocator)) {
@@ -272,7 +272,7 @@ class OfflineBenchmark {
     }
 
     /** The service's local copies of a group's current files (the cache keeps them under their object keys). */
-    private static List<Path> cachedFiles(String group) {
+    static List<Path> cachedFiles(String group) {
         List<String> keys = GraphQL.ok("query($g: String!) { snapshots(group: $g) { files { key } } }", Map.of("g", group))
                 .getList("data.snapshots[0].files.key");
         return keys.stream().map(k -> FilesystemS3Resource.scratch.resolve("cache").resolve(k)).toList();
@@ -295,11 +295,11 @@ class OfflineBenchmark {
         }
     }
 
-    private static String list(List<Path> files) {
+    static String list(List<Path> files) {
         return files.stream().map(p -> "'" + p + "'").collect(Collectors.joining(", ", "[", "]"));
     }
 
-    private static Connection duckdb() throws Exception {
+    static Connection duckdb() throws Exception {
         Connection c = DriverManager.getConnection("jdbc:duckdb:");
         try (Statement s = c.createStatement()) {
             s.execute("SET TimeZone = 'UTC'");
@@ -307,13 +307,13 @@ class OfflineBenchmark {
         return c;
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
     }
 
-    private static String round(double[] values) {
+    static String round(double[] values) {
         return Arrays.stream(values).mapToObj(v -> String.format("%.2f", v)).collect(Collectors.joining(", "));
     }
 }

@@ -11,7 +11,9 @@ public class S3ProxyTestResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        server = S3ProxyServer.start();
+        // benchmarks (-Pbench sets bench.s3-filesystem) write hundreds of MB: objects as files, not in S3Proxy's heap. This
+        // resource is GLOBAL, so it also serves benchmark classes that declare a filesystem S3 of their own
+        server = Boolean.getBoolean("bench.s3-filesystem") ? S3ProxyServer.start(tempDirectory()) : S3ProxyServer.start();
         return Map.of(
                 "quiver.object-store.type", "S3",
                 "quiver.object-store.s3-endpoint", server.endpoint(),
@@ -25,6 +27,14 @@ public class S3ProxyTestResource implements QuarkusTestResourceLifecycleManager 
     public void stop() {
         if (server != null) {
             server.close();
+        }
+    }
+
+    private static java.nio.file.Path tempDirectory() {
+        try {
+            return java.nio.file.Files.createTempDirectory("quiver-s3");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 }
