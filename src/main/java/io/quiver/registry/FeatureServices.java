@@ -32,9 +32,10 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Feature services: registered with the other definitions (same transaction, same declarative versioning), listed
  * for the catalog, and expanded into feature references on every read path, through the registry cache.
  * <p>
- * Versioning: identical is UNCHANGED; added entries, a new order, description, owner and tags are compatible (the
- * latest version changes in place); a removed entry, which includes a re-pinned version, is breaking (the next
- * version), so a model trained on a version can always be served exactly that list.
+ * Versioning: identical is UNCHANGED; added entries, description, owner and tags are compatible (the latest version
+ * changes in place); a removed entry (a re-pinned version included) or a new order of the kept entries is breaking
+ * (the next version). What a version serves can grow (added entries, and entries following a group's latest
+ * version); what a read contained is in its answer (the service version and the expanded feature list).
  */
 @ApplicationScoped
 public class FeatureServices {
@@ -83,12 +84,13 @@ public class FeatureServices {
             if (s.owner() != null && s.owner().length() > 255) {
                 violations.add(path + ".owner", ValidationRule.TOO_LONG, "owner is longer than 255 characters");
             }
-            List<String> tags = new ArrayList<>(new TreeSet<>(s.tags() == null ? List.of() : s.tags()));
-            for (String tag : tags) {
+            List<String> given = s.tags() == null ? List.of() : s.tags();
+            for (String tag : given) {
                 if (tag == null || !Names.isValidTag(tag)) {
                     violations.add(path + ".tags", ValidationRule.TAG_PATTERN, "tag '" + tag + "' must match " + Names.TAG_PATTERN_TEXT);
                 }
             }
+            List<String> tags = new ArrayList<>(new TreeSet<>(given.stream().filter(java.util.Objects::nonNull).toList()));
             List<ServiceRef> entries = entries(path + ".features", s.features(), violations);
             drafts.add(new Draft(s.name(), s.description(), s.owner(), tags, entries));
         }
@@ -107,6 +109,7 @@ public class FeatureServices {
         }
         List<ServiceRef> out = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        java.util.Map<String, Optional<GroupSchema>> groups = new java.util.HashMap<>(); // one lookup per group version
         for (int j = 0; j < features.size(); j++) {
             String at = path + "[" + j + "]";
             ServiceRef ref;
@@ -120,7 +123,7 @@ public class FeatureServices {
                 violations.add(at, ValidationRule.DUPLICATE_VALUE, "'" + ref + "' is listed twice");
                 continue;
             }
-            Optional<GroupSchema> group = registry.schema(ref.group(), ref.version());
+            Optional<GroupSchema> group = groups.computeIfAbsent(ref.group() + "@" + ref.version(), k -> registry.schema(ref.group(), ref.version()));
             if (group.isEmpty()) {
                 violations.add(at, ValidationRule.UNKNOWN_FEATURE, "feature group '" + ref.group() + "'"
                         + (ref.version() == 0 ? "" : " version " + ref.version()) + " is not registered");
@@ -151,8 +154,9 @@ public class FeatureServices {
             List<String> now2 = d.entries().stream().map(ServiceRef::toString).toList();
             was.stream().filter(e -> !now2.contains(e)).forEach(e -> breaking.add("entry '" + e + "' removed"));
             now2.stream().filter(e -> !was.contains(e)).forEach(e -> compatible.add("entry '" + e + "' added"));
-            if (breaking.isEmpty() && compatible.isEmpty() && !was.equals(now2)) {
-                compatible.add("entries reordered");
+            // the entries kept must keep their order: answers list features in it (Feast's are positional)
+            if (!now2.stream().filter(was::contains).toList().equals(was.stream().filter(now2::contains).toList())) {
+                breaking.add("entries reordered");
             }
             compare(compatible, "description", before.description(), d.description());
             compare(compatible, "owner", before.owner(), d.owner());
@@ -235,9 +239,11 @@ public class FeatureServices {
     }
 
     /** Labels of service versions that name the group at one of the versions, or follow its latest when that is going. */
-    List<String> naming(String group, List<Integer> versions, boolean latestGoes) {
+    List<String> naming(String group, List<Integer> versions, boolean latestDoomed, Set<String> newLatestFeatures) {
         return services.naming(group, true).stream()
-                .filter(s -> s.refs().stream().anyMatch(r -> r.group().equals(group) && (r.version() == 0 ? latestGoes : versions.contains(r.version()))))
+                .filter(s -> s.refs().stream().anyMatch(r -> r.group().equals(group) && (r.version() == 0
+                        ? latestDoomed && (newLatestFeatures == null || r.feature() != null && !newLatestFeatures.contains(r.feature()))
+                        : versions.contains(r.version()))))
                 .map(FeatureService::label).toList();
     }
 
@@ -272,7 +278,7 @@ public class FeatureServices {
             if (listed.isEmpty()) {
                 throw new InvalidArgumentException("name at least one feature to read (group.feature, ...) or a feature service (featureService)");
             }
-            return new Selection(null, listed);
+            return new Selection(null, capped(listed, "the read"));
         }
         Selection service = expand(featureService);
         if (listed.isEmpty()) {
@@ -280,7 +286,7 @@ public class FeatureServices {
         }
         Set<String> all = new LinkedHashSet<>(service.references());
         all.addAll(listed);
-        return new Selection(service.service(), List.copyOf(all));
+        return new Selection(service.service(), capped(List.copyOf(all), "the read"));
     }
 
     /**
@@ -323,6 +329,15 @@ public class FeatureServices {
                 refs.add(r.featureReference(f.name()));
             }
         }
-        return new Selection(service, List.copyOf(refs));
+        return new Selection(service, capped(List.copyOf(refs), service.label()));
+    }
+
+    /** At most {@link #MAX_ENTRIES} feature references per read, whatever whole groups expand into. */
+    private static List<String> capped(List<String> references, String what) {
+        if (references.size() > MAX_ENTRIES) {
+            throw new InvalidArgumentException(what + " asks for " + references.size() + " features; a read takes at most " + MAX_ENTRIES
+                    + ": split it");
+        }
+        return references;
     }
 }

@@ -150,7 +150,10 @@ public class RegistrationService {
                 throw new QuiverException(ErrorCode.FEATURE_GROUP_IN_USE, "feature group '" + name + "' is a lineage "
                         + "source of " + dependents + "; delete or re-register those first, or pass force: true to delete anyway");
             }
-            List<String> serving = services.naming(name, doomed.stream().map(FeatureGroup::version).toList(), newLatest == null);
+            boolean latestDoomed = doomed.stream().anyMatch(FeatureGroup::latest);
+            Set<String> newLatestFeatures = newLatest == null ? null : new java.util.HashSet<>(
+                    repository.schemasOf(List.of(newLatest)).get(0).byName().keySet());
+            List<String> serving = services.naming(name, doomed.stream().map(FeatureGroup::version).toList(), latestDoomed, newLatestFeatures);
             if (!serving.isEmpty()) {
                 throw new QuiverException(ErrorCode.FEATURE_GROUP_IN_USE, "feature group '" + name + "' is listed by the feature "
                         + "services " + serving + "; re-register or delete them first, or pass force: true to delete anyway");
@@ -216,6 +219,10 @@ public class RegistrationService {
         spec.entitiesOrEmpty().stream().filter(e -> e != null && e.name() != null).forEach(e -> names.add("entity:" + e.name()));
         spec.groupsOrEmpty().stream().filter(g -> g != null && g.name() != null).forEach(g -> names.add("group:" + g.name()));
         spec.featureServicesOrEmpty().stream().filter(s -> s != null && s.name() != null).forEach(s -> names.add("service:" + s.name()));
+        // the groups services name too: a deletion of one (which locks it) cannot slip between their check and commit
+        spec.featureServicesOrEmpty().stream().filter(s -> s != null && s.features() != null).flatMap(s -> s.features().stream())
+                .filter(java.util.Objects::nonNull).map(e -> e.split("[@.:]", 2)[0].trim()).filter(io.quiver.registry.model.Names::isValid)
+                .forEach(g -> names.add("group:" + g));
         names.stream().filter(n -> n.length() <= 80).forEach(repository::lock);
     }
 

@@ -106,6 +106,8 @@ class WideTrainingSetTest {
     @Test
     void aThousandFeaturesGoInTheBodyByListOrByService() {
         // as a query string, the list alone is about 30 KB: too long for HTTP's request line
+        given().contentType(Columnar.ARROW).body(entityTable()).queryParam("features", String.join(",", references))
+                .when().post("/api/v1/historical-features").then().statusCode(414);
         Response byList = multipart(Map.of("features", references, "fullFeatureNames", true));
         assertWide(Columnar.readArrowAsText(byList.asByteArray()));
 

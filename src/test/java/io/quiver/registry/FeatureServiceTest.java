@@ -222,6 +222,45 @@ class FeatureServiceTest {
     }
 
     @Test
+    void reorderingOrRePinningIsBreakingAndBadInputIsAValidationError() {
+        registerServices(List.of(service(svc, List.of(profile + "@1.age", activity + ".clicks"))));
+        JsonPath reordered = registerServices(List.of(service(svc, List.of(activity + ".clicks", profile + "@1.age"))));
+        assertThat(reordered.getString("data.register.featureServices[0].action")).isEqualTo("NEW_VERSION");
+        assertThat(reordered.<String>getList("data.register.featureServices[0].changes")).containsExactly("entries reordered");
+        // a second version of the profile group, then the entry re-pinned to it
+        register(List.of(), List.of(group(profile, user, List.of(feature("age", "BIGINT"), feature("city", "STRING")))));
+        JsonPath repinned = registerServices(List.of(service(svc, List.of(activity + ".clicks", profile + "@2.age"))));
+        assertThat(repinned.getString("data.register.featureServices[0].action")).isEqualTo("NEW_VERSION");
+        assertThat(repinned.getInt("data.register.featureServices[0].featureService.version")).isEqualTo(3);
+        assertThat(repinned.<String>getList("data.register.featureServices[0].changes"))
+                .containsExactly("entry '" + profile + "@1.age' removed", "entry '" + profile + "@2.age' added");
+
+        List<String> tags = new ArrayList<>();
+        tags.add(null);
+        Map<String, Object> vars = new HashMap<>();
+        vars.put("s", List.of(service(svc, List.of(profile), "tags", tags)));
+        JsonPath nullTag = failing(REGISTER, vars);
+        assertThat(nullTag.getString("errors[0].extensions.code")).isEqualTo("SCHEMA_VALIDATION_FAILED");
+        assertThat(nullTag.getString("errors[0].extensions.violations[0].path")).isEqualTo("featureServices[0].tags");
+    }
+
+    @Test
+    void deletingTheLatestVersionOfAGroupIsRefusedWhenAFollowingEntryWouldLoseItsFeature() {
+        registerServices(List.of(service(svc, List.of(profile + ".city"))));
+        // version 2 drops city: the entry follows it
+        register(List.of(), List.of(group(profile, user, List.of(feature("age", "INT")))));
+        registerServices(List.of(service(svc, List.of(profile + ".age"))));
+        // version 3 (age retyped: breaking) adds x back in
+        register(List.of(), List.of(group(profile, user, List.of(feature("age", "BIGINT"), feature("city", "STRING"), feature("x", "INT")))));
+        registerServices(List.of(service(svc, List.of(profile + ".x"))));
+        // deleting version 3 would leave version 2, which has no x
+        JsonPath refused = failing("mutation($g: String!, $v: Int) { deleteFeatureGroup(name: $g, version: $v) { name } }",
+                Map.of("g", profile, "v", 3));
+        assertThat(refused.getString("errors[0].extensions.code")).isEqualTo("FEATURE_GROUP_IN_USE");
+        assertThat(refused.getString("errors[0].message")).contains(svc);
+    }
+
+    @Test
     void aGroupAServiceListsIsNotDeletedFromUnderIt() {
         registerServices(List.of(service(svc, List.of(activity))));
         JsonPath refused = failing("mutation($g: String!) { deleteFeatureGroup(name: $g) { name } }", Map.of("g", activity));

@@ -29,7 +29,7 @@ import jakarta.ws.rs.core.MediaType;
 
 /**
  * The Feature Store 2.0 seed's serving shapes, a thin adapter over the same serving paths: feature sets are feature
- * groups (latest versions), features are named bare (or {@code set.feature} where two sets share a name), entities
+ * groups (latest versions) or feature services (all their features), features are named bare (or {@code set.feature} where two sets share a name), entities
  * are named by entity (or join key). Same validation and errors as everywhere else.
  */
 @Path("/api/v1/serving")
@@ -41,11 +41,13 @@ public class SeedServingResource {
     private final HistoricalRetriever historical;
     private final FeatureGroupCache groups;
     private final RegistryCatalog catalog;
+    private final io.quiver.registry.FeatureServices services;
     private final int maxEntities;
     private final int maxRows;
 
     public SeedServingResource(OnlineServing online, HistoricalRetriever historical, FeatureGroupCache groups, RegistryCatalog catalog,
-            QuiverConfig config) {
+            QuiverConfig config, io.quiver.registry.FeatureServices services) {
+        this.services = services;
         this.online = online;
         this.historical = historical;
         this.groups = groups;
@@ -162,13 +164,26 @@ public class SeedServingResource {
             throw new InvalidArgumentException("name at least one feature set (a feature group) in feature_sets");
         }
         List<GroupSchema> schemas = new ArrayList<>();
-        for (String set : sets) {
-            schemas.add(groups.get(set, 0).orElseThrow(() -> catalog.groupNotFound(set, 0)));
-        }
         List<String> out = new ArrayList<>();
+        for (String set : sets) {
+            if (set == null || !io.quiver.registry.model.Names.isValid(set)) {
+                throw new InvalidArgumentException("feature_sets holds '" + set + "', not the name of a feature group or feature service");
+            }
+            java.util.Optional<GroupSchema> group = groups.get(set, 0);
+            if (group.isPresent()) {
+                schemas.add(group.get());
+            } else if (groups.service(set, 0).isPresent()) {
+                out.addAll(services.expand(set).references()); // a feature service: all its features
+            } else {
+                throw catalog.groupNotFound(set, 0);
+            }
+        }
+        if (schemas.isEmpty()) {
+            return out;
+        }
         if (features == null || features.isEmpty()) {
             schemas.forEach(s -> s.features().forEach(f -> out.add(s.group().name() + "." + f.name())));
-            return out;
+            return out.stream().distinct().toList();
         }
         for (String f : features) {
             if (f != null && f.contains(".")) {
@@ -185,6 +200,6 @@ public class SeedServingResource {
             }
             out.add(in.get(0) + "." + f);
         }
-        return out;
+        return out.stream().distinct().toList();
     }
 }
