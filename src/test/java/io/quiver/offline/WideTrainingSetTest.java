@@ -32,7 +32,7 @@ import io.restassured.response.Response;
 /**
  * A training set of 1,000 features over 10 groups: too long for a query string (HTTP 414), so sent as a body,
  * multipart (a JSON part and the entity table) or a JSON envelope, by list or by feature service; and the same
- * 1,000 features read online.
+ * 1,000 features read online. Then 10,000 features per request, the bound, online and as a training set.
  */
 @QuarkusTest
 @WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
@@ -143,5 +143,43 @@ class WideTrainingSetTest {
         assertThat(answer.<String>getList("metadata.feature_names")).hasSize(1 + GROUPS * FEATURES);
         assertThat(answer.<Number>getList("results[" + (GROUPS * FEATURES) + "].values").stream().map(Number::doubleValue))
                 .containsExactly(value(9, 99, 5));
+    }
+
+    @Test
+    void tenThousandFeaturesPerRequestOnEveryPath() {
+        String user = unique("xuser");
+        List<Map<String, Object>> defs = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (int g = 0; g < GROUPS; g++) {
+            String name = unique("xwide" + g);
+            List<Map<String, Object>> features = new ArrayList<>();
+            for (int j = 0; j < 1_000; j++) {
+                features.add(feature("f" + j, "INT"));
+                all.add(name + ".f" + j);
+            }
+            defs.add(io.quiver.support.GraphQL.with(group(name, user, features), "onlineEnabled", false));
+        }
+        register(List.of(entity(user, "user_id", "BIGINT")), defs);
+        assertThat(all).hasSize(10_000);
+
+        JsonPath online = ok("query($f: [String!], $e: [JSON!]!) { onlineFeatures(features: $f, entities: $e, fullFeatureNames: true) "
+                + "{ columns { name statuses } } }", Map.of("f", all, "e", List.of(Map.of("user_id", 1))));
+        assertThat(online.<String>getList("data.onlineFeatures.columns.name")).hasSize(10_001);
+        assertThat(online.<String>getList("data.onlineFeatures.columns[10000].statuses")).containsExactly("NOT_FOUND");
+
+        Response rest = given().multiPart("request", io.quiver.json.Json.write(Map.of("features", all, "fullFeatureNames", true)), "application/json")
+                .multiPart("entities", "entities.arrow", Columnar.arrow("SELECT 1::BIGINT AS user_id, TIMESTAMPTZ '2026-02-01 00:00:00+00' "
+                        + "AS event_timestamp"), Columnar.ARROW)
+                .accept(Columnar.ARROW).when().post("/api/v1/historical-features").then().statusCode(200).extract().response();
+        List<Map<String, String>> rows = Columnar.readArrowAsText(rest.asByteArray());
+        assertThat(rows).hasSize(1);
+        assertThat(rows.get(0)).hasSize(10_002);
+
+        // one more is refused, saying the bound
+        List<String> tooMany = new ArrayList<>(all);
+        tooMany.add(groups.get(0) + ".f0");
+        assertThat(io.quiver.support.GraphQL.failing("query($f: [String!], $e: [JSON!]!) { onlineFeatures(features: $f, entities: $e, "
+                + "fullFeatureNames: true) { columns { name } } }", Map.of("f", tooMany, "e", List.of(Map.of("user_id", 1))))
+                .getString("errors[0].message")).contains("at most 10000");
     }
 }
