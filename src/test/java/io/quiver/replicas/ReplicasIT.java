@@ -149,6 +149,26 @@ class ReplicasIT {
     }
 
     @Test
+    void aDeployedReplicaLogsOneJsonObjectPerLineWithTheRequestId() throws Exception {
+        String e = unique("cust");
+        String g = unique("grp");
+        register(b, List.of(entity(e, "customer_id", "BIGINT")), List.of(group(g, e, List.of(feature("a", "INT")))));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> records = new ArrayList<>();
+        for (String line : b.logLines()) {
+            if (line.startsWith("{")) {
+                records.add(json.readTree(line)); // fails on a line that is not one whole JSON object
+            }
+        }
+        assertThat(records).isNotEmpty();
+        assertThat(records).anySatisfy(r -> {
+            assertThat(r.path("message").asText()).contains("registration changed").contains(g);
+            assertThat(r.path("mdc").path("requestId").asText()).isNotBlank();
+            assertThat(r.path("level").asText()).isEqualTo("INFO");
+        });
+    }
+
+    @Test
     void aReplicaWhoseListenerLostTheNotificationDropsItsWholeCacheOnReconnect() throws Exception {
         String e = unique("cust");
         String g = unique("grp");

@@ -92,6 +92,15 @@ public final class ServiceProcess implements AutoCloseable {
         awaitReady(Duration.ofSeconds(60));
     }
 
+    /** The lines the current (or last) start has logged so far. */
+    public List<String> logLines() {
+        try {
+            return Files.readAllLines(Path.of("target", "crash-it", name + "-" + starts + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** SIGKILL: no shutdown hook runs, nothing is flushed or cleaned up. */
     public void kill() {
         process.destroyForcibly();
