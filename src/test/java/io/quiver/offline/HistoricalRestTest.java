@@ -154,8 +154,10 @@ class HistoricalRestTest {
         assertThat(unknown.getString("code")).isEqualTo("FEATURE_NOT_FOUND");
         assertThat(unknown.getString("detail")).contains("score");
 
-        assertThat(request(ARROW, "application/json", Columnar.arrow("SELECT 1::BIGINT AS customer_id"), query).statusCode(406)
-                .extract().jsonPath().getString("detail")).contains("application/vnd.apache.parquet");
+        JsonPath notAcceptable = request(ARROW, "application/json", Columnar.arrow("SELECT 1::BIGINT AS customer_id"), query).statusCode(406)
+                .extract().jsonPath();
+        assertThat(notAcceptable.getString("detail")).contains("application/vnd.apache.parquet");
+        assertThat(notAcceptable.getInt("status")).isEqualTo(406); // the problem document says what HTTP said
         assertThat(request(ARROW, null, "garbage".getBytes(), query).statusCode(400).extract().jsonPath().getString("detail"))
                 .contains("is not an Arrow IPC stream");
         assertThat(request(ARROW, null, Columnar.arrow("SELECT 1::BIGINT AS customer_id"), "").statusCode(400)

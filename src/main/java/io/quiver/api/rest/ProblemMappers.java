@@ -61,7 +61,7 @@ public class ProblemMappers {
             LOG.errorf(e, "request %s failed with %d", uri.getPath(), status);
         }
         String detail = status >= 500 ? Failures.classify(e).getMessage() : e.getMessage();
-        return Response.fromResponse(problem(code, detail, uri, List.of())).status(status).build();
+        return problem(code, status, detail, uri, List.of()); // the status HTTP answers with, in the body too (406, 415, ...)
     }
 
     /** A body that could not be read: cut off, or not in the encoding it claims (Jackson guesses UTF-32 from nul bytes). */
@@ -80,13 +80,17 @@ public class ProblemMappers {
     }
 
     private Response problem(ErrorCode code, String detail, UriInfo uri, List<Violation> violations) {
+        return problem(code, code.httpStatus(), detail, uri, violations);
+    }
+
+    private Response problem(ErrorCode code, int status, String detail, UriInfo uri, List<Violation> violations) {
         metrics.error("rest", code);
         String title = code.name().charAt(0) + code.name().substring(1).toLowerCase(Locale.ROOT).replace('_', ' ');
-        Problem body = new Problem("urn:quiver:error:" + code.name().toLowerCase(Locale.ROOT), title, code.httpStatus(),
+        Problem body = new Problem("urn:quiver:error:" + code.name().toLowerCase(Locale.ROOT), title, status,
                 redaction.redact(detail), code.name(), uri.getPath(), violations.stream().map(v -> new Violation(v.path(), v.rule(),
                         redaction.redact(v.message()))).toList(), RequestIds.current());
-        Response.ResponseBuilder r = Response.status(code.httpStatus()).type(Problem.MEDIA_TYPE).entity(body);
-        if (code.httpStatus() == 503) {
+        Response.ResponseBuilder r = Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
+        if (status == 503) {
             r.header("Retry-After", RETRY_AFTER_SECONDS);
         }
         return r.build();
