@@ -142,7 +142,7 @@ public class FeatureServices {
         for (Draft d : drafts) {
             Optional<FeatureService> latest = services.find(d.name(), 0);
             if (latest.isEmpty()) {
-                int next = services.versions(d.name()).stream().mapToInt(FeatureService::version).max().orElse(0) + 1;
+                int next = services.lastVersion(d.name()) + 1; // never a number a deleted version had
                 out.add(new ServiceOutcome(Action.CREATED, List.of(), services.insert(d.name(), next, d.description(), d.owner(), d.tags(),
                         d.entries(), now)));
                 continue;

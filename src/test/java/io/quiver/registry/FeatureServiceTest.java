@@ -272,5 +272,9 @@ class FeatureServiceTest {
         ok("mutation($g: String!) { deleteFeatureGroup(name: $g) { name } }", Map.of("g", activity));
         assertThat(failing(ONLINE, Map.of("s", svc, "e", List.of(Map.of("user_id", 1)))).getString("errors[0].extensions.code"))
                 .isEqualTo("FEATURE_SERVICE_NOT_FOUND");
+        // registered again under the same name: a new number, so svc@1 never names two different lists
+        JsonPath again = registerServices(List.of(service(svc, List.of(profile))));
+        assertThat(again.getString("data.register.featureServices[0].action")).isEqualTo("CREATED");
+        assertThat(again.getInt("data.register.featureServices[0].featureService.version")).isEqualTo(2);
     }
 }

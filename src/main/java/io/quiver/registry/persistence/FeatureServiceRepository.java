@@ -39,6 +39,12 @@ public class FeatureServiceRepository {
         return withEntries(FeatureServiceRow.<FeatureServiceRow>list("name", Sort.by("version"), name));
     }
 
+    /** The highest version the name has ever had, deleted ones included (0: never registered). */
+    public int lastVersion(String name) {
+        List<?> found = em.createNativeQuery("SELECT last_version FROM qv_service_name WHERE name = ?1").setParameter(1, name).getResultList();
+        return found.isEmpty() ? 0 : ((Number) found.get(0)).intValue();
+    }
+
     /** The next version of the service, now its latest (the previous latest is not any more). */
     public FeatureService insert(String name, int version, String description, String owner, List<String> tags, List<ServiceRef> entries,
             Instant now) {
@@ -54,6 +60,11 @@ public class FeatureServiceRepository {
         row.updatedAt = now;
         row.persist();
         em.flush();
+        if (em.createNativeQuery("UPDATE qv_service_name SET last_version = ?2 WHERE name = ?1").setParameter(1, name)
+                .setParameter(2, version).executeUpdate() == 0) {
+            em.createNativeQuery("INSERT INTO qv_service_name (name, last_version) VALUES (?1, ?2)").setParameter(1, name)
+                    .setParameter(2, version).executeUpdate();
+        }
         writeEntries(row.id, entries);
         return row.toModel(entries.stream().map(ServiceRef::toString).toList());
     }
