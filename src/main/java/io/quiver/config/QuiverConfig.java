@@ -147,6 +147,13 @@ public interface QuiverConfig {
         /** How long a group turned VIRTUALIZED keeps its stored data before it is expired. */
         @WithDefault("PT2H")
         Duration storedGrace();
+
+        /**
+         * How long the online records a refresh replaced are kept before they are dropped: longer than a replica may
+         * still read them (its strategy cache holds an entry at most a minute without use).
+         */
+        @WithDefault("PT5M")
+        Duration retiredGrace();
     }
 
     interface Api {

@@ -13,7 +13,7 @@ import io.quiver.access.AccessSummary;
 import io.quiver.access.AccessWindow;
 import io.quiver.config.Mode;
 import io.quiver.offline.Snapshot;
-import io.quiver.online.OnlineCodec;
+import io.quiver.online.OnlineTables;
 import io.quiver.online.OnlineStore;
 import io.quiver.online.OnlineStoreException;
 import io.quiver.offline.SnapshotLog;
@@ -33,9 +33,11 @@ public class AccessMetrics {
     private final DataSourceRegistry sources;
     private final EffectiveConfigResolver settings;
     private final OnlineStore online;
+    private final OnlineTables tables;
 
     public AccessMetrics(AccessRecorder recorder, SnapshotLog snapshots, DataSourceRegistry sources, EffectiveConfigResolver settings,
-            OnlineStore online) {
+            OnlineStore online, OnlineTables tables) {
+        this.tables = tables;
         this.recorder = recorder;
         this.snapshots = snapshots;
         this.sources = sources;
@@ -46,7 +48,7 @@ public class AccessMetrics {
     /** Bytes of the group version's online records, or null when the online store cannot say (down, circuit open). */
     public Long bytesOnline(FeatureGroup g) {
         try {
-            return online.bytes(OnlineCodec.table(g));
+            return online.bytes(tables.of(g));
         } catch (OnlineStoreException e) {
             return null;
         }

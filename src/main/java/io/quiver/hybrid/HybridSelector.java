@@ -65,7 +65,8 @@ public class HybridSelector implements ServingStrategy {
     private final Recommendations recommendations;
     private final QuiverConfig.Hybrid config;
     private final MeterRegistry meters;
-    private final LoadingCache<Long, Optional<Mode>> served;
+    /** What serves each group version now, by row id. */
+    private final LoadingCache<Long, Optional<Served>> served;
     private final Set<Long> filling = ConcurrentHashMap.newKeySet();
     private final BoundedExecutor fills = new BoundedExecutor("quiver-hybrid-fill", 1, 1_000);
     private final String holder = "replica-" + UUID.randomUUID();
@@ -84,8 +85,14 @@ public class HybridSelector implements ServingStrategy {
         this.recommendations = recommendations;
         this.config = config.hybrid();
         this.meters = meters;
-        this.served = Caffeine.newBuilder().refreshAfterWrite(Duration.ofSeconds(1)).expireAfterAccess(Duration.ofMinutes(10))
-                .maximumSize(100_000).build(id -> store.find(id).map(r -> Mode.valueOf(r.serving)));
+        // an entry unused for a minute goes: a replica's reads follow a new online generation within that minute at
+        // worst (refreshed every second while used), well inside the retired generation's grace
+        this.served = Caffeine.newBuilder().refreshAfterWrite(Duration.ofSeconds(1)).expireAfterAccess(Duration.ofMinutes(1))
+                .maximumSize(100_000).build(id -> store.find(id).map(r -> new Served(Mode.valueOf(r.serving), r.onlineTable)));
+    }
+
+    /** The strategy serving a group and the online table its filled values are in (null: the group's own). */
+    private record Served(Mode mode, String onlineTable) {
     }
 
     /**
@@ -94,6 +101,16 @@ public class HybridSelector implements ServingStrategy {
      */
     @Override
     public Optional<Mode> served(FeatureGroup group) {
+        return cached(group).map(Served::mode);
+    }
+
+    /** The generation the latest successful fill loaded, from the same cache as {@link #served}. */
+    @Override
+    public Optional<String> onlineTable(FeatureGroup group) {
+        return cached(group).map(Served::onlineTable);
+    }
+
+    private Optional<Served> cached(FeatureGroup group) {
         try {
             return served.get(group.id());
         } catch (RuntimeException e) {
@@ -250,38 +267,48 @@ public class HybridSelector implements ServingStrategy {
         long t0 = System.nanoTime();
         try {
             GroupSchema schema = catalog.group(g.name(), g.version());
-            long[] filled = {0};
+            StrategyFill.Filled[] filled = {null};
             // a materialization job of its own (listed with the group's jobs), under the group's lease
             MaterializationJob job = materializer.runAsJob(g, MaterializationJob.Kind.FILL, MaterializationJob.Trigger.SELECTOR, progress -> {
-                StrategyFill.Filled f = fill.fill(schema, progress);
-                filled[0] = f.rows();
-                return f.entities();
+                filled[0] = fill.fill(schema, progress);
+                return filled[0].entities();
             });
             if (job.status() != MaterializationJob.Status.SUCCEEDED) {
+                if (filled[0] != null && filled[0].onlineTable() != null) {
+                    fill.dropGeneration(filled[0].onlineTable()); // loaded, but the job did not end well: nothing reads it
+                }
                 throw new QuiverException(job.errorCode() == null ? ErrorCode.FEATURE_MATERIALIZATION_FAILED : ErrorCode.valueOf(job.errorCode()),
                         job.error() + " (job " + job.id() + ")");
             }
-            long rows = filled[0];
+            long rows = filled[0].rows();
+            String generation = filled[0].onlineTable();
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-            store.update(g.id(), c -> {
-                c.row.fillState = "SUCCEEDED";
-                c.row.fillMillis = millis;
-                c.row.filledAt = StrategyStore.now();
-                Mode target = target(g, c.row);
-                if (target == Mode.VIRTUALIZED && Mode.valueOf(c.row.serving) == Mode.VIRTUALIZED && c.row.storedUntil == null) {
-                    // the target changed while it filled: what it stored expires like any stored data of a virtual group
-                    c.row.storedUntil = StrategyStore.now().plus(config.storedGrace());
+            List<String> dropNow = new java.util.ArrayList<>();
+            boolean[] switchedNow = {false};
+            try {
+                store.update(g.id(), c -> {
+                    dropNow.clear();
+                    promote(c.row, generation, dropNow);
+                    switchedNow[0] = succeeded(g, c, rows, job, millis);
+                });
+            } catch (RuntimeException e) {
+                // did the promotion land? only a generation no read can use is dropped
+                try {
+                    if (generation != null && !generation.equals(store.find(g.id()).map(r -> r.onlineTable).orElse(null))) {
+                        fill.dropGeneration(generation);
+                    }
+                } catch (RuntimeException unknown) {
+                    LOG.warnf("could not tell whether the fill of %s@%d was recorded; its online table %s stays until the stored data is cleared",
+                            g.name(), g.version(), generation);
                 }
-                if (target == Mode.MATERIALIZED && Mode.valueOf(c.row.serving) == Mode.VIRTUALIZED) {
-                    c.row.serving = Mode.MATERIALIZED.name();
-                    c.row.storedUntil = null;
-                    c.event(StrategyEvent.Kind.SWITCHED, Mode.VIRTUALIZED, Mode.MATERIALIZED, "reads are served from stored data from now on: "
-                            + rows + " rows stored from the query by job " + job.id() + " in " + millis + " ms (" + (c.row.forced != null ? "forced: " + c.row.forcedReason
-                                    : c.row.reason) + ")", null);
-                }
-            });
+                throw e;
+            }
+            dropNow.forEach(fill::dropGeneration);
             fillTimer("succeeded").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-            switched(g, Mode.MATERIALIZED);
+            served.invalidate(g.id()); // this replica's reads move to the new generation at once, the others' within a second
+            if (switchedNow[0]) {
+                switched(g, Mode.MATERIALIZED);
+            }
         } catch (RuntimeException e) {
             String message = e instanceof QuiverException q ? q.getMessage() : "unexpected error: " + e.getClass().getSimpleName();
             LOG.warnf(e, "fill of hybrid group %s@%d failed", g.name(), g.version());
@@ -298,6 +325,46 @@ public class HybridSelector implements ServingStrategy {
         } finally {
             filling.remove(g.id());
         }
+    }
+
+    /**
+     * Makes a successful fill's online generation the one reads use; the one it replaces is retired (dropped by a round
+     * after {@code quiver.hybrid.retired-grace}, when no replica can still be reading it), and one retired before
+     * that, still waiting, goes at once (it has not been read since the fill before this one).
+     */
+    private static void promote(StrategyRow row, String generation, List<String> dropNow) {
+        if (generation == null || generation.equals(row.onlineTable)) {
+            return;
+        }
+        if (row.onlineTable != null) {
+            if (row.retiredTable != null) {
+                dropNow.add(row.retiredTable);
+            }
+            row.retiredTable = row.onlineTable;
+            row.retiredAt = StrategyStore.now();
+        }
+        row.onlineTable = generation;
+    }
+
+    /** Records a successful fill on the row; returns whether reads switched to MATERIALIZED with it. */
+    private boolean succeeded(FeatureGroup g, StrategyStore.Change c, long rows, MaterializationJob job, long millis) {
+        c.row.fillState = "SUCCEEDED";
+        c.row.fillMillis = millis;
+        c.row.filledAt = StrategyStore.now();
+        Mode target = target(g, c.row);
+        if (target == Mode.VIRTUALIZED && Mode.valueOf(c.row.serving) == Mode.VIRTUALIZED && c.row.storedUntil == null) {
+            // the target changed while it filled: what it stored expires like any stored data of a virtual group
+            c.row.storedUntil = StrategyStore.now().plus(config.storedGrace());
+        }
+        if (target == Mode.MATERIALIZED && Mode.valueOf(c.row.serving) == Mode.VIRTUALIZED) {
+            c.row.serving = Mode.MATERIALIZED.name();
+            c.row.storedUntil = null;
+            c.event(StrategyEvent.Kind.SWITCHED, Mode.VIRTUALIZED, Mode.MATERIALIZED, "reads are served from stored data from now on: "
+                    + rows + " rows stored from the query by job " + job.id() + " in " + millis + " ms (" + (c.row.forced != null
+                            ? "forced: " + c.row.forcedReason : c.row.reason) + ")", null);
+            return true;
+        }
+        return false;
     }
 
     private io.micrometer.core.instrument.Timer fillTimer(String result) {
@@ -442,6 +509,17 @@ public class HybridSelector implements ServingStrategy {
 
     /** Refreshes a materialized group when due; expires the stored data of a virtualized one after the grace period. */
     private void maintain(FeatureGroup g, StrategyRow r, Instant now) {
+        if (r != null && r.retiredTable != null && r.retiredAt != null && !r.retiredAt.plus(config.retiredGrace()).isAfter(now)) {
+            String retired = r.retiredTable;
+            if (fill.dropGeneration(retired)) {
+                store.update(g.id(), c -> {
+                    if (retired.equals(c.row.retiredTable)) {
+                        c.row.retiredTable = null;
+                        c.row.retiredAt = null;
+                    }
+                });
+            }
+        }
         if (r == null || filling.contains(g.id()) || busy(r)) {
             return;
         }
@@ -482,6 +560,9 @@ public class HybridSelector implements ServingStrategy {
                 c.row.storedUntil = null;
                 c.row.fillState = null;
                 c.row.filledAt = null;
+                c.row.onlineTable = null; // dropped with the group's own table, like every generation
+                c.row.retiredTable = null;
+                c.row.retiredAt = null;
                 c.event(StrategyEvent.Kind.STORED_EXPIRED, null, null, "stored data expired (snapshot emptied, files freed, online values "
                         + "dropped): served VIRTUALIZED for the grace period of " + config.storedGrace(), null);
             });

@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.stream.Collectors;
 
+import org.jboss.logging.Logger;
+
 import io.quiver.columnar.DuckDbEngine;
 import io.quiver.columnar.DuckDbTypes;
 import io.quiver.columnar.StagedUpload;
@@ -14,8 +16,11 @@ import io.quiver.error.QuiverException;
 import io.quiver.offline.OfflineWriter;
 import io.quiver.offline.ParquetFileWriter;
 import io.quiver.offline.WriteMode;
-import io.quiver.online.OnlineSync;
-import io.quiver.online.OnlineUpdate;
+import io.quiver.error.Failures;
+import io.quiver.online.Materializer;
+import io.quiver.online.OnlineCodec;
+import io.quiver.online.OnlineLoader;
+import io.quiver.online.OnlineStore;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.virtual.ResultCache;
 import io.quiver.virtual.VirtualReads;
@@ -23,28 +28,33 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Fills a hybrid group's stored data from its query: the whole result as one OVERWRITE snapshot, then its latest
- * values into the online store (online-enabled groups). Either step failing fails the fill, and reads stay where
- * they were; a snapshot commit is atomic, so a failed fill leaves at most a complete snapshot nobody reads yet.
+ * values into a new online table of their own (a generation named after the snapshot, online-enabled groups), which
+ * reads move to only when the fill succeeded: a refresh replaces what they see as a whole, so an entity that left the
+ * result reads as missing and one whose latest row became older reads that row, as virtual reads do. Either step
+ * failing fails the fill, and reads stay where they were; a snapshot commit is atomic, so a failed fill leaves at
+ * most a complete snapshot nobody reads yet.
  */
 @ApplicationScoped
 public class StrategyFill {
 
+    private static final Logger LOG = Logger.getLogger(StrategyFill.class);
+
     private final VirtualReads reads;
     private final OfflineWriter writer;
-    private final OnlineSync online;
+    private final OnlineLoader loader;
     private final DuckDbEngine engine;
-    private final io.quiver.online.OnlineStore store;
+    private final OnlineStore store;
 
-    public StrategyFill(VirtualReads reads, OfflineWriter writer, OnlineSync online, DuckDbEngine engine, io.quiver.online.OnlineStore store) {
+    public StrategyFill(VirtualReads reads, OfflineWriter writer, OnlineLoader loader, DuckDbEngine engine, OnlineStore store) {
         this.store = store;
         this.reads = reads;
         this.writer = writer;
-        this.online = online;
+        this.loader = loader;
         this.engine = engine;
     }
 
-    /** What a fill stored: rows offline, entities whose latest values went online. */
-    public record Filled(long rows, long entities) {
+    /** What a fill stored: rows offline, entities whose latest values went online, the online table they are in (null: none). */
+    public record Filled(long rows, long entities, String onlineTable) {
     }
 
     /**
@@ -52,7 +62,7 @@ public class StrategyFill {
      *
      * @throws QuiverException when any step fails
      */
-    public Filled fill(GroupSchema schema, io.quiver.online.Materializer.Progress progress) {
+    public Filled fill(GroupSchema schema, Materializer.Progress progress) {
         try (ResultCache.Lease result = reads.slice(schema, null, null, null); Connection c = engine.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TEMP VIEW hybrid_fill AS SELECT *, file_row_number AS " + StagedUpload.POSITION + " FROM read_parquet("
                     + DuckDbTypes.literal(result.file().toString()) + ", file_row_number = true)");
@@ -64,27 +74,51 @@ public class StrategyFill {
             progress.started(null, rows, null);
             String select = "SELECT " + ParquetFileWriter.columns(schema).keySet().stream().map(DuckDbTypes::quoteAny)
                     .collect(Collectors.joining(", ")) + " FROM hybrid_fill";
-            // the online store is loaded from the written files while they are still here (inside the commit's callback)
-            OnlineUpdate update = writer.writeStaged(schema, c, select, rows, WriteMode.OVERWRITE, null, null, online::update);
-            if (update.status() == OnlineUpdate.Status.PENDING) {
-                throw new QuiverException(ErrorCode.ONLINE_STORE_UNAVAILABLE, "the snapshot was stored but the online store failed ("
-                        + update.error() + ")");
-            }
-            progress.entities(update.entities());
-            return new Filled(rows, update.entities());
+            // the online generation is loaded from the written files while they are still here (inside the commit's callback)
+            return writer.writeStaged(schema, c, select, rows, WriteMode.OVERWRITE, null, null, write -> {
+                if (!schema.group().onlineEnabled()) {
+                    return new Filled(rows, 0, null);
+                }
+                String table = OnlineCodec.generation(schema.group(), write.snapshot().id());
+                try {
+                    OnlineLoader.Loaded loaded = loader.load(schema, table, write.files(), null, null, progress::entities);
+                    progress.entities(loaded.entities());
+                    return new Filled(rows, loaded.entities(), table);
+                } catch (RuntimeException e) {
+                    dropGeneration(table);
+                    throw new QuiverException(ErrorCode.ONLINE_STORE_UNAVAILABLE, "the snapshot was stored but loading the online store failed ("
+                            + Failures.classify(e).getMessage() + ")", e);
+                }
+            });
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not read the query's result to store it", e);
         }
     }
 
     /**
-     * Commits an empty snapshot over the group's stored data and drops its online values (expiry after the grace
-     * period); the files go with snapshot expiry.
+     * Drops one online generation (one no read uses); a failure is logged and leaves it for a later try or until the
+     * stored data is cleared.
+     *
+     * @return whether it was dropped
+     */
+    public boolean dropGeneration(String table) {
+        try {
+            store.drop(table);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warnf("could not drop the online table %s (tried again, or dropped with the group's stored data): %s", table, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Commits an empty snapshot over the group's stored data and drops its online values, every generation with them
+     * (expiry after the grace period); the files go with snapshot expiry.
      */
     public void clear(GroupSchema schema) {
         try (Connection c = engine.connect()) {
             writer.writeStaged(schema, c, "SELECT 1", 0, WriteMode.OVERWRITE, null, null, w -> w);
-            store.drop(io.quiver.online.OnlineCodec.table(schema.group()));
+            store.drop(OnlineCodec.table(schema.group()));
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not clear the stored data", e);
         }

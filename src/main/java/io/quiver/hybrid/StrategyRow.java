@@ -56,6 +56,17 @@ public class StrategyRow extends PanacheEntityBase {
     @Column(name = "stored_until")
     public Instant storedUntil;
 
+    /** The online table reads of the filled group use: the latest successful fill's generation. */
+    @Column(name = "online_table")
+    public String onlineTable;
+
+    /** The generation a refresh replaced, dropped by a round once {@code quiver.hybrid.retired-grace} has passed. */
+    @Column(name = "retired_table")
+    public String retiredTable;
+
+    @Column(name = "retired_at")
+    public Instant retiredAt;
+
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

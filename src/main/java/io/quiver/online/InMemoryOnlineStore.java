@@ -58,8 +58,9 @@ public class InMemoryOnlineStore implements OnlineStore {
 
     @Override
     public void drop(String table) {
-        tables.remove(table);
-        bytes.remove(table);
+        // the table and its generations ({@code <table>:...}), as the Redis store's key pattern does
+        tables.keySet().removeIf(t -> t.equals(table) || t.startsWith(table + ":"));
+        bytes.keySet().removeIf(t -> t.equals(table) || t.startsWith(table + ":"));
     }
 
     @Override

@@ -38,6 +38,15 @@ public final class OnlineCodec {
         return table(g.name(), g.version(), g.id());
     }
 
+    /**
+     * {@code <table>:s<snapshot id>}: the records one fill of a hybrid group loaded, read instead of the group's own
+     * table once the fill succeeded (see {@link OnlineTables}). Entity keys start with {@code [}, so a generation's
+     * records never share a prefix with the table's own; dropping the table drops its generations too.
+     */
+    public static String generation(FeatureGroup g, long snapshotId) {
+        return table(g) + ":s" + snapshotId;
+    }
+
     public static String table(String group, int version, long id) {
         return group + ":" + version + ":" + id;
     }

@@ -49,10 +49,12 @@ public class OnlineLoader {
     private final OnlineStore store;
     private final DuckDbEngine engine;
     private final int batch;
+    private final OnlineTables tables;
     /** Shared by every load; a load has at most IN_FLIGHT batches queued or running. */
     private final BoundedExecutor writers = new BoundedExecutor("quiver-online-write", IN_FLIGHT, 64);
 
-    public OnlineLoader(OnlineStore store, DuckDbEngine engine, QuiverConfig config) {
+    public OnlineLoader(OnlineStore store, DuckDbEngine engine, QuiverConfig config, OnlineTables tables) {
+        this.tables = tables;
         this.store = store;
         this.engine = engine;
         this.batch = Math.max(1, config.online().writeBatch());
@@ -68,7 +70,11 @@ public class OnlineLoader {
      * @param progress told the number of entities handed to the store so far, after each batch
      */
     public Loaded load(GroupSchema schema, List<Path> files, Instant start, Instant end, LongConsumer progress) {
-        String table = OnlineCodec.table(schema.group());
+        return load(schema, tables.of(schema.group()), files, start, end, progress);
+    }
+
+    /** Loads into the given table of the group (a fill's new generation) rather than the one reads use now. */
+    public Loaded load(GroupSchema schema, String table, List<Path> files, Instant start, Instant end, LongConsumer progress) {
         // Batches go to the store on other threads while DuckDB produces the next ones; at most IN_FLIGHT wait.
         Semaphore slots = new Semaphore(IN_FLIGHT);
         AtomicReference<RuntimeException> failure = new AtomicReference<>();

@@ -27,7 +27,10 @@ public interface OnlineStore {
      */
     long bytes(String table);
 
-    /** Removes every record of the table. */
+    /**
+     * Removes every record of the table and of the tables named under it ({@code <table>:<name>}, the generations
+     * of {@link OnlineCodec#generation}), with their byte counts.
+     */
     void drop(String table);
 
     /** Throws when the store cannot be used. */

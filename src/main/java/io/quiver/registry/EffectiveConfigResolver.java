@@ -93,6 +93,14 @@ public class EffectiveConfigResolver {
     }
 
     /**
+     * The online table a selectable group's filled values live in when its fills keep their own (empty: the group's
+     * own table); asked on every online read and write of the group, answered from memory.
+     */
+    public java.util.Optional<String> onlineTable(FeatureGroup group) {
+        return selectable(group) ? strategies.get().flatMap(s -> s.onlineTable(group)) : java.util.Optional.empty();
+    }
+
+    /**
      * Whether the hybrid selector chooses how the group is served: the latest version of a HYBRID group with a
      * template and virtualization enabled (older versions are served VIRTUALIZED).
      */

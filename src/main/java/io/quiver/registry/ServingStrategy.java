@@ -14,4 +14,10 @@ public interface ServingStrategy {
 
     /** MATERIALIZED once its stored data has been filled, VIRTUALIZED otherwise; empty when nothing was decided yet. */
     Optional<Mode> served(FeatureGroup group);
+
+    /**
+     * The online table holding the group's latest values when a fill of its own put them there (a generation, see
+     * {@code OnlineTables}); empty when the group's own table holds them.
+     */
+    Optional<String> onlineTable(FeatureGroup group);
 }

@@ -17,7 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.error.QuiverException;
 import io.quiver.error.Violations;
-import io.quiver.online.OnlineCodec;
+import io.quiver.online.OnlineTables;
 import io.quiver.online.OnlineKey;
 import io.quiver.online.OnlineRecord;
 import io.quiver.online.OnlineStore;
@@ -58,10 +58,12 @@ public class OnlineServing {
     private final Timer degradedTimer;
     private final AccessRecorder access;
     private final FeatureServices services;
+    private final OnlineTables tables;
     private final io.micrometer.core.instrument.Counter fallbacks;
 
     public OnlineServing(FeatureResolver resolver, OnlineStore store, OfflineLatest offline, VirtualLatest virtual,
-            EffectiveConfigResolver settings, MeterRegistry metrics, AccessRecorder access, FeatureServices services) {
+            EffectiveConfigResolver settings, MeterRegistry metrics, AccessRecorder access, FeatureServices services, OnlineTables tables) {
+        this.tables = tables;
         this.services = services;
         this.access = access;
         this.fallbacks = io.micrometer.core.instrument.Counter.builder("quiver.online.fallbacks")
@@ -145,7 +147,7 @@ public class OnlineServing {
         if (!online.isEmpty()) {
             List<OnlineKey> wanted = new ArrayList<>();
             for (GroupSchema g : online) {
-                String table = OnlineCodec.table(g.group());
+                String table = tables.of(g.group());
                 keys.get(g).encoded().forEach(k -> wanted.add(new OnlineKey(table, k)));
             }
             long t0 = System.nanoTime();

@@ -44,7 +44,7 @@ class HybridLifecycleTest {
         public Map<String, String> getConfigOverrides() {
             // the scheduled round is off (an hour away): the test runs rounds itself
             return Map.of("quiver.hybrid.stored-grace", "PT1S", "quiver.hybrid.refresh-interval", "PT2S",
-                    "quiver.hybrid.evaluate-interval", "PT1H", "quiver.virtual.listing-ttl", "PT0S");
+                    "quiver.hybrid.evaluate-interval", "PT1H", "quiver.virtual.listing-ttl", "PT0S", "quiver.hybrid.retired-grace", "PT1S");
         }
     }
 
@@ -53,6 +53,15 @@ class HybridLifecycleTest {
 
     @Inject
     HybridSelector selector;
+
+    @Inject
+    StrategyStore strategies;
+
+    @Inject
+    io.quiver.online.OnlineStore online;
+
+    @Inject
+    io.quiver.registry.RegistryCatalog catalog;
 
     static final String READ = "query($f: [String!]!, $e: [JSON!]!) { onlineFeatures(features: $f, entities: $e) { "
             + "columns { values } metadata { groups { source } } } }";
@@ -117,5 +126,60 @@ class HybridLifecycleTest {
         assertThat(ok("query($g: String!) { featureGroup(name: $g) { strategy { storedUntil } } }", Map.of("g", g))
                 .getString("data.featureGroup.strategy.storedUntil")).isNull();
         assertThat(ok(READ, vars).<Object>getList("data.onlineFeatures.columns[1].values")).containsExactly(2.0f);
+    }
+
+    /**
+     * A refresh replaces what reads see as a whole: an entity that left the query's result reads as missing (as it
+     * does virtually), and one whose latest row became older reads the older row, not the value it had before.
+     */
+    @Test
+    void aRefreshServesExactlyTheQuerysNewResult() throws Exception {
+        String lake = "lake/" + unique("gen") + "/";
+        String source = unique("gen");
+        String entity = unique("cust");
+        objects.put(lake + "a.parquet", Columnar.parquet("SELECT c::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-02 00:00:00+00' AS ts, "
+                + "c::DOUBLE AS amount FROM range(1, 3) t(c)"));
+        ok("mutation($s: DataSourceInput!) { registerDataSource(dataSource: $s) { name } }", Map.of("s", Map.of("name", source,
+                "layer", "GOLD", "location", lake, "format", "PARQUET")));
+        String g = unique("gen");
+        register(List.of(entity(entity, "customer_id", "BIGINT")), List.of(with(group(g, entity, List.of(feature("amount", "DOUBLE"))),
+                "mode", "HYBRID", "eventTimestampColumn", "ts", "queryTemplate", "SELECT customer_id, ts, amount FROM {{gold." + source + "}}")));
+        Map<String, Object> vars = Map.of("f", List.of(g + ".amount"), "e", List.of(Map.of("customer_id", 1), Map.of("customer_id", 2)));
+
+        ok("mutation($g: String!) { forceStrategy(group: $g, strategy: MATERIALIZED, reason: \"test\") { forced } }", Map.of("g", g));
+        waitFor(g, "servedAs", "MATERIALIZED");
+        assertThat(ok(READ, vars).<Object>getList("data.onlineFeatures.columns[1].values")).containsExactly(1.0f, 2.0f);
+        long id = catalog.group(g, 1).group().id();
+        String first = strategies.find(id).orElseThrow().onlineTable;
+        long firstBytes = ok("query($g: String!) { accessMetrics(group: $g) { bytesOnline } }", Map.of("g", g)).getLong("data.accessMetrics.bytesOnline");
+
+        // customer 2 leaves the lake; customer 1's only row is now an older one (a correction)
+        objects.put(lake + "a.parquet", Columnar.parquet("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS ts, "
+                + "7.0::DOUBLE AS amount"));
+        Thread.sleep(2_100);
+        selector.round();
+        waitFor(g, "strategy.fillState", "SUCCEEDED");
+        JsonPath refreshed = ok(READ, vars);
+        assertThat(refreshed.<Object>getList("data.onlineFeatures.columns[1].values")).containsExactly(7.0f, null);
+        assertThat(refreshed.getString("data.onlineFeatures.metadata.groups[0].source")).isEqualTo("ONLINE");
+        // the replaced records are dropped once the retired grace (1 s here) has passed; the byte count is the new table's
+        StrategyRow row = strategies.find(id).orElseThrow();
+        assertThat(row.onlineTable).isNotEqualTo(first);
+        assertThat(row.retiredTable).isEqualTo(first);
+        Thread.sleep(1_100);
+        selector.round();
+        assertThat(strategies.find(id).orElseThrow().retiredTable).isNull();
+        assertThat(online.read(List.of(new io.quiver.online.OnlineKey(first, "[1]"), new io.quiver.online.OnlineKey(first, "[2]"))))
+                .containsOnlyNulls();
+        assertThat(online.bytes(first)).isZero();
+        long bytes = ok("query($g: String!) { accessMetrics(group: $g) { bytesOnline } }", Map.of("g", g)).getLong("data.accessMetrics.bytesOnline");
+        assertThat(bytes).isPositive().isLessThan(firstBytes);
+        assertThat(ok(READ, vars).<Object>getList("data.onlineFeatures.columns[1].values")).containsExactly(7.0f, null);
+
+        // the same answer virtually
+        ok("mutation($g: String!) { forceStrategy(group: $g, strategy: VIRTUALIZED, reason: \"compare\") { forced } }", Map.of("g", g));
+        JsonPath virtual = ok(READ, vars);
+        assertThat(virtual.<Object>getList("data.onlineFeatures.columns[1].values")).containsExactly(7.0f, null);
+        assertThat(virtual.getString("data.onlineFeatures.metadata.groups[0].source")).isEqualTo("VIRTUAL");
     }
 }

@@ -119,6 +119,27 @@ public abstract class OnlineStoreContract {
     }
 
     @Test
+    void droppingATableDropsItsGenerationsAndDroppingAGenerationLeavesTheTable() {
+        String t = table();
+        String first = t + ":s1";
+        String second = t + ":s2";
+        store().write(t, List.of(new OnlineRecord("[1]", 1, "own")));
+        store().write(first, List.of(new OnlineRecord("[1]", 1, "first")));
+        store().write(second, List.of(new OnlineRecord("[1]", 1, "second")));
+
+        store().drop(first);
+        assertThat(store().read(List.of(new OnlineKey(t, "[1]"), new OnlineKey(first, "[1]"), new OnlineKey(second, "[1]"))))
+                .extracting(r -> r == null ? null : r.payload()).containsExactly("own", null, "second");
+        assertThat(store().bytes(first)).isZero();
+        assertThat(store().bytes(second)).isPositive();
+
+        store().drop(t);
+        assertThat(store().read(List.of(new OnlineKey(t, "[1]"), new OnlineKey(second, "[1]")))).containsOnlyNulls();
+        assertThat(store().bytes(t)).isZero();
+        assertThat(store().bytes(second)).isZero();
+    }
+
+    @Test
     void bytesFollowWhatIsStoredAndDropResetsThem() {
         String t = table();
         assertThat(store().bytes(t)).isZero();
