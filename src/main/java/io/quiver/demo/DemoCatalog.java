@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quiver.config.QuiverConfig;
 import io.quiver.registry.RegistrationService;
 import io.quiver.registry.RegistryCatalog;
@@ -20,6 +21,8 @@ import jakarta.enterprise.event.Observes;
  * Loads the seeds' customers/transactions medallion example into an empty registry at start-up, so a first run
  * shows a catalog at once: a small lake ({@link DemoLake}) with its data sources, and groups of every mode. It goes through the same registration path as any client.
  */
+// the catalog document is read into the registration input by reflection
+@RegisterForReflection(targets = RegistrationSpec.class, registerFullHierarchy = true)
 @ApplicationScoped
 public class DemoCatalog {
 

@@ -15,6 +15,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quiver.columnar.DuckDbEngine;
 import io.quiver.columnar.DuckDbTypes;
 import io.quiver.error.ErrorCode;
@@ -29,6 +30,8 @@ import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.transaction.Transactional;
 
 /** The seeds' refresh_features: recomputes a group version's statistics from its current snapshot and keeps them. */
+// Json reads and writes the per-feature statistics with JsonPolicy.shared(), outside Quarkus' view
+@RegisterForReflection(targets = FeatureStatistics.class, registerFullHierarchy = true)
 @ApplicationScoped
 @ActivateRequestContext
 public class StatisticsService {

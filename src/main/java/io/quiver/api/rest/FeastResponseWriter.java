@@ -8,6 +8,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quiver.json.JsonText;
 import io.quiver.serving.OnlineResult;
 
@@ -16,6 +17,8 @@ import io.quiver.serving.OnlineResult;
  * {@code values}, {@code statuses}, {@code event_timestamps}), streaming: an answer can hold tens of thousands of
  * values. Stored numbers go out as their stored text; each entity's event time is formatted once.
  */
+// the mapper writes the group sources inside a StreamingOutput, where Quarkus does not see them
+@RegisterForReflection(targets = OnlineResult.GroupSource.class, registerFullHierarchy = true)
 final class FeastResponseWriter {
 
     private static final String EPOCH = Instant.EPOCH.toString();

@@ -8,6 +8,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quiver.api.http.Redaction;
 import io.quiver.api.http.RequestIds;
 import io.quiver.error.ErrorCode;
@@ -23,6 +24,8 @@ import jakarta.ws.rs.core.UriInfo;
  * deployment's internals (see {@link Redaction}); they get the stable code, what to do, and the request id under which
  * the server logged the cause. A busy service answers with Retry-After.
  */
+// the problem body is a Response entity, which Quarkus cannot trace to a type: Jackson writes it by reflection
+@RegisterForReflection(targets = Problem.class, registerFullHierarchy = true)
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);

@@ -7,6 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quiver.json.Json;
 import io.quiver.registry.model.DataSource;
 import io.quiver.registry.model.KeyValue;
@@ -24,6 +25,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 /** A registered lake data source. */
+// Json reads and writes the columns document with JsonPolicy.shared(), outside Quarkus' view
+@RegisterForReflection(targets = SourceColumn.class, registerFullHierarchy = true)
 @Entity
 @Table(name = "qv_data_source")
 public class DataSourceRow extends PanacheEntityBase {

@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quiver.json.Json;
 import io.quiver.registry.model.QueryTemplate;
 import io.quiver.registry.model.TemplateParameter;
@@ -11,6 +12,8 @@ import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 
 /** A group's query template as one JSON document; null stays null (groups without one). */
+// Json reads and writes the stored template with JsonPolicy.shared(), outside Quarkus' view
+@RegisterForReflection(targets = QueryTemplateConverter.Stored.class, registerFullHierarchy = true)
 @Converter
 public class QueryTemplateConverter implements AttributeConverter<QueryTemplateConverter.Stored, String> {
 
