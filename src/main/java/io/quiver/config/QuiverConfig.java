@@ -182,6 +182,17 @@ public interface QuiverConfig {
         /** How long a verified key is trusted without asking the registry again (revocation reaches other replicas within it). */
         @WithDefault("PT5S")
         Duration keyCacheTtl();
+
+        /**
+         * Requests one API key (or, without a key, one client address) may make per {@code rate-limit-period} on
+         * this replica; beyond, 429 with Retry-After. 0 turns the limit off.
+         */
+        @WithDefault("1000")
+        int rateLimit();
+
+        /** The period {@code rate-limit} counts over. */
+        @WithDefault("PT1S")
+        Duration rateLimitPeriod();
     }
 
     interface Api {

@@ -51,6 +51,8 @@ public enum ErrorCode {
     UNAUTHENTICATED(401),
     /** The caller is known but lacks the role the operation needs; the message names it. */
     FORBIDDEN(403),
+    /** The caller sent more requests than its rate limit allows; retry after Retry-After seconds. */
+    RATE_LIMITED(429),
     INTERNAL_ERROR(500);
 
     private final int httpStatus;

@@ -99,6 +99,11 @@ public class ApiKeys {
         return config.open();
     }
 
+    /** The key a request presents (X-API-Key wins over a bearer token), unverified; null for none. */
+    public static String presented(String apiKeyHeader, String authorization) {
+        return ApiKeyMechanism.key(apiKeyHeader, authorization);
+    }
+
     /** Whether keys can be verified here (a key secret is configured). */
     public boolean usesKeys() {
         return format != null;

@@ -46,10 +46,21 @@ class SecurityTest {
     public static class Secured implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quiver.security.open", "false", "quiver.security.key-secret", "test-secret-0123456789-0123456789-0123456789",
-                    "quiver.security.bootstrap-admin-key", ADMIN, "quarkus.log.file.enabled", "true",
-                    "quarkus.log.file.path", LOG.toAbsolutePath().toString(), "quarkus.log.file.level", "ALL",
-                    "quarkus.log.category.\"io.quiver\".level", "DEBUG");
+            Map<String, String> m = new HashMap<>();
+            m.put("quiver.security.open", "false");
+            m.put("quiver.security.key-secret", "test-secret-0123456789-0123456789-0123456789");
+            m.put("quiver.security.bootstrap-admin-key", ADMIN);
+            m.put("quarkus.log.file.enabled", "true");
+            m.put("quarkus.log.file.path", LOG.toAbsolutePath().toString());
+            m.put("quarkus.log.file.level", "ALL");
+            m.put("quarkus.log.category.\"io.quiver\".level", "DEBUG");
+            // what a deployment has unless it asks otherwise (the test profile turns both on)
+            m.put("quarkus.smallrye-graphql.ui.enabled", "false");
+            m.put("quarkus.smallrye-graphql.field-visibility", "no-introspection");
+            // 60 requests per key per 10 s: far above what the other tests send, reached by the rate-limit test
+            m.put("quiver.security.rate-limit", "60");
+            m.put("quiver.security.rate-limit-period", "PT10S");
+            return m;
         }
     }
 
@@ -114,6 +125,39 @@ class SecurityTest {
         // health and metrics need no key (probes, Prometheus)
         given().when().get("/q/health/live").then().statusCode(200);
         given().when().get("/q/metrics").then().statusCode(200);
+    }
+
+    @Test
+    void aKeyOverItsRateLimitGets429WithRetryAfterAndOtherKeysGoOn() {
+        String busy = create(unique("busy"), "READER", null);
+        int refused = 0;
+        Response last = null;
+        for (int i = 0; i < 70; i++) {
+            Response r = graphql(busy, "X-API-Key", GROUPS, Map.of());
+            if (r.statusCode() == 429) {
+                refused++;
+                last = r;
+            } else {
+                assertThat(r.statusCode()).isEqualTo(200);
+            }
+        }
+        assertThat(refused).isGreaterThanOrEqualTo(10);
+        assertThat(last.header("Retry-After")).isEqualTo("10");
+        assertThat(last.jsonPath().getString("errors[0].extensions.code")).isEqualTo("RATE_LIMITED");
+        assertThat(last.jsonPath().getString("errors[0].message")).contains("retry after 10 s");
+        // REST answers with a problem document; another key and the health checks are not affected
+        given().header("X-API-Key", busy).when().get("/api/v1/feature-groups/x").then().statusCode(429).header("Retry-After", "10")
+                .contentType("application/problem+json").body("code", org.hamcrest.Matchers.equalTo("RATE_LIMITED"));
+        ok(ADMIN, GROUPS, Map.of());
+        given().when().get("/q/health/live").then().statusCode(200);
+    }
+
+    @Test
+    void graphiqlAndIntrospectionAreOffUnlessAskedFor() {
+        given().when().get("/q/graphql-ui/").then().statusCode(404);
+        JsonPath introspection = as(ADMIN, "{ __schema { queryType { name } } }", Map.of());
+        assertThat(introspection.getList("errors")).isNotEmpty();
+        ok(ADMIN, GROUPS, Map.of());
     }
 
     @Test

@@ -31,7 +31,7 @@ public class SecurityGraphQL {
 
     /** Who the caller is, as the service sees it. */
     @Description("Who sent this request and what it may do")
-    public record Me(String principal, @Description("The key's name, for API keys") String name, List<Role> roles,
+    public record Me(@Description("key:<id> for an API key; anonymous when the instance is open") String principal, @Description("The key's name, for API keys") String name, @Description("What the caller may do") List<Role> roles,
             @Description("True when the instance runs open: every request may do everything") boolean open) {
     }
 
@@ -62,14 +62,14 @@ public class SecurityGraphQL {
     @Requires(Role.ADMIN)
     @Mutation("rotateApiKey")
     @Description("Replaces a key's secret and shows the new text this once; the old text stops working")
-    public @NonNull CreatedApiKey rotateApiKey(@NonNull String id) {
+    public @NonNull CreatedApiKey rotateApiKey(@Description("The key's id") @NonNull String id) {
         return keys.rotate(id);
     }
 
     @Requires(Role.ADMIN)
     @Mutation("revokeApiKey")
     @Description("Revokes a key for good")
-    public @NonNull ApiKey revokeApiKey(@NonNull String id) {
+    public @NonNull ApiKey revokeApiKey(@Description("The key's id") @NonNull String id) {
         return keys.revoke(id);
     }
 }
