@@ -43,7 +43,10 @@ public class ApiKeys {
     private final Cache<String, Verified> verified;
     private final Map<String, Instant> lastUsedWritten = new ConcurrentHashMap<>();
 
-    public ApiKeys(QuiverConfig config) {
+    private final io.quiver.audit.AuditLog audit;
+
+    public ApiKeys(QuiverConfig config, io.quiver.audit.AuditLog audit) {
+        this.audit = audit;
         this.config = config.security();
         this.format = this.config.keySecret().map(ApiKeyFormat::new).orElse(null);
         this.verified = Caffeine.newBuilder().expireAfterWrite(this.config.keyCacheTtl()).maximumSize(10_000).build();
@@ -92,6 +95,7 @@ public class ApiKeys {
         row.createdBy = "QUIVER_SECURITY_BOOTSTRAP_ADMIN_KEY";
         row.createdAt = now();
         row.persist();
+        audit.changed("CREATE_API_KEY", row.id, "bootstrap admin key created from the configuration");
         LOG.infof("created the bootstrap admin key %s (its secret is the one configured)", row.id);
     }
 
@@ -197,6 +201,8 @@ public class ApiKeys {
         row.createdAt = now();
         row.expiresAt = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
         row.persist();
+        audit.changed("CREATE_API_KEY", row.id, "key '" + name + "' for " + (owner == null ? "no owner" : owner) + " with roles " + row.roles
+                + (expiresAt == null ? "" : ", expiring at " + row.expiresAt));
         return new CreatedApiKey(ApiKeyFormat.text(key), view(row));
     }
 
@@ -217,6 +223,7 @@ public class ApiKeys {
         ApiKeyFormat.Parsed key = new ApiKeyFormat.Parsed(row.id, ApiKeyFormat.generate().secret());
         row.secretHash = format.hash(key.secret());
         row.rotatedAt = now();
+        audit.changed("ROTATE_API_KEY", row.id, "secret of key '" + row.name + "' replaced");
         verified.asMap().keySet().removeIf(k -> k.startsWith(id + ":"));
         return new CreatedApiKey(ApiKeyFormat.text(key), view(row));
     }
@@ -226,6 +233,7 @@ public class ApiKeys {
         ApiKeyRow row = find(id);
         if (row.revokedAt == null) {
             row.revokedAt = now();
+            audit.changed("REVOKE_API_KEY", row.id, "key '" + row.name + "' revoked");
         }
         verified.asMap().keySet().removeIf(k -> k.startsWith(id + ":"));
         return view(row);

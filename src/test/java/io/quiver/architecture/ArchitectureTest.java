@@ -68,7 +68,7 @@ class ArchitectureTest {
                 .layer("offline").definedBy(ROOT + ".offline..")
                 .layer("storage").definedBy(ROOT + ".columnar..", ROOT + ".objectstore..", ROOT + ".access..")
                 .layer("registry").definedBy(ROOT + ".registry..")
-                .layer("foundation").definedBy(ROOT + ".json..", ROOT + ".config..", ROOT + ".error..", ROOT + ".concurrent..", ROOT + ".metrics..")
+                .layer("foundation").definedBy(ROOT + ".json..", ROOT + ".audit..", ROOT + ".config..", ROOT + ".error..", ROOT + ".concurrent..", ROOT + ".metrics..")
                 .whereLayer("api").mayNotBeAccessedByAnyLayer()
                 .whereLayer("edges").mayNotBeAccessedByAnyLayer()
                 .whereLayer("security").mayOnlyBeAccessedByLayers("api", "edges")

@@ -152,6 +152,68 @@ class SecurityTest {
         given().when().get("/q/health/live").then().statusCode(200);
     }
 
+    @jakarta.inject.Inject
+    io.quiver.audit.AuditLog auditLog;
+
+    static final String AUDIT = """
+            query($f: AuditFilter, $n: Int, $a: BigInteger) { auditLog(filter: $f, first: $n, after: $a) {
+              id at principal keyName address requestId action target outcome detail } }""";
+
+    @Test
+    void everyChangeIsAuditedWithWhoWhenWhereAndTheOutcome() {
+        String writer = create(unique("auditw"), "WRITER", null);
+        String writerId = "key:" + ApiKeyFormat.parse(writer).id();
+        String entityName = unique("aud_customer");
+        String g = unique("aud_group");
+        String register = "mutation($entities: [EntityInput], $groups: [FeatureGroupInput]) { register(entities: $entities, groups: $groups) { groups { action } } }";
+        Map<String, Object> registration = Map.of("entities", List.of(entity(entityName, "customer_id", "BIGINT")), "groups",
+                List.of(new HashMap<>(Map.of("name", g, "entities", List.of(entityName), "eventTimestampColumn", "ts", "features",
+                        List.of(feature("age", "INT"))))));
+        Response registered = graphql(ADMIN, "Authorization", register, registration);
+        String requestId = registered.header("X-Request-Id");
+        assertThat(as(writer, register, registration).getString("errors[0].extensions.code")).isEqualTo("FORBIDDEN");
+        ok(writer, "mutation($g: String!) { write(group: $g, rows: [{customer_id: 1, ts: \"2026-01-01T00:00:00Z\", age: 41}]) { rowsWritten } }",
+                Map.of("g", g));
+        // a failing change leaves a FAILED entry and no SUCCEEDED one (its transaction rolled back with its audit row)
+        JsonPath bad = as(writer, "mutation($g: String!) { write(group: $g, rows: [{customer_id: 1, ts: \"2026-01-01T00:00:00Z\", age: \"old\"}]) { rowsWritten } }",
+                Map.of("g", g));
+        assertThat(code(bad)).isEqualTo("SCHEMA_VALIDATION_FAILED");
+        ok(ADMIN, "mutation($g: String!) { deleteFeatureGroup(name: $g) { deletedVersions } }", Map.of("g", g));
+
+        List<Map<String, Object>> entries = ok(ADMIN, AUDIT, Map.of("f", Map.of("target", g), "n", 50)).getList("data.auditLog");
+        assertThat(entries).extracting(e -> e.get("action") + " " + e.get("outcome") + " " + e.get("principal")).containsExactly(
+                "DELETE_GROUP SUCCEEDED key:bootstrap001",
+                "WRITE FAILED " + writerId,
+                "WRITE SUCCEEDED " + writerId,
+                "REGISTER SUCCEEDED key:bootstrap001");
+        Map<String, Object> reg = entries.get(3);
+        assertThat(reg.get("requestId")).isEqualTo(requestId);
+        assertThat(reg.get("address")).isEqualTo("127.0.0.1");
+        assertThat(reg.get("keyName")).isEqualTo("bootstrap-admin");
+        assertThat((String) reg.get("detail")).contains("group " + g + "@1 CREATED");
+        assertThat((String) entries.get(1).get("detail")).contains("SCHEMA_VALIDATION_FAILED");
+
+        // the refused registration is there too, under the writer, as DENIED; filters and pages combine
+        List<Map<String, Object>> denied = ok(ADMIN, AUDIT, Map.of("f", Map.of("principal", writerId, "outcome", "DENIED"), "n", 10))
+                .getList("data.auditLog");
+        assertThat(denied).extracting(e -> e.get("action")).containsExactly("REGISTER");
+        List<Map<String, Object>> page1 = ok(ADMIN, AUDIT, Map.of("f", Map.of("principal", writerId), "n", 2)).getList("data.auditLog");
+        Object last = page1.get(1).get("id");
+        List<Map<String, Object>> page2 = ok(ADMIN, AUDIT, Map.of("f", Map.of("principal", writerId), "n", 2, "a", last)).getList("data.auditLog");
+        assertThat(page1).hasSize(2);
+        assertThat(page2).isNotEmpty().allSatisfy(e -> assertThat(((Number) e.get("id")).longValue()).isLessThan(((Number) last).longValue()));
+        // key administration is audited; readers of the trail are admins only
+        assertThat(ok(ADMIN, AUDIT, Map.of("f", Map.of("action", "CREATE_API_KEY", "target", ApiKeyFormat.parse(writer).id()), "n", 5))
+                .getList("data.auditLog")).hasSize(1);
+        assertThat(code(as(writer, AUDIT, Map.of()))).isEqualTo("FORBIDDEN");
+    }
+
+    @Test
+    void aChangeCannotBeAuditedOutsideItsTransaction() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> auditLog.changed("TEST", "x", "y"))
+                .isInstanceOf(jakarta.transaction.TransactionalException.class);
+    }
+
     @Test
     void graphiqlAndIntrospectionAreOffUnlessAskedFor() {
         given().when().get("/q/graphql-ui/").then().statusCode(404);

@@ -3,12 +3,17 @@ package io.quiver.api.graphql;
 import java.time.Instant;
 import java.util.List;
 
+import org.eclipse.microprofile.graphql.DefaultValue;
 import org.eclipse.microprofile.graphql.Description;
+import org.eclipse.microprofile.graphql.Input;
 import org.eclipse.microprofile.graphql.GraphQLApi;
 import org.eclipse.microprofile.graphql.Mutation;
 import org.eclipse.microprofile.graphql.NonNull;
 import org.eclipse.microprofile.graphql.Query;
 
+import io.quiver.audit.AuditEntry;
+import io.quiver.audit.AuditLog;
+import io.quiver.error.InvalidArgumentException;
 import io.quiver.security.ApiKey;
 import io.quiver.security.ApiKeys;
 import io.quiver.security.Callers;
@@ -23,10 +28,39 @@ public class SecurityGraphQL {
 
     private final ApiKeys keys;
     private final Callers callers;
+    private final AuditLog audit;
+    private final int maxPage;
 
-    public SecurityGraphQL(ApiKeys keys, Callers callers) {
+    public SecurityGraphQL(ApiKeys keys, Callers callers, AuditLog audit, io.quiver.config.QuiverConfig config) {
         this.keys = keys;
         this.callers = callers;
+        this.audit = audit;
+        this.maxPage = config.registry().maxPageSize();
+    }
+
+    /** Which audit entries to list; every field optional. */
+    @Input("AuditFilter")
+    @Description("Which audit entries to list; absent fields match everything")
+    public record AuditFilterInput(@Description("Exactly this principal, e.g. key:<id>") String principal,
+            @Description("Exactly this action, e.g. REGISTER") String action,
+            @Description("Targets starting with this, e.g. a group name") String target,
+            @Description("SUCCEEDED, DENIED or FAILED") String outcome,
+            @Description("At or after this time") Instant from, @Description("Before this time") Instant to) {
+    }
+
+    @Requires(Role.ADMIN)
+    @Query("auditLog")
+    @Description("The audit trail, newest first: who registered, wrote, deleted, forced a strategy, materialized, expired or compacted, "
+            + "changed a data source or an API key, when, from where, under which request, with what outcome")
+    public @NonNull List<@NonNull AuditEntry> auditLog(@Description("Which entries") AuditFilterInput filter,
+            @Description("Most entries to return") @DefaultValue("100") int first,
+            @Description("Only entries older than this id (the last id of the previous page)") Long after) {
+        if (first < 1 || first > maxPage) {
+            throw new InvalidArgumentException("first must be between 1 and " + maxPage + ", not " + first);
+        }
+        AuditLog.Filter f = filter == null ? null : new AuditLog.Filter(filter.principal(), filter.action(), filter.target(), filter.outcome(),
+                filter.from(), filter.to());
+        return audit.list(f, first, after);
     }
 
     /** Who the caller is, as the service sees it. */
