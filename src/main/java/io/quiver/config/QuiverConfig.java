@@ -1,6 +1,7 @@
 package io.quiver.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -91,6 +92,8 @@ public interface QuiverConfig {
     /** Bounds on API requests. */
     Api api();
 
+    Security security();
+
     /** Access metrics: counted per group in each process, flushed to the store the online store uses. */
     Access access();
 
@@ -154,6 +157,42 @@ public interface QuiverConfig {
          */
         @WithDefault("PT5M")
         Duration retiredGrace();
+    }
+
+    interface Security {
+        /**
+         * Serves every request without asking who sends it (all roles). The embedded default runs open; a deployment
+         * must say so explicitly, or it refuses to start without a key secret.
+         */
+        @WithDefault("false")
+        boolean open();
+
+        /**
+         * The server secret API keys are hashed with (HMAC-SHA256; at least 32 characters). Required unless open;
+         * changing it invalidates every key.
+         */
+        Optional<String> keySecret();
+
+        /**
+         * An admin API key created at start when no key with this value exists yet (a {@code qvk_<id>_<secret>}
+         * key: make one with {@code openssl rand}, see the README), so that the first admin can create the others.
+         */
+        Optional<String> bootstrapAdminKey();
+
+        /** How long a verified key is trusted without asking the registry again (revocation reaches other replicas within it). */
+        @WithDefault("PT5S")
+        Duration keyCacheTtl();
+
+        /**
+         * Requests one API key (or, without a key, one client address) may make per {@code rate-limit-period} on
+         * this replica; beyond, 429 with Retry-After. 0 turns the limit off.
+         */
+        @WithDefault("1000")
+        int rateLimit();
+
+        /** The period {@code rate-limit} counts over. */
+        @WithDefault("PT1S")
+        Duration rateLimitPeriod();
     }
 
     interface Api {

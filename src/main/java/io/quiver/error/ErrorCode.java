@@ -47,6 +47,12 @@ public enum ErrorCode {
     /** No feature service (or no such version of it) is registered under the name. */
     FEATURE_SERVICE_NOT_FOUND(404),
     /** An unexpected failure; the server log holds the cause. */
+    /** The request carries no usable credential (none, malformed, unknown, expired or revoked key, invalid token). */
+    UNAUTHENTICATED(401),
+    /** The caller is known but lacks the role the operation needs; the message names it. */
+    FORBIDDEN(403),
+    /** The caller sent more requests than its rate limit allows; retry after Retry-After seconds. */
+    RATE_LIMITED(429),
     INTERNAL_ERROR(500);
 
     private final int httpStatus;

@@ -61,6 +61,7 @@ public class HybridSelector implements ServingStrategy {
     private final SnapshotMaintenance maintenance;
     private final StrategyFill fill;
     private final Materializer materializer;
+    private final io.quiver.audit.AuditLog audit;
     private final CostInputs costInputs;
     private final Recommendations recommendations;
     private final QuiverConfig.Hybrid config;
@@ -73,7 +74,8 @@ public class HybridSelector implements ServingStrategy {
 
     public HybridSelector(RegistryCatalog catalog, EffectiveConfigResolver settings, StrategyStore store, AccessMetrics metrics,
             SnapshotMaintenance maintenance, StrategyFill fill, CostInputs costInputs, Recommendations recommendations, QuiverConfig config,
-            MeterRegistry meters, Materializer materializer) {
+            MeterRegistry meters, Materializer materializer, io.quiver.audit.AuditLog audit) {
+        this.audit = audit;
         this.materializer = materializer;
         this.catalog = catalog;
         this.settings = settings;
@@ -410,6 +412,8 @@ public class HybridSelector implements ServingStrategy {
                 c.event(StrategyEvent.Kind.FORCED, old, strategy, "forced " + strategy + (until == null ? " until cleared" : " until " + until)
                         + ": " + reason, null);
             }
+            audit.changed("FORCE_STRATEGY", g.name() + "@" + g.version(), strategy == null ? "override cleared" + (reason == null ? "" : ": " + reason)
+                    : "forced " + strategy + (until == null ? " until cleared" : " until " + until) + ": " + reason);
         });
         return apply(g, row, true);
     }

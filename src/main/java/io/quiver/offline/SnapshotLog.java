@@ -42,7 +42,10 @@ public class SnapshotLog {
     private final EntityManager em;
     private final RegistryCatalog catalog;
 
-    public SnapshotLog(EntityManager em, RegistryCatalog catalog) {
+    private final io.quiver.audit.AuditLog audit;
+
+    public SnapshotLog(EntityManager em, RegistryCatalog catalog, io.quiver.audit.AuditLog audit) {
+        this.audit = audit;
         this.em = em;
         this.catalog = catalog;
     }
@@ -175,6 +178,8 @@ public class SnapshotLog {
                 .setParameter("new", row.id).setParameter("now", now).setParameter("group", g.id()).executeUpdate();
         LOG.debugf("committed snapshot %d (#%d) of %s@%d: %s, +%d -%d files", row.id, seq, g.name(), g.version(),
                 change.operation(), row.addedFiles, removed);
+        audit.changed(change.operation() == SnapshotOperation.COMPACT ? "COMPACT" : "WRITE", g.name() + "@" + g.version(),
+                change.operation() + ": snapshot " + row.id + " committed, " + row.addedFiles + " files added, " + removed + " removed");
         return row.toModel(g.name(), g.version());
     }
 
@@ -317,6 +322,10 @@ public class SnapshotLog {
                 .setParameter("g", g.id()).setParameter("m", keep).executeUpdate();
         em.createQuery("delete from SnapshotRow s where s.groupId = :g and s.sequenceNumber < :m")
                 .setParameter("g", g.id()).setParameter("m", keep).executeUpdate();
+        if (!forgotten.isEmpty()) {
+            audit.changed("EXPIRE_SNAPSHOTS", g.name() + "@" + g.version(), forgotten.size() + " snapshots forgotten, " + freed.size()
+                    + " files freed (older than " + olderThan + ", newest " + keepLast + " kept)");
+        }
         return new Expired(forgotten, freed);
     }
 

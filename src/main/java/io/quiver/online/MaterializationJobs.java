@@ -30,13 +30,16 @@ public class MaterializationJobs {
 
     private final RegistryCatalog catalog;
 
-    public MaterializationJobs(RegistryCatalog catalog) {
+    public MaterializationJobs(RegistryCatalog catalog, io.quiver.audit.AuditLog audit) {
+        this.audit = audit;
         this.catalog = catalog;
     }
 
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
+
+    private final io.quiver.audit.AuditLog audit;
 
     @Transactional
     public MaterializationJob create(FeatureGroup g, MaterializationJob.Kind kind, MaterializationJob.Trigger trigger,
@@ -51,6 +54,10 @@ public class MaterializationJobs {
         row.status = MaterializationJob.Status.QUEUED;
         row.createdAt = now();
         row.persist();
+        if (trigger == MaterializationJob.Trigger.MANUAL) { // schedules and the selector are listed with the jobs; not a caller's act
+            audit.changed("MATERIALIZE", g.name() + "@" + g.version(), "job " + row.id + " (" + kind + ", " + trigger + ") queued"
+                    + (start == null && end == null ? "" : " for [" + start + ", " + end + ")"));
+        }
         return row.toModel(g.name(), g.version());
     }
 

@@ -23,14 +23,20 @@ public class DataSourceRegistry {
 
     private final RegistryRepository repository;
 
-    public DataSourceRegistry(RegistryRepository repository) {
+    private final io.quiver.audit.AuditLog audit;
+
+    public DataSourceRegistry(RegistryRepository repository, io.quiver.audit.AuditLog audit) {
         this.repository = repository;
+        this.audit = audit;
     }
 
     @Transactional
     public DataSource save(DataSource source) {
         repository.lock("source:" + source.name());
-        return repository.saveDataSource(source);
+        DataSource saved = repository.saveDataSource(source);
+        audit.changed("SAVE_DATA_SOURCE", source.name(), source.layer() + " " + source.format() + " at " + source.location() + ", "
+                + source.files() + " files, version " + source.version());
+        return saved;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -60,6 +66,7 @@ public class DataSourceRegistry {
                     + readers + "; delete those group versions, or re-register them without it, first");
         }
         repository.deleteDataSource(name);
+        audit.changed("DELETE_DATA_SOURCE", name, "deleted");
     }
 
     private QuiverException notFound(String name) {

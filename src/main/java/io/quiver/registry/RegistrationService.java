@@ -67,7 +67,8 @@ public class RegistrationService {
 
     public RegistrationService(RegistryRepository repository, RegistryCatalog catalog, QuiverConfig config,
             Event<RegistryChanged> changed, Event<GroupVersionsDeleted> deleted, Instance<TemplateCheck> templateChecks,
-            FeatureServices services) {
+            FeatureServices services, io.quiver.audit.AuditLog audit) {
+        this.audit = audit;
         this.services = services;
         this.templateChecks = templateChecks;
         this.repository = repository;
@@ -76,6 +77,8 @@ public class RegistrationService {
         this.changed = changed;
         this.deleted = deleted;
     }
+
+    private final io.quiver.audit.AuditLog audit;
 
     @Transactional
     public RegistrationResult register(RegistrationSpec spec) {
@@ -117,6 +120,13 @@ public class RegistrationService {
         }
         if (!changedNames.isEmpty() || entities.stream().anyMatch(e -> e.action() != Action.UNCHANGED)) {
             LOG.infof("registration changed %s", changedNames.size() <= 10 ? changedNames : changedNames.size() + " groups and services");
+            List<String> what = new ArrayList<>();
+            entities.stream().filter(e -> e.action() != Action.UNCHANGED).forEach(e -> what.add("entity " + e.name() + " " + e.action()));
+            groups.stream().filter(o -> o.action() != Action.UNCHANGED)
+                    .forEach(o -> what.add("group " + o.group().name() + "@" + o.group().version() + " " + o.action()));
+            serviceOutcomes.stream().filter(o -> o.action() != Action.UNCHANGED)
+                    .forEach(o -> what.add("service " + o.featureService().name() + "@" + o.featureService().version() + " " + o.action()));
+            audit.changed("REGISTER", String.join(", ", changedNames), String.join("; ", what));
         }
         return new RegistrationResult(entities, groups, serviceOutcomes);
     }
@@ -128,6 +138,7 @@ public class RegistrationService {
         List<Integer> versions = versionsFor(name, version).stream().map(FeatureGroup::version).toList();
         List<FeatureGroup> deprecated = repository.deprecate(name, versions, Instant.now().truncatedTo(ChronoUnit.MICROS));
         changed.fire(new RegistryChanged(Set.of(name)));
+        audit.changed("DEPRECATE_GROUP", name, "versions " + versions + " deprecated");
         return deprecated;
     }
 
@@ -166,6 +177,7 @@ public class RegistrationService {
         deleted.fire(new GroupVersionsDeleted(name, versions, ordered.stream().map(FeatureGroup::id).toList(),
                 ordered.stream().map(FeatureGroup::dataPrefix).toList()));
         LOG.infof("deleted feature group %s versions %s", name, versions);
+        audit.changed("DELETE_GROUP", name, "versions " + versions + " deleted" + (force ? " (forced)" : ""));
         return new DeletionResult(name, versions, newLatest == null ? null : newLatest.version());
     }
 
@@ -176,6 +188,7 @@ public class RegistrationService {
         List<Integer> deleted = services.delete(name, version);
         changed.fire(new RegistryChanged(Set.of(FeatureServices.CACHE_PREFIX + name)));
         LOG.infof("deleted feature service %s versions %s", name, deleted);
+        audit.changed("DELETE_FEATURE_SERVICE", name, "versions " + deleted + " deleted");
         return deleted;
     }
 

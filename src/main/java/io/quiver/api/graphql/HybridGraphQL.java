@@ -25,6 +25,8 @@ import io.quiver.hybrid.Recommendation;
 import io.quiver.hybrid.StrategyEvent;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
+import io.quiver.security.Requires;
+import io.quiver.security.Role;
 
 /** GraphQL adapter for access metrics and the hybrid selector. */
 @GraphQLApi
@@ -59,6 +61,7 @@ public class HybridGraphQL {
                 .sorted(Comparator.comparing(FeatureGroup::name)).limit(first).toList();
     }
 
+    @Requires(Role.READER)
     @Query("accessMetrics")
     @Description("What was measured of a feature group (all its versions) over a window: reads by path and by strategy served, "
             + "latency percentiles, result cache hit rate, rows and bytes, errors, last access; with what it stores and how fresh it is")
@@ -67,6 +70,7 @@ public class HybridGraphQL {
         return metrics.of(List.of(group(group, null)), window).get(0);
     }
 
+    @Requires(Role.READER)
     @Query("allAccessMetrics")
     @Description("Access metrics of every feature group, by name (the seeds' get_access_metrics); page with first and after")
     public @NonNull List<@NonNull GroupAccessMetrics> allAccessMetrics(@Description("The window, ending now") @DefaultValue("LAST_HOUR") AccessWindow window,
@@ -75,6 +79,7 @@ public class HybridGraphQL {
         return metrics.of(latest(first, after), window);
     }
 
+    @Requires(Role.READER)
     @Query("recommendations")
     @Description("For every feature group (latest versions, any mode), the strategy the cost model recommends, why, and the expected "
             + "effect on read time, bytes stored and compute time per day (the seeds' optimize_strategies)")
@@ -83,6 +88,7 @@ public class HybridGraphQL {
         return recommendations.of(latest(first, after));
     }
 
+    @Requires(Role.READER)
     @Query("strategyHistory")
     @Description("Every change of a hybrid group version's strategy, newest first: decisions, overrides, fills, switches, with reasons and inputs")
     public @NonNull List<@NonNull StrategyEvent> strategyHistory(@Description("Group name") @NonNull String group,
@@ -93,6 +99,7 @@ public class HybridGraphQL {
         return selector.history(group(group, version), first);
     }
 
+    @Requires(Role.ADMIN)
     @Mutation("forceStrategy")
     @Description("Overrides the hybrid selector for a group version until a time (or until cleared): reads follow the forced strategy "
             + "(MATERIALIZED once its stored data is filled). Give no strategy to clear the override")
@@ -104,6 +111,7 @@ public class HybridGraphQL {
         return selector.force(group(group, version), strategy, until, reason);
     }
 
+    @Requires(Role.ADMIN)
     @Mutation("evaluateStrategy")
     @Description("Evaluates a hybrid group version's strategy now from its access metrics, instead of waiting for its hybrid_cache_ttl")
     public @NonNull GroupStrategy evaluateStrategy(@Description("Group name") @NonNull String group,
@@ -111,6 +119,7 @@ public class HybridGraphQL {
         return selector.evaluate(group(group, version));
     }
 
+    @Requires(Role.ADMIN)
     @Mutation("applyRecommendation")
     @Description("Applies the recommendation for a hybrid group version now (an override still wins while it lasts); other groups "
             + "get an error saying what change the recommendation needs")

@@ -32,6 +32,8 @@ import io.quiver.offline.WriteMode;
 import io.quiver.ingest.WriteResult;
 import jakarta.json.JsonObject;
 import io.quiver.offline.OfflineWriter;
+import io.quiver.security.Requires;
+import io.quiver.security.Role;
 
 /** GraphQL adapter for the offline store: small writes and the snapshot history. */
 @GraphQLApi
@@ -58,6 +60,7 @@ public class OfflineGraphQL {
         this.config = config;
     }
 
+    @Requires(Role.ADMIN)
     @Mutation("expireSnapshots")
     @Description("Retention: forgets snapshots committed before olderThan (keeping the newest keepLast and the current "
             + "one) and deletes the data files nothing references any more, including files of interrupted writes "
@@ -69,6 +72,7 @@ public class OfflineGraphQL {
         return maintenance.expire(group, version == null ? 0 : version, olderThan, keepLast);
     }
 
+    @Requires(Role.ADMIN)
     @Mutation("compact")
     @Description("Rewrites the current snapshot's files as one file with the same rows (a COMPACT snapshot); the old "
             + "files stay for time travel until expired")
@@ -77,6 +81,7 @@ public class OfflineGraphQL {
         return maintenance.compact(group, version == null ? 0 : version);
     }
 
+    @Requires(Role.WRITER)
     @Mutation("refreshFeatures")
     @Description("Recomputes a group version's statistics (row count; per feature null count, min, max) from its current "
             + "snapshot and keeps them on the group")
@@ -92,6 +97,7 @@ public class OfflineGraphQL {
         return groups.stream().map(g -> byId.get(g.id())).toList();
     }
 
+    @Requires(Role.READER)
     @Query("historicalFeatures")
     @Description("Point-in-time correct feature values for a small training set: for each entity row, each group's row "
             + "with the greatest event time at or before the row's timestamp and within the group's TTL (ties: latest "
@@ -118,6 +124,7 @@ public class OfflineGraphQL {
             @Description("One row per entity row, in order") List<JsonObject> rows) {
     }
 
+    @Requires(Role.READER)
     @Query("trainingSet")
     @Description("historicalFeatures with its provenance: the rows, the feature service version and the features read")
     public @NonNull TrainingSet trainingSet(
@@ -138,6 +145,7 @@ public class OfflineGraphQL {
                 fullFeatureNames, asOf, snapshots)));
     }
 
+    @Requires(Role.WRITER)
     @Mutation("write")
     @Description("Writes a small batch of rows (JSON objects keyed by column name) to a group version's offline store "
             + "as one snapshot: appended, overwriting everything, or replacing an event-time range (backfill). The whole batch is validated first; any violation rejects it with every violation "
@@ -152,6 +160,7 @@ public class OfflineGraphQL {
         return writes.write(group, version == null ? 0 : version, JsonRows.toRows(rows, "rows"), mode, backfill);
     }
 
+    @Requires(Role.READER)
     @Query("snapshots")
     @Description("Committed states of a group version's offline data, newest first, a page at a time")
     public @NonNull List<@NonNull Snapshot> snapshots(@Description("Group name") @NonNull String group,

@@ -32,6 +32,8 @@ import io.quiver.online.Materializer;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.serving.OnlineResult;
 import io.quiver.serving.OnlineServing;
+import io.quiver.security.Requires;
+import io.quiver.security.Role;
 import jakarta.json.JsonValue;
 import jakarta.json.JsonObject;
 
@@ -59,6 +61,7 @@ public class OnlineGraphQL {
         this.progress = progress;
     }
 
+    @Requires(Role.READER)
     @Query("onlineFeatures")
     @Description("The latest values of features for a few entities, for inference: one column per entity key and feature, "
             + "with a status (PRESENT, NULL_VALUE, NOT_FOUND, OUTSIDE_MAX_AGE) and event time per value. Online-enabled groups "
@@ -82,6 +85,7 @@ public class OnlineGraphQL {
         return columns.stream().<JsonValue>map(c -> JsonRows.toJsonArray(c.values())).toList();
     }
 
+    @Requires(Role.WRITER)
     @Mutation("materialize")
     @Description("Loads the latest row per entity with an event time in [start, end) from the offline store into the online "
             + "store, as a recorded job. Returns at once (status QUEUED or RUNNING) unless wait: true")
@@ -93,6 +97,7 @@ public class OnlineGraphQL {
         return materializer.materialize(group, version == null ? 0 : version, start, end, wait, MaterializationJob.Trigger.MANUAL);
     }
 
+    @Requires(Role.WRITER)
     @Mutation("materializeIncremental")
     @Description("Materializes from where the last successful run ended (earlier if a write's online update failed since) "
             + "up to now, as a recorded job; the first run loads everything")
@@ -102,6 +107,7 @@ public class OnlineGraphQL {
         return materializer.materializeIncremental(group, version == null ? 0 : version, wait, MaterializationJob.Trigger.MANUAL);
     }
 
+    @Requires(Role.READER)
     @Query("materializationJobs")
     @Description("A group version's materialization jobs, newest first")
     public @NonNull List<@NonNull MaterializationJob> materializationJobs(@Description("Group name") @NonNull String group,
@@ -111,6 +117,7 @@ public class OnlineGraphQL {
         return jobs.list(catalog.group(group, version == null ? 0 : version).group(), status, first);
     }
 
+    @Requires(Role.READER)
     @Subscription("materializationProgress")
     @Description("A materialization job as it progresses: its state now, then every change (status, entities written), "
             + "ending after it SUCCEEDED or FAILED")

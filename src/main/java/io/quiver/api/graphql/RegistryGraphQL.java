@@ -40,6 +40,8 @@ import io.quiver.registry.FeatureResolver;
 import io.quiver.registry.FeatureServices;
 import io.quiver.registry.model.FeatureService;
 import io.quiver.registry.spec.RegistrationSpec;
+import io.quiver.security.Requires;
+import io.quiver.security.Role;
 
 /** GraphQL adapter for the registry: the feature catalog's queries and the pipelines' registration mutations. */
 @GraphQLApi
@@ -61,6 +63,7 @@ public class RegistryGraphQL {
         this.settings = settings;
     }
 
+    @Requires(Role.READER)
     @Query("featureGroups")
     @Description("Feature groups matching the filter (latest versions unless filter.allVersions), by name, cursor-paged")
     public @NonNull FeatureGroupConnection featureGroups(
@@ -70,6 +73,7 @@ public class RegistryGraphQL {
         return Connections.groups(catalog.groups(filter, first, after));
     }
 
+    @Requires(Role.READER)
     @Query("featureGroup")
     @Description("One feature group version; the latest when no version is given")
     public @NonNull FeatureGroup featureGroup(@Description("Group name") @NonNull String name,
@@ -77,6 +81,7 @@ public class RegistryGraphQL {
         return catalog.group(name, version == null ? 0 : version).group();
     }
 
+    @Requires(Role.READER)
     @Query("features")
     @Description("Features matching the filter (of latest group versions unless filter.allVersions), cursor-paged")
     public @NonNull FeatureConnection features(
@@ -86,12 +91,14 @@ public class RegistryGraphQL {
         return Connections.features(catalog.features(filter, first, after));
     }
 
+    @Requires(Role.READER)
     @Query("entities")
     @Description("Every registered entity, by name")
     public @NonNull List<@NonNull EntityDefinition> entities() {
         return catalog.entities();
     }
 
+    @Requires(Role.READER)
     @Query("lineage")
     @Description("Lineage around a feature (group.feature, group@2.feature) or a dataset (silver.transactions); give exactly one")
     public @NonNull Lineage lineage(@Description("Feature reference") String feature,
@@ -102,6 +109,7 @@ public class RegistryGraphQL {
         return feature != null ? catalog.lineageOfFeature(feature) : catalog.lineageOfDataset(dataset);
     }
 
+    @Requires(Role.ADMIN)
     @Mutation("register")
     @Description("Registers entities and feature groups in one transaction. Identical definitions are left as they are, "
             + "compatible changes update the latest version, breaking changes create the next version. Any violation "
@@ -112,6 +120,7 @@ public class RegistryGraphQL {
         return registration.register(new RegistrationSpec(entities, groups, featureServices));
     }
 
+    @Requires(Role.READER)
     @Query("featureServices")
     @Description("Feature services matching the filter (latest versions unless filter.allVersions), by name then version")
     public @NonNull List<@NonNull FeatureService> featureServices(
@@ -122,6 +131,7 @@ public class RegistryGraphQL {
         return services.list(filter, first, after);
     }
 
+    @Requires(Role.READER)
     @Query("featureService")
     @Description("One feature service version; the latest when no version is given")
     public @NonNull FeatureService featureService(@Description("Service name") @NonNull String name,
@@ -129,6 +139,7 @@ public class RegistryGraphQL {
         return services.get(name, version == null ? 0 : version);
     }
 
+    @Requires(Role.ADMIN)
     @Mutation("deleteFeatureService")
     @Description("Deletes a feature service version (or all versions); returns the versions deleted")
     public @NonNull List<@NonNull Integer> deleteFeatureService(@Description("Service name") @NonNull String name,
@@ -143,6 +154,7 @@ public class RegistryGraphQL {
         return services.expand(service.label()).references().stream().map(r -> resolver.resolve(r).feature()).toList();
     }
 
+    @Requires(Role.ADMIN)
     @Mutation("deprecateFeatureGroup")
     @Description("Marks a group version (or all versions) DEPRECATED; they stay readable")
     public @NonNull List<@NonNull FeatureGroup> deprecateFeatureGroup(@Description("Group name") @NonNull String name,
@@ -150,6 +162,7 @@ public class RegistryGraphQL {
         return registration.deprecate(name, version);
     }
 
+    @Requires(Role.ADMIN)
     @Mutation("deleteFeatureGroup")
     @Description("Deletes a group version (or all versions). Refuses while other groups' features list it as a lineage "
             + "source, unless force is true.")

@@ -23,6 +23,8 @@ import io.quiver.registry.spec.DataSourceSpec;
 import io.quiver.virtual.DataSources;
 import io.quiver.virtual.QueryExecutor;
 import io.quiver.virtual.VirtualTables;
+import io.quiver.security.Requires;
+import io.quiver.security.Role;
 import io.smallrye.common.annotation.NonBlocking;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -44,6 +46,7 @@ public class VirtualGraphQL {
         this.settings = settings;
     }
 
+    @Requires(Role.ADMIN)
     @Mutation("registerDataSource")
     @Description("Registers (or re-registers) lake data for virtual groups: the files under a prefix or matching a glob of the "
             + "object store, in one format. Their schema is read from a few of them; the answer shows it with the file count, "
@@ -52,12 +55,14 @@ public class VirtualGraphQL {
         return dataSources.register(dataSource);
     }
 
+    @Requires(Role.WRITER)
     @Mutation("refreshDataSource")
     @Description("Looks at a data source's files again: version, file count, bytes, schema and row estimate")
     public @NonNull DataSource refreshDataSource(@Description("Data source name") @NonNull String name) {
         return dataSources.refresh(name);
     }
 
+    @Requires(Role.ADMIN)
     @Mutation("deleteDataSource")
     @Description("Forgets a data source (its files stay); refused while a group's query template reads it")
     public boolean deleteDataSource(@Description("Data source name") @NonNull String name) {
@@ -65,12 +70,14 @@ public class VirtualGraphQL {
         return true;
     }
 
+    @Requires(Role.READER)
     @Query("dataSources")
     @Description("Every registered data source, by name")
     public @NonNull List<@NonNull DataSource> dataSources() {
         return registry.all();
     }
 
+    @Requires(Role.READER)
     @Query("dataSource")
     @Description("One data source by name")
     public @NonNull DataSource dataSource(@Description("Data source name") @NonNull String name) {
@@ -89,6 +96,7 @@ public class VirtualGraphQL {
     public record ColumnInfo(@Description("Column name") String name, @Description("Type expression") String type) {
     }
 
+    @Requires(Role.READER)
     @Query("virtualTables")
     @Description("Every virtual table: the latest version of each group with a query template, when register_virtual_tables")
     public @NonNull List<@NonNull VirtualTableInfo> virtualTables() {
@@ -106,6 +114,7 @@ public class VirtualGraphQL {
     public record OrderInput(@Description("Column") @NonNull String column, @Description("Largest first") @DefaultValue("false") boolean descending) {
     }
 
+    @Requires(Role.READER)
     @Query("queryVirtualTable")
     @Description("Queries a virtual table (the seeds' query_via_virtual_layer): rows of the group's template where every predicate "
             + "holds (bound and pushed into the scan), sorted, at most limit. Columns are checked against the table's")

@@ -20,6 +20,8 @@ import io.quiver.error.InvalidArgumentException;
 import io.quiver.json.JsonText;
 import io.quiver.serving.OnlineResult;
 import io.quiver.serving.OnlineServing;
+import io.quiver.security.Requires;
+import io.quiver.security.Role;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -52,6 +54,7 @@ public class FeastResource {
             @JsonProperty("feature_service") String featureService) {
     }
 
+    @Requires(Role.READER)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)

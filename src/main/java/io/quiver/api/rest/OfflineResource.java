@@ -36,6 +36,8 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import io.quiver.offline.WriteMode;
+import io.quiver.security.Requires;
+import io.quiver.security.Role;
 
 /** Bulk offline data over REST: Arrow IPC streams and Parquet files in (writes) and out (training sets). */
 @Path("/api/v1")
@@ -62,6 +64,7 @@ public class OfflineResource {
         this.historical = historical;
     }
 
+    @Requires(Role.WRITER)
     @POST
     @Path("/groups/{group}/data")
     @Consumes(MediaType.WILDCARD)
@@ -79,6 +82,7 @@ public class OfflineResource {
                 instant("backfillStart", backfillStart), instant("backfillEnd", backfillEnd));
     }
 
+    @Requires(Role.READER)
     @POST
     @Path("/historical-features")
     @Consumes(MediaType.WILDCARD)
@@ -118,6 +122,7 @@ public class OfflineResource {
             String asOf, List<String> snapshots, List<Map<String, Object>> entityRows) {
     }
 
+    @Requires(Role.READER)
     @POST
     @Path("/historical-features")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
@@ -137,6 +142,7 @@ public class OfflineResource {
         }
     }
 
+    @Requires(Role.READER)
     @POST
     @Path("/historical-features")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -47,7 +47,11 @@ public class ProblemMappers {
         } else if (e.code().httpStatus() >= 500) {
             LOG.errorf(e, "request %s failed with %s", uri.getPath(), e.code());
         }
-        return problem(e.code(), e.getMessage(), uri, e.violations());
+        Response problem = problem(e.code(), e.getMessage(), uri, e.violations());
+        if (e.code() == ErrorCode.UNAUTHENTICATED) {
+            return Response.fromResponse(problem).header("WWW-Authenticate", "Bearer").build();
+        }
+        return problem;
     }
 
     @ServerExceptionMapper

@@ -6,6 +6,8 @@ import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.Feature;
 import io.quiver.registry.FeatureResolver;
 import io.quiver.registry.RegistryCatalog;
+import io.quiver.security.Requires;
+import io.quiver.security.Role;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,6 +28,7 @@ public class RegistryResource {
         this.resolver = resolver;
     }
 
+    @Requires(Role.READER)
     @GET
     @Path("/feature-groups/{name}")
     @Operation(summary = "A feature group version with its features; the latest unless ?version= is given")
@@ -34,6 +37,7 @@ public class RegistryResource {
         return new GroupView(schema);
     }
 
+    @Requires(Role.READER)
     @GET
     @Path("/features/{reference}")
     @Operation(summary = "One feature by reference: group.feature, group:feature or group@2.feature")

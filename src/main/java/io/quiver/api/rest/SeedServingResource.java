@@ -21,6 +21,8 @@ import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.serving.OnlineResult;
 import io.quiver.serving.OnlineServing;
+import io.quiver.security.Requires;
+import io.quiver.security.Role;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -67,6 +69,7 @@ public class SeedServingResource {
     public record EntityFrame(List<String> columns, List<List<Object>> data) {
     }
 
+    @Requires(Role.READER)
     @POST
     @Path("/online")
     @Operation(summary = "Online features in the Feature Store 2.0 shape: {feature_sets, entities: {entity: [ids]}, features} -> "
@@ -108,6 +111,7 @@ public class SeedServingResource {
         return Map.of("features", byId, "metadata", metadata);
     }
 
+    @Requires(Role.READER)
     @POST
     @Path("/historical")
     @Operation(summary = "Point-in-time features in the Feature Store 2.0 shape: {feature_sets, entity_df: {columns, data}, features} -> "

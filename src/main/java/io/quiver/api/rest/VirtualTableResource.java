@@ -14,6 +14,8 @@ import io.quiver.columnar.TempDirectory;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.virtual.QueryExecutor;
 import io.quiver.virtual.VirtualTables;
+import io.quiver.security.Requires;
+import io.quiver.security.Role;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -44,6 +46,7 @@ public class VirtualTableResource {
     public record Body(List<String> columns, List<VirtualTables.Condition> predicates, List<QueryExecutor.Order> orderBy, Integer limit) {
     }
 
+    @Requires(Role.READER)
     @POST
     @Path("/{table}/query")
     @Consumes(MediaType.APPLICATION_JSON)

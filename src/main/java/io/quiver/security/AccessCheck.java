@@ -1,0 +1,114 @@
+package io.quiver.security;
+
+import java.lang.reflect.Method;
+import java.util.Locale;
+
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.quiver.audit.AuditContext;
+import io.quiver.audit.AuditLog;
+import io.quiver.error.ErrorCode;
+import io.quiver.error.QuiverException;
+import jakarta.annotation.Priority;
+import jakarta.inject.Inject;
+import jakarta.interceptor.AroundInvoke;
+import jakarta.interceptor.Interceptor;
+import jakarta.interceptor.InvocationContext;
+
+/**
+ * Checks the role an operation {@link Requires} before it runs: no usable credential is UNAUTHENTICATED, a caller
+ * without the role is FORBIDDEN, each with a sentence saying what is missing. An open instance lets everything
+ * through. The caller is the operation's {@link AuditContext} actor while it runs, so the changes it makes are
+ * audited in their own transactions under its name; an operation that needs more than reading and is refused or
+ * fails is audited here (DENIED or FAILED). Runs inside the API's error translation, so the answers are ordinary
+ * API errors.
+ */
+@Requires(Role.READER)
+@Interceptor
+@Priority(Interceptor.Priority.PLATFORM_AFTER + 10)
+public class AccessCheck {
+
+    private static final Logger LOG = Logger.getLogger(AccessCheck.class);
+
+    @Inject
+    Callers callers;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    CurrentVertxRequest request;
+
+    @AroundInvoke
+    Object check(InvocationContext ctx) throws Exception {
+        Role needed = needed(ctx.getMethod());
+        String action = action(ctx.getMethod());
+        Caller caller;
+        try {
+            caller = callers.current();
+        } catch (QuiverException e) {
+            attempted(needed, new AuditContext.Actor("unauthenticated", null, address(), requestId()), action, ctx, AuditLog.DENIED, e.getMessage());
+            throw e;
+        }
+        AuditContext.Actor actor = new AuditContext.Actor(caller.principal(), caller.name(), address(), requestId());
+        if (!caller.may(needed)) {
+            QuiverException denied = new QuiverException(ErrorCode.FORBIDDEN, "'" + ctx.getMethod().getName() + "' needs the " + needed.id()
+                    + " role, and " + caller.describe() + "; ask an admin for a key with the " + needed.id() + " role");
+            attempted(needed, actor, action, ctx, AuditLog.DENIED, denied.getMessage());
+            throw denied;
+        }
+        AuditContext.Actor before = AuditContext.enter(actor);
+        try {
+            return ctx.proceed();
+        } catch (Exception e) {
+            attempted(needed, actor, action, ctx, AuditLog.FAILED, e instanceof QuiverException q ? q.code() + ": " + q.getMessage()
+                    : e.getClass().getSimpleName());
+            throw e;
+        } finally {
+            AuditContext.restore(before);
+        }
+    }
+
+    /** Records a refused or failed change; reads are not audited. Never fails the request (the answer is an error already). */
+    private void attempted(Role needed, AuditContext.Actor actor, String action, InvocationContext ctx, String outcome, String detail) {
+        if (needed == Role.READER) {
+            return;
+        }
+        try {
+            Object[] args = ctx.getParameters();
+            String target = args.length > 0 && args[0] instanceof String s ? s : null;
+            audit.attempted(actor, action, target, outcome, detail);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not audit the %s %s of %s: %s", outcome, action, actor.principal(), e.getMessage());
+        }
+    }
+
+    private String address() {
+        try {
+            var current = request.getCurrent();
+            return current == null || current.request().remoteAddress() == null ? null : current.request().remoteAddress().hostAddress();
+        } catch (RuntimeException e) {
+            return null; // no HTTP request behind this call
+        }
+    }
+
+    private static String requestId() {
+        Object id = MDC.get("requestId");
+        return id == null ? null : id.toString();
+    }
+
+    static Role needed(Method m) {
+        Requires r = m.getAnnotation(Requires.class);
+        if (r == null) {
+            r = m.getDeclaringClass().getAnnotation(Requires.class);
+        }
+        return r == null ? Role.ADMIN : r.value();
+    }
+
+    /** The audit action of an operation: its name in upper snake case ({@code deleteFeatureGroup}: DELETE_FEATURE_GROUP). */
+    static String action(Method m) {
+        return m.getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
+    }
+}

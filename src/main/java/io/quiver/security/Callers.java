@@ -1,0 +1,58 @@
+package io.quiver.security;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quiver.error.ErrorCode;
+import io.quiver.error.QuiverException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** The caller of the current request, from its identity (an API key) or the open mode. */
+@ApplicationScoped
+public class Callers {
+
+    private final CurrentIdentityAssociation identities;
+    private final ApiKeys keys;
+
+    public Callers(CurrentIdentityAssociation identities, ApiKeys keys) {
+        this.identities = identities;
+        this.keys = keys;
+    }
+
+    /**
+     * The caller of the current request.
+     *
+     * @throws QuiverException UNAUTHENTICATED when the request has no usable credential (and the instance is not open)
+     */
+    public Caller current() {
+        if (keys.open()) {
+            return new Caller("anonymous", null, EnumSet.allOf(Role.class), true);
+        }
+        SecurityIdentity identity;
+        try {
+            identity = identities.getIdentity();
+        } catch (AuthenticationFailedException e) {
+            throw new QuiverException(ErrorCode.UNAUTHENTICATED, e.getMessage() == null ? "the credential was refused" : e.getMessage());
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof AuthenticationFailedException a) {
+                throw new QuiverException(ErrorCode.UNAUTHENTICATED, a.getMessage() == null ? "the credential was refused" : a.getMessage());
+            }
+            throw e;
+        }
+        if (identity == null || identity.isAnonymous()) {
+            throw new QuiverException(ErrorCode.UNAUTHENTICATED, "this request carries no API key: send one as 'Authorization: Bearer <key>' or "
+                    + "'X-API-Key: <key>' (an admin creates keys with createApiKey)");
+        }
+        String refused = identity.getAttribute(ApiKeyIdentityProvider.REFUSED);
+        if (refused != null) {
+            throw new QuiverException(ErrorCode.UNAUTHENTICATED, refused);
+        }
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        identity.getRoles().stream().map(Role::of).filter(java.util.Objects::nonNull).forEach(roles::add);
+        return new Caller(identity.getPrincipal().getName(), identity.getAttribute(ApiKeyIdentityProvider.KEY_NAME), roles, false);
+    }
+
+}
