@@ -231,7 +231,6 @@ class KubernetesManifestsTest {
             assertThat(limit).as("%s has a containerConcurrency", w.where()).isPositive();
             assertThat(Double.parseDouble(a.get("autoscaling.knative.dev/target"))).as("%s targets fewer requests per pod than its "
                     + "containerConcurrency", w.where()).isLessThan(limit);
-            assertThat(w.container().getImage()).as("%s runs the native image", w.where()).isEqualTo("quiver:native");
         }
     }
 

@@ -19,19 +19,22 @@ import io.quiver.deploy.Manifests.Doc;
 
 /**
  * The part of kustomize the kustomizations under k8s/ use, to see what each one deploys: resources (files and
- * directories), {@code replicas}, and strategic-merge patches by file, including {@code $patch: delete}. A
+ * directories), strategic-merge patches by file (including {@code $patch: delete}), {@code replicas} and
+ * {@code images} (what {@code kustomize edit set image} writes). A
  * kustomization using anything else fails to load here, so this stays in step with what it is used for;
  * {@code KubernetesManifestsTest} compares the result with {@code kubectl kustomize} where kubectl is installed.
  */
 final class Kustomize {
 
     /** The fields a kustomization.yaml may use; an unknown one fails its reading. */
-    record Kustomization(String apiVersion, String kind, List<String> resources, List<PatchFile> patches, List<Replicas> replicas) {
+    record Kustomization(String apiVersion, String kind, List<String> resources, List<PatchFile> patches, List<Replicas> replicas,
+            List<Image> images) {
 
         Kustomization {
             resources = resources == null ? List.of() : resources;
             patches = patches == null ? List.of() : patches;
             replicas = replicas == null ? List.of() : replicas;
+            images = images == null ? List.of() : images;
         }
     }
 
@@ -39,6 +42,27 @@ final class Kustomize {
     }
 
     record Replicas(String name, int count) {
+    }
+
+    /** Replaces the name, tag or digest of the images named {@code name} (without tag) in every container list. */
+    record Image(String name, String newName, String newTag, String digest) {
+
+        String apply(String image) {
+            int at = image.indexOf('@');
+            String ref = at < 0 ? image : image.substring(0, at);
+            int colon = ref.lastIndexOf(':');
+            String repository = colon > ref.lastIndexOf('/') ? ref.substring(0, colon) : ref;
+            if (!repository.equals(name)) {
+                return image;
+            }
+            String version = image.substring(repository.length());
+            if (digest != null) {
+                version = "@" + digest;
+            } else if (newTag != null) {
+                version = ":" + newTag;
+            }
+            return (newName != null ? newName : repository) + version;
+        }
     }
 
     // Strategic merge keys of the lists the patches touch (k8s.io/api's patchMergeKey tags); other lists are replaced.
@@ -100,6 +124,9 @@ final class Kustomize {
                 }
             }
         }
+        for (Doc d : out) {
+            k.images().forEach(image -> setImages(d.tree(), image));
+        }
         for (Replicas r : k.replicas()) {
             Doc target = out.stream().filter(d -> d.is("Deployment", r.name())).findFirst()
                     .orElseThrow(() -> new AssertionError(file(dir) + " sets replicas of Deployment " + r.name() + ", which none of "
@@ -107,6 +134,23 @@ final class Kustomize {
             ((ObjectNode) target.tree().path("spec")).put("replicas", r.count());
         }
         return out;
+    }
+
+    private static void setImages(JsonNode node, Image image) {
+        for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if ((field.getKey().equals("containers") || field.getKey().equals("initContainers")) && field.getValue().isArray()) {
+                for (JsonNode c : field.getValue()) {
+                    if (c.path("image").isTextual()) {
+                        ((ObjectNode) c).put("image", image.apply(c.get("image").asText()));
+                    }
+                }
+            }
+            setImages(field.getValue(), image);
+        }
+        if (node.isArray()) {
+            node.forEach(n -> setImages(n, image));
+        }
     }
 
     /** Strategic merge: maps merge, lists with a merge key merge by it (patch items first, as kustomize orders them), null removes. */
