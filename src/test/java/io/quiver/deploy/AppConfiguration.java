@@ -43,7 +43,7 @@ final class AppConfiguration {
 
     private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9.-]+)` \\| `([A-Z0-9_]+)` \\| [^|]+ \\| ([^|]+) \\|");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z0-9_]+)(?::([^}]*))?}");
-    private static final Pattern ENV_JAVA_OPTS = Pattern.compile("(?m)^ENV JAVA_OPTS_APPEND=\"([^\"]*)\"");
+    private static final Pattern ENV_JAVA_OPTS = Pattern.compile("(?m)^ENV JDK_JAVA_OPTIONS=\"([^\"]*)\"");
     private static final Pattern USER = Pattern.compile("(?m)^USER (\\d+)\\s*$");
     private static final Pattern EXPOSE = Pattern.compile("(?m)^EXPOSE (\\d+)\\s*$");
 
@@ -165,13 +165,16 @@ final class AppConfiguration {
         return (parent.endsWith("/") ? parent : parent + "/") + path;
     }
 
-    /** The JVM options docker/Dockerfile.jvm puts in JAVA_OPTS_APPEND, which a manifest setting it replaces. */
+    /**
+     * The JVM options docker/Dockerfile.jvm puts in JDK_JAVA_OPTIONS, which a manifest setting it replaces; all but the
+     * heap share, which a manifest sizes for its own memory limit.
+     */
     List<String> imageJavaOptions() {
         Matcher m = ENV_JAVA_OPTS.matcher(dockerfile);
         if (!m.find()) {
-            throw new IllegalStateException(DOCKERFILE + " no longer sets ENV JAVA_OPTS_APPEND=\"...\": update this test");
+            throw new IllegalStateException(DOCKERFILE + " no longer sets ENV JDK_JAVA_OPTIONS=\"...\": update this test");
         }
-        return Arrays.asList(m.group(1).trim().split("\\s+"));
+        return Arrays.stream(m.group(1).trim().split("\\s+")).filter(o -> !o.startsWith("-XX:MaxRAMPercentage=")).toList();
     }
 
     long imageUser() {

@@ -63,9 +63,9 @@ record Deployable(Path dir, List<Doc> docs, List<HasMetadata> objects, List<Work
             return setting(name, app).orElseThrow(() -> new AssertionError(where + ": " + name + " is not set and has no default"));
         }
 
-        /** The JVM options the container sets: JAVA_OPTS_APPEND for the JVM image, the arguments of the native one. */
+        /** The JVM options the container sets: JDK_JAVA_OPTIONS for the JVM image, the arguments of the native one. */
         String jvmOptions() {
-            return knative ? String.join(" ", container.getArgs()) : env("JAVA_OPTS_APPEND").orElse("");
+            return knative ? String.join(" ", container.getArgs()) : env("JDK_JAVA_OPTIONS").orElse("");
         }
 
         /** java.io.tmpdir of the app: /tmp unless the JVM options move it. */

@@ -48,8 +48,8 @@ class KubernetesManifestsTest {
     private static final Path SECRET_TEMPLATE = Path.of("k8s", "base", "secret.example.yaml");
 
     /** Variables the image reads rather than the app; each with the reason it is allowed. */
-    private static final Map<String, String> IMAGE_ENV = Map.of("JAVA_OPTS_APPEND",
-            "JVM options, read by run-java.sh of the UBI OpenJDK image docker/Dockerfile.jvm builds on");
+    private static final Map<String, String> IMAGE_ENV = Map.of("JDK_JAVA_OPTIONS",
+            "JVM options, read by the java launcher itself (docker/Dockerfile.jvm runs java directly)");
 
     private static final Pattern CREDENTIAL = Pattern.compile(".*(PASSWORD|SECRET|ACCESS_KEY|TOKEN|CREDENTIAL).*");
 

@@ -132,8 +132,8 @@ final class PodChecks {
         }
         List<String> options = List.of(w.jvmOptions().split("\\s+"));
         check(problems, w, options.stream().noneMatch(o -> o.startsWith("-Xmx") || o.startsWith("-Xms")), "no fixed -Xmx or -Xms");
-        check(problems, w, w.knative() || options.containsAll(app.imageJavaOptions()), "every option of the image's JAVA_OPTS_APPEND "
-                + app.imageJavaOptions() + ", which its own JAVA_OPTS_APPEND replaces");
+        check(problems, w, w.knative() || options.containsAll(app.imageJavaOptions()), "every option of the image's JDK_JAVA_OPTIONS "
+                + app.imageJavaOptions() + ", which its own JDK_JAVA_OPTIONS replaces");
         problems.addAll(PodBudget.memory(w, app));
         return problems;
     }
