@@ -14,8 +14,8 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Reads an API key from {@code X-API-Key} or {@code Authorization: Bearer qvk_...}. A request without one is
- * anonymous (what that may do is {@link AccessCheck}'s decision); an open instance without a key secret ignores keys.
+ * Reads an API key from {@code X-API-Key} or {@code Authorization: Bearer qvk_...}; other bearer tokens are left to
+ * OIDC when it is on (and are malformed keys when it is not). A request without one is anonymous (what that may do is {@link AccessCheck}'s decision); an open instance without a key secret ignores keys.
  */
 @ApplicationScoped
 public class ApiKeyMechanism implements HttpAuthenticationMechanism {
@@ -23,14 +23,26 @@ public class ApiKeyMechanism implements HttpAuthenticationMechanism {
     static final String HEADER = "X-API-Key";
 
     private final ApiKeys keys;
+    private final boolean oidc;
 
-    public ApiKeyMechanism(ApiKeys keys) {
+    public ApiKeyMechanism(ApiKeys keys,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false") boolean oidc) {
         this.keys = keys;
+        this.oidc = oidc;
+    }
+
+    /** Before OIDC's mechanism, so that a key sent as a bearer token is never taken for a JWT. */
+    @Override
+    public int getPriority() {
+        return DEFAULT_PRIORITY + 100;
     }
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identityProviderManager) {
         String key = key(context.request().getHeader(HEADER), context.request().getHeader("Authorization"));
+        if (key != null && context.request().getHeader(HEADER) == null && oidc && !ApiKeyFormat.looksLikeKey(key)) {
+            return Uni.createFrom().optional(Optional.empty()); // a bearer token that is not a key: OIDC's
+        }
         if (key == null || !keys.usesKeys()) {
             return Uni.createFrom().optional(Optional.empty());
         }

@@ -10,7 +10,7 @@ import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** The caller of the current request, from its identity (an API key) or the open mode. */
+/** The caller of the current request, from its identity (an API key or an OIDC token) or the open mode. */
 @ApplicationScoped
 public class Callers {
 
@@ -52,7 +52,10 @@ public class Callers {
         }
         Set<Role> roles = EnumSet.noneOf(Role.class);
         identity.getRoles().stream().map(Role::of).filter(java.util.Objects::nonNull).forEach(roles::add);
-        return new Caller(identity.getPrincipal().getName(), identity.getAttribute(ApiKeyIdentityProvider.KEY_NAME), roles, false);
+        String keyName = identity.getAttribute(ApiKeyIdentityProvider.KEY_NAME);
+        // an API key is key:<id>; anything else is a token's subject, named so in messages and the audit trail
+        String principal = keyName != null ? identity.getPrincipal().getName() : "oidc:" + identity.getPrincipal().getName();
+        return new Caller(principal, keyName, roles, false);
     }
 
 }

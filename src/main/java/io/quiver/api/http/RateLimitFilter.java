@@ -1,10 +1,8 @@
 package io.quiver.api.http;
 
-import java.util.Map;
-
 import io.quiver.security.ApiKeys;
 import io.quiver.security.RateLimits;
-import io.vertx.core.http.HttpHeaders;
+import io.quiver.error.ErrorCode;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,11 +17,11 @@ import jakarta.enterprise.event.Observes;
 public class RateLimitFilter {
 
     private final RateLimits limits;
-    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
+    private final EdgeErrors errors;
 
-    public RateLimitFilter(RateLimits limits, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    public RateLimitFilter(RateLimits limits, EdgeErrors errors) {
         this.limits = limits;
-        this.mapper = mapper;
+        this.errors = errors;
     }
 
     void register(@Observes Router router) {
@@ -43,18 +41,8 @@ public class RateLimitFilter {
             ctx.next();
             return;
         }
-        String message = "too many requests from this " + (key != null ? "API key" : "client") + ": retry after " + wait
-                + " s (the limit is per caller and replica; ask an operator to raise quiver.security.rate-limit if it is too low)";
-        Object body = path.equals("/graphql") || path.startsWith("/graphql/")
-                ? Map.of("errors", java.util.List.of(Map.of("message", message, "extensions", Map.of("code", "RATE_LIMITED", "requestId", RequestIds.current()))))
-                : new java.util.LinkedHashMap<>(Map.of("type", "urn:quiver:error:rate_limited", "title", "Rate limited", "status", 429,
-                        "detail", message, "code", "RATE_LIMITED", "instance", path));
-        String type = body instanceof java.util.LinkedHashMap ? "application/problem+json" : "application/json";
-        try {
-            ctx.response().setStatusCode(429).putHeader("Retry-After", Long.toString(wait)).putHeader(HttpHeaders.CONTENT_TYPE, type)
-                    .end(mapper.writeValueAsString(body));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            ctx.fail(e);
-        }
+        errors.refuse(ctx, ErrorCode.RATE_LIMITED, "too many requests from this " + (key != null ? "API key" : "client") + ": retry after "
+                + wait + " s (the limit is per caller and replica; ask an operator to raise quiver.security.rate-limit if it is too low)",
+                "Retry-After", Long.toString(wait));
     }
 }
