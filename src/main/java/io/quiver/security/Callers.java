@@ -16,10 +16,12 @@ public class Callers {
 
     private final CurrentIdentityAssociation identities;
     private final ApiKeys keys;
+    private final io.quarkus.vertx.http.runtime.CurrentVertxRequest request;
 
-    public Callers(CurrentIdentityAssociation identities, ApiKeys keys) {
+    public Callers(CurrentIdentityAssociation identities, ApiKeys keys, io.quarkus.vertx.http.runtime.CurrentVertxRequest request) {
         this.identities = identities;
         this.keys = keys;
+        this.request = request;
     }
 
     /**
@@ -32,6 +34,16 @@ public class Callers {
             return new Caller("anonymous", null, EnumSet.allOf(Role.class), true);
         }
         SecurityIdentity identity;
+        if (!io.quarkus.runtime.BlockingOperationControl.isBlockingAllowed()) {
+            // the I/O thread (a subscription): the identity its WebSocket upgrade resolved
+            var current = request.getCurrent();
+            String refused = current == null ? null : current.get(UpgradeIdentity.REFUSED);
+            if (refused != null) {
+                throw new QuiverException(ErrorCode.UNAUTHENTICATED, refused);
+            }
+            identity = UpgradeIdentity.of(current);
+            return of(identity);
+        }
         try {
             identity = identities.getIdentity();
         } catch (AuthenticationFailedException e) {
@@ -42,6 +54,10 @@ public class Callers {
             }
             throw e;
         }
+        return of(identity);
+    }
+
+    private Caller of(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous()) {
             throw new QuiverException(ErrorCode.UNAUTHENTICATED, "this request carries no API key: send one as 'Authorization: Bearer <key>' or "
                     + "'X-API-Key: <key>' (an admin creates keys with createApiKey)");

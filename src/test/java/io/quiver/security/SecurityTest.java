@@ -208,6 +208,33 @@ class SecurityTest {
         assertThat(code(as(writer, AUDIT, Map.of()))).isEqualTo("FORBIDDEN");
     }
 
+    @io.quarkus.test.common.http.TestHTTPResource("/graphql")
+    java.net.URI graphqlUri;
+
+    @Test
+    void subscriptionsNeedAKeyToo() throws Exception {
+        String entityName = unique("sub_customer");
+        String g = unique("sub_group");
+        String register = "mutation($entities: [EntityInput], $groups: [FeatureGroupInput]) { register(entities: $entities, groups: $groups) { groups { action } } }";
+        ok(ADMIN, register, Map.of("entities", List.of(entity(entityName, "customer_id", "BIGINT")), "groups",
+                List.of(new HashMap<>(Map.of("name", g, "entities", List.of(entityName), "eventTimestampColumn", "ts", "features",
+                        List.of(feature("age", "INT")))))));
+        ok(ADMIN, "mutation($g: String!) { write(group: $g, rows: [{customer_id: 1, ts: \"2026-01-01T00:00:00Z\", age: 41}]) { rowsWritten } }",
+                Map.of("g", g));
+        long job = ok(ADMIN, "mutation($g: String!) { materialize(group: $g, start: \"2025-01-01T00:00:00Z\", end: \"2027-01-01T00:00:00Z\", wait: true) { id status } }", Map.of("g", g))
+                .getLong("data.materialize.id");
+        String progress = "subscription { materializationProgress(jobId: " + job + ") { status entities } }";
+
+        String reader = create(unique("subreader"), "READER", null);
+        List<com.fasterxml.jackson.databind.JsonNode> seen = io.quiver.support.GraphQLSubscription.collect(graphqlUri, progress,
+                Map.of("X-API-Key", reader));
+        assertThat(seen).isNotEmpty();
+        assertThat(seen.get(seen.size() - 1).path("data").path("materializationProgress").path("status").asText()).isEqualTo("SUCCEEDED");
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.quiver.support.GraphQLSubscription.collect(graphqlUri, progress))
+                .hasMessageContaining("UNAUTHENTICATED");
+    }
+
     @Test
     void aChangeCannotBeAuditedOutsideItsTransaction() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> auditLog.changed("TEST", "x", "y"))

@@ -21,11 +21,18 @@ public final class GraphQLSubscription {
 
     /** A graphql-transport-ws client: collects the payloads of "next" messages until "complete". */
     public static List<JsonNode> collect(URI graphql, String query) throws Exception {
+        return collect(graphql, query, Map.of());
+    }
+
+    /** The same, with headers on the WebSocket upgrade request (credentials). */
+    public static List<JsonNode> collect(URI graphql, String query, Map<String, String> headers) throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> payloads = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         URI ws = URI.create(graphql.toString().replaceFirst("^http", "ws"));
-        WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("graphql-transport-ws")
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("graphql-transport-ws");
+        headers.forEach(builder::header);
+        WebSocket socket = builder
                 .buildAsync(ws, new WebSocket.Listener() {
                     private final StringBuilder text = new StringBuilder();
 
