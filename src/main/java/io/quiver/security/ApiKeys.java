@@ -69,10 +69,25 @@ public class ApiKeys {
                     + "characters, e.g. `openssl rand -hex 32`) to require API keys, or QUIVER_SECURITY_OPEN=true to serve every request "
                     + "without one (development only)");
         }
-        config.bootstrapAdminKey().ifPresent(this::bootstrap);
+        config.bootstrapAdminKey().ifPresent(key -> {
+            try {
+                bootstrap(key);
+            } catch (RuntimeException e) {
+                // replicas starting together race to insert it: the loser finds the winner's row and goes on
+                ApiKeyFormat.Parsed parsed = ApiKeyFormat.parse(key);
+                if (parsed == null || !exists(parsed.id())) {
+                    throw e;
+                }
+            }
+        });
     }
 
-    @Transactional
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    boolean exists(String id) {
+        return ApiKeyRow.findById(id) != null;
+    }
+
+    @Transactional(Transactional.TxType.REQUIRES_NEW)
     void bootstrap(String key) {
         ApiKeyFormat.Parsed parsed = ApiKeyFormat.parse(key);
         if (parsed == null) {
