@@ -38,10 +38,10 @@ public class AuditLog {
     private static void insert(AuditContext.Actor actor, String action, String target, String outcome, String detail) {
         AuditRow row = new AuditRow();
         row.at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        row.principal = actor.principal();
-        row.keyName = actor.keyName();
-        row.address = actor.address();
-        row.requestId = actor.requestId();
+        row.principal = cut(actor.principal(), 200);
+        row.keyName = cut(actor.keyName(), 100);
+        row.address = cut(actor.address(), 100);
+        row.requestId = cut(actor.requestId(), 100);
         row.action = action;
         row.target = cut(target, 400);
         row.outcome = outcome;

@@ -41,7 +41,11 @@ public class StatisticsService {
     private final ObjectFileCache files;
     private final DuckDbEngine engine;
 
-    public StatisticsService(RegistryCatalog catalog, SnapshotLog snapshots, ObjectFileCache files, DuckDbEngine engine) {
+    private final io.quiver.audit.AuditLog audit;
+
+    public StatisticsService(RegistryCatalog catalog, SnapshotLog snapshots, ObjectFileCache files, DuckDbEngine engine,
+            io.quiver.audit.AuditLog audit) {
+        this.audit = audit;
         this.catalog = catalog;
         this.snapshots = snapshots;
         this.files = files;
@@ -94,6 +98,8 @@ public class StatisticsService {
         if (existing == null) {
             row.persist();
         }
+        audit.changed("REFRESH_FEATURES", g.name() + "@" + g.version(), "statistics of " + features.size() + " features over " + rows
+                + " rows" + snapshot.map(x -> " (snapshot " + x.id() + ")").orElse(""));
         return toModel(row);
     }
 

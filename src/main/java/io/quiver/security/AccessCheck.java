@@ -49,8 +49,14 @@ public class AccessCheck {
         try {
             caller = callers.current();
         } catch (QuiverException e) {
-            attempted(needed, new AuditContext.Actor("unauthenticated", null, address(), requestId()), action, ctx, AuditLog.DENIED, e.getMessage());
+            // not audited: anyone can send these, so rows of them would have no bound; they are logged and counted
+            LOG.debugf("refused %s without a usable credential: %s", action, e.getMessage());
             throw e;
+        }
+        if (callers.overWebSocket() && ctx.getMethod().getAnnotation(io.smallrye.graphql.api.Subscription.class) == null) {
+            // the socket's caller was checked when it opened: queries and mutations go over HTTP, checked each time
+            throw new QuiverException(ErrorCode.INVALID_ARGUMENT, "'" + ctx.getMethod().getName() + "' was sent over the WebSocket, which "
+                    + "carries subscriptions only; send queries and mutations as HTTP requests to /graphql");
         }
         AuditContext.Actor actor = new AuditContext.Actor(caller.principal(), caller.name(), address(), requestId());
         if (!caller.may(needed)) {

@@ -212,7 +212,7 @@ public class ApiKeys {
         row.owner = owner;
         row.roles = roles.stream().distinct().map(Role::id).collect(Collectors.joining(","));
         row.secretHash = format.hash(key.secret());
-        row.createdBy = createdBy;
+        row.createdBy = createdBy == null || createdBy.length() <= 200 ? createdBy : createdBy.substring(0, 200);
         row.createdAt = now();
         row.expiresAt = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
         row.persist();

@@ -57,6 +57,16 @@ public class Callers {
         return of(identity);
     }
 
+    /** Whether the current operation came over a WebSocket of /graphql (its upgrade resolved the caller). */
+    public boolean overWebSocket() {
+        try {
+            var current = request.getCurrent();
+            return current != null && (current.get(UpgradeIdentity.RESOLVED) != null || current.get(UpgradeIdentity.REFUSED) != null);
+        } catch (RuntimeException e) {
+            return false; // no HTTP request behind this call
+        }
+    }
+
     private Caller of(SecurityIdentity identity) {
         if (identity == null || identity.isAnonymous()) {
             throw new QuiverException(ErrorCode.UNAUTHENTICATED, "this request carries no API key: send one as 'Authorization: Bearer <key>' or "

@@ -122,7 +122,10 @@ class SecurityTest {
         // REST: 401 with a problem document and a challenge
         given().when().get("/api/v1/feature-groups/anything").then().statusCode(401).header("WWW-Authenticate", "Bearer")
                 .body("code", org.hamcrest.Matchers.equalTo("UNAUTHENTICATED"));
-        // health and metrics need no key (probes, Prometheus)
+        // a body to the REST API without any credential is refused before it is read
+        given().contentType("multipart/form-data").multiPart("request", "{}").when().post("/api/v1/historical-features").then()
+                .statusCode(401).header("WWW-Authenticate", "Bearer").body("code", org.hamcrest.Matchers.equalTo("UNAUTHENTICATED"));
+                // health and metrics need no key (probes, Prometheus)
         given().when().get("/q/health/live").then().statusCode(200);
         given().when().get("/q/metrics").then().statusCode(200);
     }
@@ -206,6 +209,11 @@ class SecurityTest {
         assertThat(ok(ADMIN, AUDIT, Map.of("f", Map.of("action", "CREATE_API_KEY", "target", ApiKeyFormat.parse(writer).id()), "n", 5))
                 .getList("data.auditLog")).hasSize(1);
         assertThat(code(as(writer, AUDIT, Map.of()))).isEqualTo("FORBIDDEN");
+        // statistics refreshes are changes too
+        ok(ADMIN, register, registration);
+        ok(writer, "mutation($g: String!) { refreshFeatures(group: $g) { rowCount } }", Map.of("g", g));
+        assertThat(ok(ADMIN, AUDIT, Map.of("f", Map.of("target", g, "action", "REFRESH_FEATURES"), "n", 5)).getList("data.auditLog"))
+                .hasSize(1);
     }
 
     @io.quarkus.test.common.http.TestHTTPResource("/graphql")
@@ -233,6 +241,14 @@ class SecurityTest {
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.quiver.support.GraphQLSubscription.collect(graphqlUri, progress))
                 .hasMessageContaining("UNAUTHENTICATED");
+        // the socket carries subscriptions only: its caller was checked once, when it opened
+        String answer;
+        try {
+            answer = io.quiver.support.GraphQLSubscription.collect(graphqlUri, "query { me { principal } }", Map.of("X-API-Key", reader)).toString();
+        } catch (java.util.concurrent.ExecutionException e) {
+            answer = e.getMessage();
+        }
+        assertThat(answer).contains("carries subscriptions only").doesNotContain("key:");
     }
 
     @Test
