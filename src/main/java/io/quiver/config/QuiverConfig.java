@@ -193,6 +193,17 @@ public interface QuiverConfig {
         /** The period {@code rate-limit} counts over. */
         @WithDefault("PT1S")
         Duration rateLimitPeriod();
+
+        /**
+         * Makes every group restricted: only admins, its owner team and those a grant names may read or write it.
+         * Off: a group with no owner team and no grant covering it is open to every key with the role.
+         */
+        @WithDefault("false")
+        boolean grantsRequired();
+
+        /** The OIDC token claim listing the caller's teams (for owner teams and grants); a list or one string. */
+        @WithDefault("groups")
+        String oidcTeamClaim();
     }
 
     interface Api {

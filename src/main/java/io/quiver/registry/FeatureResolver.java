@@ -10,22 +10,30 @@ import io.quiver.error.Suggestions;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Resolves {@code group.feature} references on the serving path, through the registry cache. A name that
- * resolves to nothing gets an error naming it, with close matches suggested.
+ * Resolves {@code group.feature} references on the serving path, through the registry cache, for a caller that may
+ * read the group ({@link GroupGate}). A name that resolves to nothing gets an error naming it, with close matches
+ * suggested.
  */
 @ApplicationScoped
 public class FeatureResolver {
 
     private final FeatureGroupCache groups;
     private final RegistryCatalog catalog;
+    private final GroupGate gate;
 
-    public FeatureResolver(FeatureGroupCache groups, RegistryCatalog catalog) {
+    public FeatureResolver(FeatureGroupCache groups, RegistryCatalog catalog, GroupGate gate) {
         this.groups = groups;
         this.catalog = catalog;
+        this.gate = gate;
     }
 
+    /**
+     * @throws io.quiver.error.QuiverException FORBIDDEN when the caller may not read the group (checked before the
+     *         group is looked up, so the answer is the same whether it exists or not)
+     */
     public ResolvedFeature resolve(String reference) {
         FeatureRef ref = FeatureRef.parse(reference);
+        gate.check(ref.group(), io.quiver.registry.model.GroupAction.READ);
         // A cached "absent" may predate a registration on another replica: check once more before failing.
         GroupSchema schema = groups.get(ref.group(), ref.version())
                 .or(() -> groups.reload(ref.group(), ref.version()))

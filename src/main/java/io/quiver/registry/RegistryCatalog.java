@@ -49,8 +49,11 @@ public class RegistryCatalog {
     private final QuiverConfig config;
     private final io.quiver.registry.persistence.FeatureServiceRepository services;
 
+    private final GroupGate gate;
+
     public RegistryCatalog(RegistryRepository repository, CatalogQueries queries, QuiverConfig config,
-            io.quiver.registry.persistence.FeatureServiceRepository services) {
+            io.quiver.registry.persistence.FeatureServiceRepository services, GroupGate gate) {
+        this.gate = gate;
         this.services = services;
         this.repository = repository;
         this.queries = queries;
@@ -60,6 +63,11 @@ public class RegistryCatalog {
     /** One feature service version (0 = latest), straight from the database; serving uses {@link FeatureGroupCache}. */
     public Optional<io.quiver.registry.model.FeatureService> findService(String name, int version) {
         return services.find(name, version);
+    }
+
+    /** The tags of the latest version of every group, by name (for matching grants). */
+    public Map<String, List<String>> latestTags() {
+        return repository.latestTags();
     }
 
     /** How many groups are registered (latest versions). */
@@ -74,7 +82,8 @@ public class RegistryCatalog {
             List<String> k = Cursor.decode(GROUP_CURSOR, after, 2);
             key = new GroupKey(k.get(0), Cursor.number(k.get(1)));
         }
-        Slice<FeatureGroup> slice = queries.groups(filter == null ? FeatureGroupFilter.NONE : filter, config.mode(), key, first);
+        Slice<FeatureGroup> slice = queries.groups(filter == null ? FeatureGroupFilter.NONE : filter, config.mode(), key, first,
+                gate.readable().orElse(null));
         List<String> cursors = slice.items().stream().map(g -> Cursor.encode(GROUP_CURSOR, g.name(), g.version())).toList();
         return new Page<>(slice.items(), cursors, slice.total(), slice.hasNext());
     }
@@ -86,7 +95,7 @@ public class RegistryCatalog {
             List<String> k = Cursor.decode(FEATURE_CURSOR, after, 3);
             key = new FeatureKey(k.get(0), Cursor.number(k.get(1)), k.get(2));
         }
-        Slice<Feature> slice = queries.features(filter == null ? FeatureFilter.NONE : filter, key, first);
+        Slice<Feature> slice = queries.features(filter == null ? FeatureFilter.NONE : filter, key, first, gate.readable().orElse(null));
         List<String> cursors = slice.items().stream().map(f -> Cursor.encode(FEATURE_CURSOR, f.group(), f.groupVersion(), f.name())).toList();
         return new Page<>(slice.items(), cursors, slice.total(), slice.hasNext());
     }
@@ -142,6 +151,7 @@ public class RegistryCatalog {
     /** Lineage of a feature: what it is computed from, and what is computed from it. */
     public Lineage lineageOfFeature(String reference) {
         FeatureRef ref = FeatureRef.parse(reference);
+        gate.check(ref.group(), io.quiver.registry.model.GroupAction.READ);
         GroupSchema schema = repository.schema(ref.group(), ref.version()).orElseThrow(() -> groupNotFound(ref.group(), ref.version()));
         Feature feature = schema.feature(ref.feature()).orElseThrow(() -> new FeatureNotFoundException(
                 "feature '" + ref + "' is not registered" + hint(ref.feature(), schema.byName().keySet())));
@@ -149,18 +159,37 @@ public class RegistryCatalog {
         if (schema.group().latest()) {
             refs.add(feature.reference());
         }
-        List<String> downstream = repository.downstream(LineageSource.Kind.FEATURE, refs).stream().map(RegistryCatalog::display).toList();
+        java.util.function.Predicate<String> visible = visibleGroups();
+        List<String> downstream = repository.downstream(LineageSource.Kind.FEATURE, refs).stream().filter(f -> visible.test(f.group()))
+                .map(RegistryCatalog::display).toList();
         List<String> usedBy = services.naming(schema.group().name(), false).stream()
                 .filter(s -> s.covers(schema.group().name(), schema.group().version(), schema.group().latest(), feature.name()))
+                .filter(s -> s.refs().stream().allMatch(r -> visible.test(r.group())))
                 .map(io.quiver.registry.model.FeatureService::label).toList();
-        return new Lineage(display(feature), Lineage.NodeKind.FEATURE, feature.sourceFeatures(), feature.sourceDatasets(), downstream, usedBy);
+        List<String> upstream = feature.sourceFeatures().stream().filter(f -> visible.test(groupOf(f))).toList();
+        return new Lineage(display(feature), Lineage.NodeKind.FEATURE, upstream, feature.sourceDatasets(), downstream, usedBy);
     }
 
     /** Lineage of a lake dataset: the features computed from it. */
     public Lineage lineageOfDataset(String dataset) {
+        java.util.function.Predicate<String> visible = visibleGroups();
         List<String> downstream = repository.downstream(LineageSource.Kind.DATASET, List.of(dataset)).stream()
-                .map(RegistryCatalog::display).toList();
+                .filter(f -> visible.test(f.group())).map(RegistryCatalog::display).toList();
         return new Lineage(dataset, Lineage.NodeKind.DATASET, List.of(), List.of(), downstream, List.of());
+    }
+
+    /** Which group names the caller may see (lineage and suggestions name only those). */
+    private java.util.function.Predicate<String> visibleGroups() {
+        return gate.readable().<java.util.function.Predicate<String>>map(names -> names::contains).orElse(n -> true);
+    }
+
+    /** The group of a lineage reference ({@code group.feature}, {@code group@2.feature}). */
+    private static String groupOf(String reference) {
+        int end = 0;
+        while (end < reference.length() && reference.charAt(end) != '.' && reference.charAt(end) != '@' && reference.charAt(end) != ':') {
+            end++;
+        }
+        return reference.substring(0, end);
     }
 
     private static String display(Feature f) {
@@ -173,7 +202,7 @@ public class RegistryCatalog {
             return new FeatureGroupNotFoundException("feature group '" + name + "' has no version " + version
                     + "; registered versions: " + versions);
         }
-        List<String> names = repository.groupNames();
+        List<String> names = repository.groupNames().stream().filter(visibleGroups()).toList();
         return new FeatureGroupNotFoundException("feature group '" + name + "' is not registered" + hint(name, names));
     }
 

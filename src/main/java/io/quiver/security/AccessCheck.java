@@ -20,7 +20,8 @@ import jakarta.interceptor.InvocationContext;
 /**
  * Checks the role an operation {@link Requires} before it runs: no usable credential is UNAUTHENTICATED, a caller
  * without the role is FORBIDDEN, each with a sentence saying what is missing. An open instance lets everything
- * through. The caller is the operation's {@link AuditContext} actor while it runs, so the changes it makes are
+ * through. The caller is the operation's {@link AuditContext} actor and its {@link GroupAccess} caller (per-group
+ * grants) while it runs, so the changes it makes are
  * audited in their own transactions under its name; an operation that needs more than reading and is refused or
  * fails is audited here (DENIED or FAILED). Runs inside the API's error translation, so the answers are ordinary
  * API errors.
@@ -66,6 +67,7 @@ public class AccessCheck {
             throw denied;
         }
         AuditContext.Actor before = AuditContext.enter(actor);
+        Caller callerBefore = GroupAccess.enter(caller);
         try {
             return ctx.proceed();
         } catch (Exception e) {
@@ -73,6 +75,7 @@ public class AccessCheck {
                     : e.getClass().getSimpleName());
             throw e;
         } finally {
+            GroupAccess.restore(callerBefore);
             AuditContext.restore(before);
         }
     }

@@ -14,6 +14,7 @@ public record ApiKey(
         @Description("What or who uses the key") String name,
         @Description("Who the key is for: a person or a team") String owner,
         @Description("What the key may do; each role includes the ones below it") List<Role> roles,
+        @Description("The teams the key belongs to: owner teams and grants name them") List<String> teams,
         @Description("The principal that created the key") String createdBy,
         Instant createdAt,
         @Description("After this the key is refused; null: never") Instant expiresAt,

@@ -21,6 +21,7 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyRequest> {
 
     static final String KEY_NAME = "quiver.key-name";
     static final String REFUSED = "quiver.refused";
+    static final String TEAMS = "quiver.teams";
 
     private final ApiKeys keys;
 
@@ -43,7 +44,8 @@ public class ApiKeyIdentityProvider implements IdentityProvider<ApiKeyRequest> {
                 return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal("refused")).addAttribute(REFUSED, e.getMessage()).build();
             }
             QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal("key:" + v.id()))
-                    .addAttribute(KEY_NAME, v.name());
+                    .addAttribute(KEY_NAME, v.name())
+                    .addAttribute(TEAMS, v.teams());
             v.roles().forEach(r -> identity.addRole(r.id()));
             return identity.build();
         });

@@ -20,6 +20,9 @@ public class ApiKeyRow extends PanacheEntityBase {
 
     public String owner;
 
+    /** Comma-separated team names (for per-group grants); null for none. */
+    public String teams;
+
     /** Comma-separated role ids. */
     public String roles;
 

@@ -53,7 +53,7 @@ public class ApiKeys {
     }
 
     /** A caller a key authenticated. */
-    public record Verified(String id, String name, Set<Role> roles, Instant expiresAt) {
+    public record Verified(String id, String name, Set<Role> roles, Set<String> teams, Instant expiresAt) {
     }
 
     /** Refuses to start secured without a usable key secret; creates the bootstrap admin key when asked. */
@@ -164,7 +164,7 @@ public class ApiKeys {
         if (row.revokedAt != null) {
             throw unauthenticated("the API key " + row.id + " was revoked at " + row.revokedAt + "; ask an admin for a new one");
         }
-        return new Verified(row.id, row.name, roles(row.roles), row.expiresAt);
+        return new Verified(row.id, row.name, roles(row.roles), Set.copyOf(teams(row.teams)), row.expiresAt);
     }
 
     /** Records the last use at most once a minute per key, so verification does not write on every request. */
@@ -190,7 +190,7 @@ public class ApiKeys {
     // ---- administration
 
     @Transactional
-    public CreatedApiKey create(String name, String owner, List<Role> roles, Instant expiresAt, String createdBy) {
+    public CreatedApiKey create(String name, String owner, List<Role> roles, List<String> teams, Instant expiresAt, String createdBy) {
         requireSecured();
         checkName(name);
         if (owner != null && owner.length() > 100) {
@@ -202,6 +202,11 @@ public class ApiKeys {
         if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
             throw new InvalidArgumentException("expiresAt (" + expiresAt + ") is in the past; give a later time, or none for a key that does not expire");
         }
+        List<String> t = teams == null ? List.of() : teams.stream().distinct().toList();
+        if (t.size() > 20 || t.stream().anyMatch(x -> x == null || x.isBlank() || x.contains(",") || x.length() > 100)
+                || String.join(",", t).length() > 1000) {
+            throw new InvalidArgumentException("teams: give at most 20 team names of 1 to 100 characters without commas");
+        }
         if (ApiKeyRow.count() >= MAX_KEYS) {
             throw new QuiverException(ErrorCode.CONFLICT, "there are already " + MAX_KEYS + " API keys; revoke and delete unused ones first");
         }
@@ -211,12 +216,14 @@ public class ApiKeys {
         row.name = name;
         row.owner = owner;
         row.roles = roles.stream().distinct().map(Role::id).collect(Collectors.joining(","));
+        row.teams = t.isEmpty() ? null : String.join(",", t);
         row.secretHash = format.hash(key.secret());
         row.createdBy = createdBy == null || createdBy.length() <= 200 ? createdBy : createdBy.substring(0, 200);
         row.createdAt = now();
         row.expiresAt = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
         row.persist();
         audit.changed("CREATE_API_KEY", row.id, "key '" + name + "' for " + (owner == null ? "no owner" : owner) + " with roles " + row.roles
+                + (t.isEmpty() ? "" : " in teams " + row.teams)
                 + (expiresAt == null ? "" : ", expiring at " + row.expiresAt));
         return new CreatedApiKey(ApiKeyFormat.text(key), view(row));
     }
@@ -281,11 +288,15 @@ public class ApiKeys {
         return out;
     }
 
+    static List<String> teams(String names) {
+        return names == null || names.isEmpty() ? List.of() : List.of(names.split(","));
+    }
+
     private static ApiKey view(ApiKeyRow r) {
         Instant now = Instant.now();
         ApiKey.Status status = r.revokedAt != null ? ApiKey.Status.REVOKED
                 : r.expiresAt != null && !r.expiresAt.isAfter(now) ? ApiKey.Status.EXPIRED : ApiKey.Status.ACTIVE;
-        return new ApiKey(r.id, r.name, r.owner, List.copyOf(roles(r.roles)), r.createdBy, r.createdAt, r.expiresAt, r.rotatedAt, r.revokedAt,
+        return new ApiKey(r.id, r.name, r.owner, List.copyOf(roles(r.roles)), teams(r.teams), r.createdBy, r.createdAt, r.expiresAt, r.rotatedAt, r.revokedAt,
                 r.lastUsedAt, status);
     }
 

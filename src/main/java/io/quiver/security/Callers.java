@@ -18,7 +18,11 @@ public class Callers {
     private final ApiKeys keys;
     private final io.quarkus.vertx.http.runtime.CurrentVertxRequest request;
 
-    public Callers(CurrentIdentityAssociation identities, ApiKeys keys, io.quarkus.vertx.http.runtime.CurrentVertxRequest request) {
+    private final String teamClaim;
+
+    public Callers(CurrentIdentityAssociation identities, ApiKeys keys, io.quarkus.vertx.http.runtime.CurrentVertxRequest request,
+            io.quiver.config.QuiverConfig config) {
+        this.teamClaim = config.security().oidcTeamClaim();
         this.identities = identities;
         this.keys = keys;
         this.request = request;
@@ -31,7 +35,7 @@ public class Callers {
      */
     public Caller current() {
         if (keys.open()) {
-            return new Caller("anonymous", null, EnumSet.allOf(Role.class), true);
+            return new Caller("anonymous", null, EnumSet.allOf(Role.class), Set.of(), true);
         }
         SecurityIdentity identity;
         if (!io.quarkus.runtime.BlockingOperationControl.isBlockingAllowed()) {
@@ -81,7 +85,28 @@ public class Callers {
         String keyName = identity.getAttribute(ApiKeyIdentityProvider.KEY_NAME);
         // an API key is key:<id>; anything else is a token's subject, named so in messages and the audit trail
         String principal = keyName != null ? identity.getPrincipal().getName() : "oidc:" + identity.getPrincipal().getName();
-        return new Caller(principal, keyName, roles, false);
+        Set<String> teams = keyName != null ? identity.getAttribute(ApiKeyIdentityProvider.TEAMS) : tokenTeams(identity);
+        return new Caller(principal, keyName, roles, teams == null ? Set.of() : teams, false);
+    }
+
+    /** The teams a token's team claim lists (a JSON array or one string). */
+    private Set<String> tokenTeams(SecurityIdentity identity) {
+        if (!(identity.getPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken token)) {
+            return Set.of();
+        }
+        Object claim = token.getClaim(teamClaim);
+        if (claim instanceof jakarta.json.JsonArray array) {
+            Set<String> out = new java.util.HashSet<>();
+            array.forEach(v -> out.add(v instanceof jakarta.json.JsonString s ? s.getString() : v.toString()));
+            return out;
+        }
+        if (claim instanceof java.util.Collection<?> list) {
+            return list.stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet());
+        }
+        if (claim instanceof jakarta.json.JsonString s) {
+            return Set.of(s.getString());
+        }
+        return claim == null ? Set.of() : Set.of(claim.toString());
     }
 
 }

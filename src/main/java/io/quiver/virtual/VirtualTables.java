@@ -69,8 +69,12 @@ public class VirtualTables {
     private final int maxRows;
     private final io.quiver.access.AccessRecorder access;
 
+    private final io.quiver.registry.GroupGate gate;
+
     public VirtualTables(RegistryCatalog catalog, EffectiveConfigResolver settings, VirtualReads reads, ObjectFileCache files,
-            QueryExecutor executor, VirtualEngine engine, DuckDbEngine main, QuiverConfig config, io.quiver.access.AccessRecorder access) {
+            QueryExecutor executor, VirtualEngine engine, DuckDbEngine main, QuiverConfig config, io.quiver.access.AccessRecorder access,
+            io.quiver.registry.GroupGate gate) {
+        this.gate = gate;
         this.access = access;
         this.catalog = catalog;
         this.settings = settings;
@@ -82,11 +86,12 @@ public class VirtualTables {
         this.maxRows = config.virtual().maxTableRows();
     }
 
-    /** Every virtual table now. */
+    /** Every virtual table now that the caller may read. */
     public List<Table> list() {
         List<Table> out = new ArrayList<>();
+        java.util.Set<String> readable = gate.readable().orElse(null);
         for (FeatureGroup g : catalog.allGroupVersions()) {
-            if (g.latest()) {
+            if (g.latest() && (readable == null || readable.contains(g.name()))) {
                 settings.virtualTable(g).ifPresent(name -> out.add(table(name, catalog.group(g.name(), g.version()))));
             }
         }
@@ -111,6 +116,7 @@ public class VirtualTables {
     /** Runs the query into a Parquet file in {@code dir}; returns the file and its columns' types. */
     public Result query(String tableName, Request request, Path dir) {
         Table table = table(tableName);
+        gate.check(table.group(), io.quiver.registry.model.GroupAction.READ);
         long t0 = System.nanoTime();
         try {
             Result r = run(table, request, dir);

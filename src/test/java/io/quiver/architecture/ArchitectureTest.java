@@ -78,7 +78,7 @@ class ArchitectureTest {
                 .whereLayer("virtual").mayOnlyBeAccessedByLayers("api", "edges", "serving", "ingest")
                 .whereLayer("offline").mayOnlyBeAccessedByLayers("api", "edges", "serving", "ingest", "online", "virtual")
                 .whereLayer("storage").mayOnlyBeAccessedByLayers("api", "edges", "serving", "ingest", "online", "virtual", "offline")
-                .whereLayer("registry").mayOnlyBeAccessedByLayers("api", "edges", "serving", "ingest", "online", "virtual", "offline",
+                .whereLayer("registry").mayOnlyBeAccessedByLayers("api", "edges", "security", "serving", "ingest", "online", "virtual", "offline",
                         "storage")
                 .check(main);
     }

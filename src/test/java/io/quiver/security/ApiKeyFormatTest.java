@@ -44,8 +44,8 @@ class ApiKeyFormatTest {
         assertThat(Role.READER.includes(Role.WRITER)).isFalse();
         assertThat(Role.of("Writer")).isEqualTo(Role.WRITER);
         assertThat(Role.of("owner")).isNull();
-        assertThat(new Caller("key:x", "ci", java.util.Set.of(Role.WRITER), false).may(Role.ADMIN)).isFalse();
-        assertThat(new Caller("anonymous", null, java.util.Set.of(), true).may(Role.ADMIN)).isTrue();
+        assertThat(new Caller("key:x", "ci", java.util.Set.of(Role.WRITER), java.util.Set.of(), false).may(Role.ADMIN)).isFalse();
+        assertThat(new Caller("anonymous", null, java.util.Set.of(), java.util.Set.of(), true).may(Role.ADMIN)).isTrue();
     }
 
     @Test

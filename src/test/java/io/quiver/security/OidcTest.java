@@ -66,6 +66,7 @@ class OidcTest {
         claims.setIssuedAt(NumericDate.fromSeconds(Instant.now().minusSeconds(60).getEpochSecond()));
         claims.setExpirationTime(NumericDate.fromSeconds(expires.getEpochSecond()));
         claims.setStringListClaim(OidcTestIssuer.ROLE_CLAIM, roles);
+        claims.setStringListClaim("groups", List.of("fraud", "ops")); // the default team claim: owner teams and grants name these
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(key);
@@ -88,7 +89,7 @@ class OidcTest {
         return given().contentType(ContentType.JSON).header("Authorization", "Bearer " + bearer).body(body).when().post("/graphql");
     }
 
-    static final String ME = "{ me { principal name roles } }";
+    static final String ME = "{ me { principal name roles teams } }";
     static final String REGISTER_ENTITY = "mutation { register(entities: [{name: \"oidc_customer\", joinKeys: [{name: \"customer_id\", type: \"BIGINT\"}]}]) { entities { action } } }";
 
     @Test
@@ -98,6 +99,7 @@ class OidcTest {
         assertThat(me.getList("errors")).isNull();
         assertThat(me.getString("data.me.principal")).isEqualTo("oidc:ada@example.com");
         assertThat(me.getList("data.me.roles")).containsExactly("READER");
+        assertThat(me.getList("data.me.teams")).containsExactly("fraud", "ops");
         JsonPath denied = post(reader, REGISTER_ENTITY).then().statusCode(200).extract().jsonPath();
         assertThat(denied.getString("errors[0].extensions.code")).isEqualTo("FORBIDDEN");
         assertThat(denied.getString("errors[0].message")).contains("needs the admin role").contains("oidc:ada@example.com");

@@ -38,9 +38,11 @@ public class HybridGraphQL {
     private final HybridSelector selector;
     private final io.quiver.hybrid.Recommendations recommendations;
     private final int maxPage;
+    private final io.quiver.registry.GroupGate gate;
 
     public HybridGraphQL(RegistryCatalog catalog, AccessMetrics metrics, HybridSelector selector,
-            io.quiver.hybrid.Recommendations recommendations, QuiverConfig config) {
+            io.quiver.hybrid.Recommendations recommendations, QuiverConfig config, io.quiver.registry.GroupGate gate) {
+        this.gate = gate;
         this.recommendations = recommendations;
         this.catalog = catalog;
         this.metrics = metrics;
@@ -48,16 +50,20 @@ public class HybridGraphQL {
         this.maxPage = config.registry().maxPageSize();
     }
 
+    /** A group version the caller may read. */
     private FeatureGroup group(String name, Integer version) {
+        gate.check(name, io.quiver.registry.model.GroupAction.READ);
         return catalog.group(name, version == null ? 0 : version).group();
     }
 
-    /** Latest versions by name, after the given name, at most {@code first}. */
+    /** Latest versions the caller may read by name, after the given name, at most {@code first}. */
     private List<FeatureGroup> latest(int first, String after) {
         if (first < 1 || first > maxPage) {
             throw new InvalidArgumentException("first must be between 1 and " + maxPage + ", not " + first);
         }
-        return catalog.allGroupVersions().stream().filter(FeatureGroup::latest).filter(g -> after == null || g.name().compareTo(after) > 0)
+        java.util.Set<String> readable = gate.readable().orElse(null);
+        return catalog.allGroupVersions().stream().filter(FeatureGroup::latest).filter(g -> readable == null || readable.contains(g.name()))
+                .filter(g -> after == null || g.name().compareTo(after) > 0)
                 .sorted(Comparator.comparing(FeatureGroup::name)).limit(first).toList();
     }
 

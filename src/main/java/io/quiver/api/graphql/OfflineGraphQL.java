@@ -32,6 +32,7 @@ import io.quiver.offline.WriteMode;
 import io.quiver.ingest.WriteResult;
 import jakarta.json.JsonObject;
 import io.quiver.offline.OfflineWriter;
+import io.quiver.registry.model.GroupAction;
 import io.quiver.security.Requires;
 import io.quiver.security.Role;
 
@@ -47,10 +48,12 @@ public class OfflineGraphQL {
     private final SnapshotMaintenance maintenance;
     private final QuiverConfig config;
     private final io.quiver.registry.FeatureServices services;
+    private final io.quiver.registry.GroupGate gate;
 
     public OfflineGraphQL(SnapshotLog snapshots, WriteService writes, HistoricalRetriever historical,
             StatisticsService statistics, SnapshotMaintenance maintenance, QuiverConfig config,
-            io.quiver.registry.FeatureServices services) {
+            io.quiver.registry.FeatureServices services, io.quiver.registry.GroupGate gate) {
+        this.gate = gate;
         this.services = services;
         this.snapshots = snapshots;
         this.writes = writes;
@@ -87,6 +90,7 @@ public class OfflineGraphQL {
             + "snapshot and keeps them on the group")
     public @NonNull GroupStatistics refreshFeatures(@Description("Group name") @NonNull String group,
             @Description("Version; omit for the latest") Integer version) {
+        gate.check(group, GroupAction.WRITE);
         return statistics.refresh(group, version == null ? 0 : version);
     }
 
@@ -155,6 +159,7 @@ public class OfflineGraphQL {
             @Description("The rows: entity keys, event timestamp (ISO-8601), features") @NonNull List<@NonNull JsonObject> rows,
             @Description("APPEND (default) or OVERWRITE") @DefaultValue("APPEND") WriteMode mode,
             @Description("Replace exactly this event-time range with the rows instead (they must all lie in it)") BackfillRange backfill) {
+        gate.check(group, GroupAction.WRITE);
         RequestBudget.take("rows", rows.size(), config.ingest().maxGraphqlRows(), "quiver.ingest.max-graphql-rows",
                 "send bulk data to POST /api/v1/groups/" + group + "/data as an Arrow IPC stream or Parquet file, or split the batch");
         return writes.write(group, version == null ? 0 : version, JsonRows.toRows(rows, "rows"), mode, backfill);
@@ -167,6 +172,7 @@ public class OfflineGraphQL {
             @Description("Version; omit for the latest") Integer version,
             @Description("At most this many (1 to 1000)") @DefaultValue("100") int first,
             @Description("Only snapshots older than this one (an id from the previous page)") Long before) {
+        gate.check(group, GroupAction.READ);
         if (first < 1 || first > 1000) {
             throw new InvalidArgumentException("first must be between 1 and 1000, not " + first);
         }

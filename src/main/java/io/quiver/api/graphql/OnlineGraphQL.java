@@ -32,6 +32,7 @@ import io.quiver.online.Materializer;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.serving.OnlineResult;
 import io.quiver.serving.OnlineServing;
+import io.quiver.registry.model.GroupAction;
 import io.quiver.security.Requires;
 import io.quiver.security.Role;
 import jakarta.json.JsonValue;
@@ -50,8 +51,11 @@ public class OnlineGraphQL {
     private final int maxEntities;
     private final MaterializationProgress progress;
 
+    private final io.quiver.security.GroupAccess access;
+
     public OnlineGraphQL(OnlineServing serving, Materializer materializer, MaterializationJobs jobs, RegistryCatalog catalog,
-            MaterializationProgress progress, Redaction redaction, QuiverConfig config) {
+            MaterializationProgress progress, Redaction redaction, QuiverConfig config, io.quiver.security.GroupAccess access) {
+        this.access = access;
         this.redaction = redaction;
         this.serving = serving;
         this.materializer = materializer;
@@ -94,6 +98,7 @@ public class OnlineGraphQL {
             @Description("First event time loaded (inclusive)") @NonNull Instant start,
             @Description("First event time not loaded") @NonNull Instant end,
             @Description("Answer only when the job has ended") @DefaultValue("false") boolean wait) {
+        access.check(group, GroupAction.WRITE);
         return materializer.materialize(group, version == null ? 0 : version, start, end, wait, MaterializationJob.Trigger.MANUAL);
     }
 
@@ -104,6 +109,7 @@ public class OnlineGraphQL {
     public @NonNull MaterializationJob materializeIncremental(@Description("Group name") @NonNull String group,
             @Description("Version; omit for the latest") Integer version,
             @Description("Answer only when the job has ended") @DefaultValue("false") boolean wait) {
+        access.check(group, GroupAction.WRITE);
         return materializer.materializeIncremental(group, version == null ? 0 : version, wait, MaterializationJob.Trigger.MANUAL);
     }
 
@@ -114,6 +120,7 @@ public class OnlineGraphQL {
             @Description("Version; omit for the latest") Integer version,
             @Description("Only jobs with this status") MaterializationJob.Status status,
             @Description("At most this many") @DefaultValue("20") int first) {
+        access.check(group, GroupAction.READ);
         return jobs.list(catalog.group(group, version == null ? 0 : version).group(), status, first);
     }
 
@@ -122,7 +129,9 @@ public class OnlineGraphQL {
     @Description("A materialization job as it progresses: its state now, then every change (status, entities written), "
             + "ending after it SUCCEEDED or FAILED")
     public Multi<MaterializationJob> materializationProgress(@Description("Job id") @NonNull Long jobId) {
-        return progress.follow(jobId).onFailure().transform(e -> {
+        // the caller's grants are checked on the job's group with every update, away from this (event-loop) thread
+        io.quiver.security.Caller caller = access.caller();
+        return progress.follow(jobId).onItem().invoke(job -> access.check(caller, job.group(), GroupAction.READ)).onFailure().transform(e -> {
             io.quiver.error.QuiverException failure = io.quiver.error.Failures.classify(e);
             if (failure != e) {
                 org.jboss.logging.Logger.getLogger(OnlineGraphQL.class).warnf(e, "following materialization job %d failed", jobId);

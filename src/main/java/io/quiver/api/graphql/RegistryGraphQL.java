@@ -40,6 +40,7 @@ import io.quiver.registry.FeatureResolver;
 import io.quiver.registry.FeatureServices;
 import io.quiver.registry.model.FeatureService;
 import io.quiver.registry.spec.RegistrationSpec;
+import io.quiver.registry.model.GroupAction;
 import io.quiver.security.Requires;
 import io.quiver.security.Role;
 
@@ -53,9 +54,11 @@ public class RegistryGraphQL {
     private final EffectiveConfigResolver settings;
     private final FeatureServices services;
     private final FeatureResolver resolver;
+    private final io.quiver.registry.GroupGate gate;
 
     public RegistryGraphQL(RegistryCatalog catalog, RegistrationService registration, EffectiveConfigResolver settings,
-            FeatureServices services, FeatureResolver resolver) {
+            FeatureServices services, FeatureResolver resolver, io.quiver.registry.GroupGate gate) {
+        this.gate = gate;
         this.services = services;
         this.resolver = resolver;
         this.catalog = catalog;
@@ -78,6 +81,7 @@ public class RegistryGraphQL {
     @Description("One feature group version; the latest when no version is given")
     public @NonNull FeatureGroup featureGroup(@Description("Group name") @NonNull String name,
             @Description("Version; omit for the latest") Integer version) {
+        gate.check(name, GroupAction.READ);
         return catalog.group(name, version == null ? 0 : version).group();
     }
 
@@ -128,7 +132,10 @@ public class RegistryGraphQL {
             @Description("Page size, 1 to quiver.registry.max-page-size") @DefaultValue("20") int first,
             @Description("The label (name@version) of the last service of the previous page") String after) {
         catalog.checkPageSize(first);
-        return services.list(filter, first, after);
+        // a service shows the features of its groups: listed only for callers who may read them all (pages may come short)
+        java.util.Set<String> readable = gate.readable().orElse(null);
+        return services.list(filter, first, after).stream()
+                .filter(s -> readable == null || s.refs().stream().allMatch(r -> readable.contains(r.group()))).toList();
     }
 
     @Requires(Role.READER)
@@ -136,7 +143,9 @@ public class RegistryGraphQL {
     @Description("One feature service version; the latest when no version is given")
     public @NonNull FeatureService featureService(@Description("Service name") @NonNull String name,
             @Description("Version; omit for the latest") Integer version) {
-        return services.get(name, version == null ? 0 : version);
+        FeatureService service = services.get(name, version == null ? 0 : version);
+        service.refs().forEach(r -> gate.check(r.group(), GroupAction.READ));
+        return service;
     }
 
     @Requires(Role.ADMIN)

@@ -14,7 +14,15 @@ import org.eclipse.microprofile.graphql.Query;
 import io.quiver.audit.AuditEntry;
 import io.quiver.audit.AuditLog;
 import io.quiver.error.InvalidArgumentException;
+import org.eclipse.microprofile.graphql.Name;
+import org.eclipse.microprofile.graphql.Source;
+
+import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.GroupAction;
 import io.quiver.security.ApiKey;
+import io.quiver.security.Grant;
+import io.quiver.security.Grants;
+import io.quiver.security.GroupAccess;
 import io.quiver.security.ApiKeys;
 import io.quiver.security.Callers;
 import io.quiver.security.CreatedApiKey;
@@ -30,8 +38,13 @@ public class SecurityGraphQL {
     private final Callers callers;
     private final AuditLog audit;
     private final int maxPage;
+    private final Grants grants;
+    private final GroupAccess access;
 
-    public SecurityGraphQL(ApiKeys keys, Callers callers, AuditLog audit, io.quiver.config.QuiverConfig config) {
+    public SecurityGraphQL(ApiKeys keys, Callers callers, AuditLog audit, io.quiver.config.QuiverConfig config, Grants grants,
+            GroupAccess access) {
+        this.grants = grants;
+        this.access = access;
         this.keys = keys;
         this.callers = callers;
         this.audit = audit;
@@ -66,6 +79,7 @@ public class SecurityGraphQL {
     /** Who the caller is, as the service sees it. */
     @Description("Who sent this request and what it may do")
     public record Me(@Description("key:<id> for an API key; anonymous when the instance is open") String principal, @Description("The key's name, for API keys") String name, @Description("What the caller may do") List<Role> roles,
+            @Description("The teams the caller belongs to (for owner teams and grants)") List<String> teams,
             @Description("True when the instance runs open: every request may do everything") boolean open) {
     }
 
@@ -74,7 +88,7 @@ public class SecurityGraphQL {
     @Description("The caller: principal, key name and roles")
     public @NonNull Me me() {
         io.quiver.security.Caller c = callers.current();
-        return new Me(c.principal(), c.name(), c.roles().stream().sorted().toList(), c.open());
+        return new Me(c.principal(), c.name(), c.roles().stream().sorted().toList(), c.teams().stream().sorted().toList(), c.open());
     }
 
     @Requires(Role.ADMIN)
@@ -89,8 +103,9 @@ public class SecurityGraphQL {
     @Description("Creates an API key and shows its text this once")
     public @NonNull CreatedApiKey createApiKey(@Description("What or who uses it, 1 to 100 characters") @NonNull String name,
             @Description("The person or team it is for") String owner, @Description("Its roles; each includes the ones below it") @NonNull List<@NonNull Role> roles,
+            @Description("The teams it belongs to (owner teams and grants name them); at most 20") List<String> teams,
             @Description("When it stops working; none: never") Instant expiresAt) {
-        return keys.create(name, owner, roles, expiresAt, callers.current().principal());
+        return keys.create(name, owner, roles, teams, expiresAt, callers.current().principal());
     }
 
     @Requires(Role.ADMIN)
@@ -105,5 +120,46 @@ public class SecurityGraphQL {
     @Description("Revokes a key for good")
     public @NonNull ApiKey revokeApiKey(@Description("The key's id") @NonNull String id) {
         return keys.revoke(id);
+    }
+
+    @Requires(Role.ADMIN)
+    @Query("grants")
+    @Description("Every per-group grant, by name")
+    public @NonNull List<@NonNull Grant> grants() {
+        return grants.list();
+    }
+
+    @Requires(Role.ADMIN)
+    @Mutation("grantAccess")
+    @Description("Lets principals or teams read (or write) the groups whose name matches a pattern and that carry every tag; "
+            + "a group a grant covers is no longer open to every key with the role (grants are by group name, so new versions inherit them)")
+    public @NonNull Grant grantAccess(@Description("A unique name for the grant") @NonNull String name,
+            @Description("Group names it covers: one name, or a pattern with * (any text) and ? (one character)") @NonNull String groups,
+            @Description("Only groups carrying every one of these tags") List<String> tags,
+            @Description("Principals: key:<id> for an API key, oidc:<subject> for a token") List<String> principals,
+            @Description("Teams (a key's teams, a token's team claim)") List<String> teams,
+            @Description("READ, or WRITE (which includes READ)") @NonNull GroupAction action) {
+        return grants.grant(name, groups, tags, principals, teams, action, callers.current().principal());
+    }
+
+    @Requires(Role.ADMIN)
+    @Mutation("revokeGrant")
+    @Description("Removes a grant; returns it")
+    public @NonNull Grant revokeGrant(@Description("The grant's name") @NonNull String name) {
+        return grants.revoke(name);
+    }
+
+    @Requires(Role.ADMIN)
+    @Mutation("setGroupOwnerTeam")
+    @Description("Sets the team that owns every version of a group (its members may read and write it; others need a grant); "
+            + "null clears it. Returns the owner team now.")
+    public String setGroupOwnerTeam(@Description("Group name") @NonNull String group, @Description("The team; null clears it") String team) {
+        return grants.setOwnerTeam(group, team, callers.current().principal());
+    }
+
+    @Name("ownerTeam")
+    @Description("The team that owns the group (every version): its members may read and write it; null for none")
+    public List<String> ownerTeam(@Source List<FeatureGroup> groups) {
+        return groups.stream().map(g -> access.ownerTeam(g.name())).toList();
     }
 }

@@ -54,9 +54,11 @@ public class OfflineResource {
 
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final int maxJsonRows;
+    private final io.quiver.registry.GroupGate gate;
 
     public OfflineResource(BulkIngestService ingest, HistoricalRetriever historical, io.quiver.registry.FeatureServices services,
-            com.fasterxml.jackson.databind.ObjectMapper json, io.quiver.config.QuiverConfig config) {
+            com.fasterxml.jackson.databind.ObjectMapper json, io.quiver.config.QuiverConfig config, io.quiver.registry.GroupGate gate) {
+        this.gate = gate;
         this.json = json;
         this.maxJsonRows = config.ingest().maxGraphqlRows();
         this.services = services;
@@ -76,6 +78,7 @@ public class OfflineResource {
             @QueryParam("mode") String mode, @QueryParam("backfillStart") String backfillStart,
             @QueryParam("backfillEnd") String backfillEnd, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             InputStream body) {
+        gate.check(group, io.quiver.registry.model.GroupAction.WRITE); // before a byte of the body is read
         ColumnarFormat format = ColumnarFormat.of(contentType).orElseThrow(() -> new WebApplicationException(
                 "Content-Type must be " + FORMATS + ", not " + contentType, Response.Status.UNSUPPORTED_MEDIA_TYPE));
         return ingest.write(group, version(version), format, body, mode(mode),

@@ -23,7 +23,10 @@ public class RegistryResource {
     private final RegistryCatalog catalog;
     private final FeatureResolver resolver;
 
-    public RegistryResource(RegistryCatalog catalog, FeatureResolver resolver) {
+    private final io.quiver.registry.GroupGate gate;
+
+    public RegistryResource(RegistryCatalog catalog, FeatureResolver resolver, io.quiver.registry.GroupGate gate) {
+        this.gate = gate;
         this.catalog = catalog;
         this.resolver = resolver;
     }
@@ -33,6 +36,7 @@ public class RegistryResource {
     @Path("/feature-groups/{name}")
     @Operation(summary = "A feature group version with its features; the latest unless ?version= is given")
     public GroupView group(@PathParam("name") String name, @QueryParam("version") Integer version) {
+        gate.check(name, io.quiver.registry.model.GroupAction.READ);
         GroupSchema schema = catalog.group(name, version == null ? 0 : version);
         return new GroupView(schema);
     }

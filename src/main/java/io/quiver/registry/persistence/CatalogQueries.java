@@ -44,10 +44,20 @@ public class CatalogQueries {
         this.repository = repository;
     }
 
-    /** @param globalMode the mode groups without one of their own follow */
-    public Slice<FeatureGroup> groups(FeatureGroupFilter f, Mode globalMode, GroupKey after, int first) {
+    /**
+     * @param globalMode the mode groups without one of their own follow
+     * @param only the names of the groups the caller may see; null for every group
+     */
+    public Slice<FeatureGroup> groups(FeatureGroupFilter f, Mode globalMode, GroupKey after, int first, java.util.Set<String> only) {
+        if (only != null && only.isEmpty()) {
+            return new Slice<>(List.of(), 0, false);
+        }
         StringBuilder where = new StringBuilder(" where 1 = 1");
         Map<String, Object> params = new HashMap<>();
+        if (only != null) {
+            where.append(" and g.name in :only");
+            params.put("only", only);
+        }
         if (!Boolean.TRUE.equals(f.allVersions())) {
             where.append(" and g.latest = true");
         }
@@ -93,9 +103,17 @@ public class CatalogQueries {
         return new Slice<>(repository.toModels(hasNext ? rows.subList(0, first) : rows), total, hasNext);
     }
 
-    public Slice<Feature> features(FeatureFilter f, FeatureKey after, int first) {
+    /** @param only the names of the groups whose features the caller may see; null for every group */
+    public Slice<Feature> features(FeatureFilter f, FeatureKey after, int first, java.util.Set<String> only) {
+        if (only != null && only.isEmpty()) {
+            return new Slice<>(List.of(), 0, false);
+        }
         StringBuilder where = new StringBuilder(" where g.id = f.groupId");
         Map<String, Object> params = new HashMap<>();
+        if (only != null) {
+            where.append(" and g.name in :only");
+            params.put("only", only);
+        }
         if (!Boolean.TRUE.equals(f.allVersions())) {
             where.append(" and g.latest = true");
         }

@@ -146,6 +146,19 @@ public class RegistryRepository {
         return em.createQuery("select g.name from FeatureGroupRow g where g.latest = true", String.class).getResultList();
     }
 
+    /** The tags of the latest version of every group, by group name. */
+    public Map<String, List<String>> latestTags() {
+        Map<String, List<String>> out = new HashMap<>();
+        em.createQuery("select g.name, t from FeatureGroupRow g left join g.tags t where g.latest = true", Object[].class).getResultList()
+                .forEach(r -> {
+                    List<String> tags = out.computeIfAbsent((String) r[0], n -> new ArrayList<>());
+                    if (r[1] != null) {
+                        tags.add((String) r[1]);
+                    }
+                });
+        return out;
+    }
+
     /** The latest, active versions that name a materialization schedule. */
     public List<FeatureGroup> scheduledGroups() {
         return toModels(FeatureGroupRow.list("latest = true and status = ?1 and materializationSchedule is not null", GroupStatus.ACTIVE));
