@@ -221,6 +221,13 @@ public interface QuiverConfig {
         /** Most entities one request may read online, over all its reads (GraphQL aliases included). */
         @WithDefault("10000")
         int maxOnlineEntities();
+
+        /**
+         * Most fields a GraphQL document may select once its fragments are expanded: a fragment spread many times,
+         * in fragments that spread each other, multiplies its fields (a few hundred tokens can ask for billions).
+         */
+        @WithDefault("10000")
+        int maxExpandedFields();
     }
 
     interface Online {

@@ -251,6 +251,11 @@ public class GraphQLOverHttp {
                     + "pass large inputs as variables, or bulk data to the REST endpoints", null);
             return false;
         }
+        long fields = ExpandedFields.count(document, config.maxExpandedFields());
+        if (fields > config.maxExpandedFields()) {
+            requestError(ctx, type, ExpandedFields.tooMany(config.maxExpandedFields()), null);
+            return false;
+        }
         if (ctx.request().method() != HttpMethod.GET) {
             return true;
         }

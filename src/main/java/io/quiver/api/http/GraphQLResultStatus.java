@@ -37,6 +37,32 @@ public class GraphQLResultStatus implements EventingService {
         return null; // always on
     }
 
+    /**
+     * Puts a bound on fragment expansion in front of every execution, whatever the transport (the WebSocket's
+     * messages never pass {@link GraphQLOverHttp}): a document whose fragments expand to more fields than
+     * {@code quiver.api.max-expanded-fields} is answered with an error instead of being run. This replaces SmallRye's
+     * parsed-document cache, so each request parses its document (bounded by the token limit).
+     */
+    @Override
+    public graphql.GraphQL.Builder beforeGraphQLBuild(graphql.GraphQL.Builder builder) {
+        return builder.preparsedDocumentProvider((input, parseAndValidate) -> {
+            graphql.execution.preparsed.PreparsedDocumentEntry entry = parseAndValidate.apply(input);
+            int max = org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue("quiver.api.max-expanded-fields", Integer.class)
+                    .orElse(10_000);
+            if (!entry.hasErrors() && ExpandedFields.count(entry.getDocument(), max) > max) {
+                Map<String, Object> extensions = new LinkedHashMap<>();
+                extensions.put("code", "INVALID_ARGUMENT");
+                Object id = org.jboss.logging.MDC.get(RequestIds.KEY);
+                if (id != null) {
+                    extensions.put("requestId", id.toString());
+                }
+                entry = new graphql.execution.preparsed.PreparsedDocumentEntry(GraphqlErrorBuilder.newError()
+                        .message(ExpandedFields.tooMany(max)).extensions(extensions).build());
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(entry);
+        });
+    }
+
     @Override
     public void afterExecute(Context context) {
         ExecutionResult result = context.unwrap(ExecutionResult.class);
