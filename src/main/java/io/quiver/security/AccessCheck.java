@@ -46,6 +46,12 @@ public class AccessCheck {
     Object check(InvocationContext ctx) throws Exception {
         Role needed = needed(ctx.getMethod());
         String action = action(ctx.getMethod());
+        if (callers.overWebSocket() && ctx.getMethod().getAnnotation(io.smallrye.graphql.api.Subscription.class) == null) {
+            // the socket's caller was checked when it opened: queries and mutations go over HTTP, checked each time (refused
+            // before the caller is looked up: a worker thread has no identity of the socket's to wait for)
+            throw new QuiverException(ErrorCode.INVALID_ARGUMENT, "'" + ctx.getMethod().getName() + "' was sent over the WebSocket, which "
+                    + "carries subscriptions only; send queries and mutations as HTTP requests to /graphql");
+        }
         Caller caller;
         try {
             caller = callers.current();
@@ -53,11 +59,6 @@ public class AccessCheck {
             // not audited: anyone can send these, so rows of them would have no bound; they are logged and counted
             LOG.debugf("refused %s without a usable credential: %s", action, e.getMessage());
             throw e;
-        }
-        if (callers.overWebSocket() && ctx.getMethod().getAnnotation(io.smallrye.graphql.api.Subscription.class) == null) {
-            // the socket's caller was checked when it opened: queries and mutations go over HTTP, checked each time
-            throw new QuiverException(ErrorCode.INVALID_ARGUMENT, "'" + ctx.getMethod().getName() + "' was sent over the WebSocket, which "
-                    + "carries subscriptions only; send queries and mutations as HTTP requests to /graphql");
         }
         AuditContext.Actor actor = new AuditContext.Actor(caller.principal(), caller.name(), address(), requestId());
         if (!caller.may(needed)) {
@@ -71,8 +72,9 @@ public class AccessCheck {
         try {
             return ctx.proceed();
         } catch (Exception e) {
-            attempted(needed, actor, action, ctx, AuditLog.FAILED, e instanceof QuiverException q ? q.code() + ": " + q.getMessage()
-                    : e.getClass().getSimpleName());
+            boolean refused = e instanceof QuiverException q && q.code() == ErrorCode.FORBIDDEN; // by a group's grants
+            attempted(needed, actor, action, ctx, refused ? AuditLog.DENIED : AuditLog.FAILED, e instanceof QuiverException q
+                    ? q.code() + ": " + q.getMessage() : e.getClass().getSimpleName());
             throw e;
         } finally {
             GroupAccess.restore(callerBefore);

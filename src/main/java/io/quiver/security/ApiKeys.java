@@ -203,7 +203,7 @@ public class ApiKeys {
             throw new InvalidArgumentException("expiresAt (" + expiresAt + ") is in the past; give a later time, or none for a key that does not expire");
         }
         List<String> t = teams == null ? List.of() : teams.stream().distinct().toList();
-        if (t.size() > 20 || t.stream().anyMatch(x -> x == null || x.isBlank() || x.contains(",") || x.length() > 100)
+        if (t.size() > 20 || t.stream().anyMatch(x -> x == null || !Grants.LABEL.matcher(x).matches())
                 || String.join(",", t).length() > 1000) {
             throw new InvalidArgumentException("teams: give at most 20 team names of 1 to 100 characters without commas");
         }

@@ -35,7 +35,8 @@ public class Grants {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
     private static final Pattern GROUPS = Pattern.compile("[a-z0-9_*?]{1,200}");
     private static final Pattern PRINCIPAL = Pattern.compile("key:[a-z0-9]{12}|oidc:[^,\\s]{1,195}");
-    private static final Pattern LABEL = Pattern.compile("[^,\\s][^,]{0,99}");
+    /** A tag or team name. */
+    static final Pattern LABEL = Pattern.compile("[^,\\s][^,]{0,99}");
 
     private final LoadingCache<Boolean, GroupPolicy> policy;
     private final boolean grantsRequired;
@@ -146,7 +147,18 @@ public class Grants {
         return team;
     }
 
+    /** Fired inside a changing transaction; the policy is dropped once it committed (a reload before would keep the old one). */
+    public record Changed() {
+    }
+
+    @jakarta.inject.Inject
+    jakarta.enterprise.event.Event<Changed> changes;
+
     private void changed() {
+        changes.fire(new Changed());
+    }
+
+    void committed(@jakarta.enterprise.event.Observes(during = jakarta.enterprise.event.TransactionPhase.AFTER_SUCCESS) Changed change) {
         policy.invalidateAll();
     }
 
@@ -158,8 +170,10 @@ public class Grants {
 
     private static List<String> items(String field, List<String> values, Pattern pattern, String expected) {
         List<String> list = values == null ? List.of() : values.stream().distinct().toList();
-        if (list.size() > MAX_ITEMS) {
-            throw new InvalidArgumentException(field + " lists " + list.size() + " items; give at most " + MAX_ITEMS);
+        int room = field.equals("tags") ? 1_000 : 2_000; // the column's size
+        if (list.size() > MAX_ITEMS || String.join(",", list).length() > room) {
+            throw new InvalidArgumentException(field + " lists " + list.size() + " items; give at most " + MAX_ITEMS + ", " + room
+                    + " characters in all (use teams and patterns for more)");
         }
         for (int i = 0; i < list.size(); i++) {
             check(field + "[" + i + "]", list.get(i), pattern, expected);

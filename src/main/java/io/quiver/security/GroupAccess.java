@@ -98,7 +98,8 @@ public class GroupAccess implements GroupGate {
         if (unrestricted(caller)) {
             return GroupPolicy.Decision.YES;
         }
-        List<String> tags = groups.get(group, 0).map(s -> s.group().tags()).orElse(List.of());
+        // a cached "absent" may predate a registration elsewhere: look again, so that its tags count (as the resolver does)
+        List<String> tags = groups.get(group, 0).or(() -> groups.reload(group, 0)).map(s -> s.group().tags()).orElse(List.of());
         return grants.policy().decide(caller, group, tags, action);
     }
 

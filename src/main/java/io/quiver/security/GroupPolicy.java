@@ -53,11 +53,11 @@ public final class GroupPolicy {
         if (covering.stream().anyMatch(g -> g.grants(caller, action))) {
             return Decision.YES;
         }
-        String why = owner != null ? "it belongs to team '" + owner + "'" : covering.isEmpty() ? "every group needs a grant here" : "it is restricted";
-        String held = covering.stream().filter(g -> g.grants(caller, GroupAction.READ)).map(Grant::name).findFirst()
-                .map(n -> " (grant '" + n + "' lets it read only)").orElse("");
+        // the owner team and the grants' names stay out of the message: they are for admins (grants, ownerTeam)
+        String why = owner != null ? "it belongs to another team" : covering.isEmpty() ? "every group needs a grant here" : "it is restricted";
+        String held = covering.stream().anyMatch(g -> g.grants(caller, GroupAction.READ)) ? " (a grant lets it read only)" : "";
         return new Decision(false, caller.who() + " may not " + action.verb() + " feature group '" + group + "': " + why + ", and no grant gives "
                 + action.verb() + " access to it or its teams" + held + "; ask an admin to grant " + action + " on it (grantAccess), or for a key in "
-                + (owner != null ? "team '" + owner + "'" : "a granted team"));
+                + "its owner team");
     }
 }

@@ -43,7 +43,7 @@ class GroupPolicyTest {
         assertThat(may(p, ADMIN, "scores", List.of(), GroupAction.WRITE)).isTrue();
         assertThat(may(p, OPEN, "scores", List.of(), GroupAction.WRITE)).isTrue();
         GroupPolicy.Decision no = p.decide(WRITER_B, "scores", List.of(), GroupAction.READ);
-        assertThat(no.missing()).contains("may not read feature group 'scores'").contains("belongs to team 'fraud'").contains("growth")
+        assertThat(no.missing()).contains("may not read feature group 'scores'").contains("belongs to another team").doesNotContain("fraud").contains("growth")
                 .contains("grantAccess");
     }
 
@@ -55,7 +55,7 @@ class GroupPolicyTest {
         // covered by the first grant (name and tag): growth may read, not write; others nothing
         assertThat(may(p, WRITER_B, "fraud_scores", List.of("pii", "daily"), GroupAction.READ)).isTrue();
         assertThat(may(p, WRITER_B, "fraud_scores", List.of("pii"), GroupAction.WRITE)).isFalse();
-        assertThat(p.decide(WRITER_B, "fraud_scores", List.of("pii"), GroupAction.WRITE).missing()).contains("'fraud-read' lets it read only");
+        assertThat(p.decide(WRITER_B, "fraud_scores", List.of("pii"), GroupAction.WRITE).missing()).contains("a grant lets it read only").doesNotContain("fraud-read");
         assertThat(may(p, READER_A, "fraud_scores", List.of("pii"), GroupAction.READ)).isFalse();
         // without the tag the first grant does not cover it, and nothing else does: open to the role
         assertThat(may(p, READER_A, "fraud_scores", List.of(), GroupAction.READ)).isTrue();

@@ -131,7 +131,15 @@ public class OnlineGraphQL {
     public Multi<MaterializationJob> materializationProgress(@Description("Job id") @NonNull Long jobId) {
         // the caller's grants are checked on the job's group with every update, away from this (event-loop) thread
         io.quiver.security.Caller caller = access.caller();
-        return progress.follow(jobId).onItem().invoke(job -> access.check(caller, job.group(), GroupAction.READ)).onFailure().transform(e -> {
+        return progress.follow(jobId).onItem().invoke(job -> {
+            try {
+                access.check(caller, job.group(), GroupAction.READ);
+            } catch (QuiverException e) {
+                // asked by job id: the refusal does not name the group
+                throw new QuiverException(ErrorCode.FORBIDDEN, "materialization job " + jobId + " loads a feature group you may not read; "
+                        + "ask an admin for a grant on it");
+            }
+        }).onFailure().transform(e -> {
             io.quiver.error.QuiverException failure = io.quiver.error.Failures.classify(e);
             if (failure != e) {
                 org.jboss.logging.Logger.getLogger(OnlineGraphQL.class).warnf(e, "following materialization job %d failed", jobId);

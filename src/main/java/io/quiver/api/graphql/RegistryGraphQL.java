@@ -132,10 +132,22 @@ public class RegistryGraphQL {
             @Description("Page size, 1 to quiver.registry.max-page-size") @DefaultValue("20") int first,
             @Description("The label (name@version) of the last service of the previous page") String after) {
         catalog.checkPageSize(first);
-        // a service shows the features of its groups: listed only for callers who may read them all (pages may come short)
+        // a service shows the features of its groups: listed only for callers who may read them all, pages filled from further on
         java.util.Set<String> readable = gate.readable().orElse(null);
-        return services.list(filter, first, after).stream()
-                .filter(s -> readable == null || s.refs().stream().allMatch(r -> readable.contains(r.group()))).toList();
+        if (readable == null) {
+            return services.list(filter, first, after);
+        }
+        List<FeatureService> out = new java.util.ArrayList<>();
+        String from = after;
+        for (int round = 0; round < 50 && out.size() < first; round++) {
+            List<FeatureService> page = services.list(filter, first, from);
+            page.stream().filter(s -> s.refs().stream().allMatch(r -> readable.contains(r.group()))).limit(first - out.size()).forEach(out::add);
+            if (page.size() < first) {
+                break;
+            }
+            from = page.get(page.size() - 1).label();
+        }
+        return out;
     }
 
     @Requires(Role.READER)

@@ -46,9 +46,11 @@ public class SeedServingResource {
     private final io.quiver.registry.FeatureServices services;
     private final int maxEntities;
     private final int maxRows;
+    private final io.quiver.registry.GroupGate gate;
 
     public SeedServingResource(OnlineServing online, HistoricalRetriever historical, FeatureGroupCache groups, RegistryCatalog catalog,
-            QuiverConfig config, io.quiver.registry.FeatureServices services) {
+            QuiverConfig config, io.quiver.registry.FeatureServices services, io.quiver.registry.GroupGate gate) {
+        this.gate = gate;
         this.services = services;
         this.online = online;
         this.historical = historical;
@@ -173,6 +175,7 @@ public class SeedServingResource {
             if (set == null || !io.quiver.registry.model.Names.isValid(set)) {
                 throw new InvalidArgumentException("feature_sets holds '" + set + "', not the name of a feature group or feature service");
             }
+            gate.check(set, io.quiver.registry.model.GroupAction.READ); // before the lookup: its errors would describe the group
             java.util.Optional<GroupSchema> group = groups.get(set, 0);
             if (group.isPresent()) {
                 schemas.add(group.get());
