@@ -2,6 +2,8 @@ package io.quiver.columnar;
 
 import java.util.concurrent.Semaphore;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
@@ -20,9 +22,19 @@ public class UploadSlots {
     private final Semaphore slots;
     private final int max;
 
-    public UploadSlots(QuiverConfig config) {
+    public UploadSlots(QuiverConfig config, MeterRegistry meters) {
         this.max = Math.max(1, config.ingest().maxConcurrentUploads());
         this.slots = new Semaphore(max);
+        // tests restart the application in one JVM: the registry may still hold the earlier instance's gauge
+        meters.find("quiver.ingest.uploads.active").meters().forEach(meters::remove);
+        Gauge.builder("quiver.ingest.uploads.active", this, UploadSlots::inUse)
+                .description("bulk uploads being received or answered; at quiver.ingest.max-concurrent-uploads more are refused")
+                .strongReference(true).register(meters);
+    }
+
+    /** How many slots are held now. */
+    public int inUse() {
+        return max - slots.availablePermits();
     }
 
     /** A held slot; closing it (more than once is harmless) gives it back. */

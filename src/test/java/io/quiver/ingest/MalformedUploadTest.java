@@ -31,6 +31,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.columnar.UploadSlots;
 import io.quiver.objectstore.ObjectStore;
 import io.quiver.support.BulkRest;
 import io.quiver.support.Columnar;
@@ -56,6 +57,9 @@ class MalformedUploadTest {
 
     @Inject
     io.quiver.config.QuiverConfig config;
+
+    @Inject
+    UploadSlots slots;
 
     @TestHTTPResource("/")
     URI base;
@@ -135,19 +139,17 @@ class MalformedUploadTest {
             held.add(client.sendAsync(upload(new BlockingBody(release)), HttpResponse.BodyHandlers.ofString()));
         }
         try {
-            HttpResponse<String> refused = null;
-            List<String> seen = new ArrayList<>();
-            for (int attempt = 0; attempt < 100 && refused == null; attempt++) {
-                HttpResponse<String> r = client.send(upload(InputStream.nullInputStream()), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 503) {
-                    refused = r;
-                } else {
-                    seen.add(r.statusCode() + " " + r.body());
-                    Thread.sleep(100); // the held uploads are still being accepted by the server
-                }
+            // the held uploads must all hold a slot before the probe is sent: a probe that arrives first takes a slot
+            // for a moment and one held upload is refused in its place, leaving a slot free for every later probe
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (slots.inUse() < config.ingest().maxConcurrentUploads() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
             }
-            assertThat(refused).as("an upload beyond the cap is refused; got %s; held %s", seen.stream().limit(3).toList(),
-                    held.stream().map(f -> f.isDone() ? String.valueOf(f.getNow(null).statusCode()) : "running").toList()).isNotNull();
+            assertThat(slots.inUse()).as("held uploads holding a slot; held %s", held.stream()
+                    .map(f -> f.isDone() ? String.valueOf(f.getNow(null).statusCode()) : "running").toList())
+                    .isEqualTo(config.ingest().maxConcurrentUploads());
+            HttpResponse<String> refused = client.send(upload(InputStream.nullInputStream()), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as("an upload beyond the cap is refused: %s", refused.body()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             assertThat(refused.body()).contains("SERVICE_BUSY").contains("quiver.ingest.max-concurrent-uploads");
         } finally {
