@@ -29,6 +29,19 @@ public interface AccessStore {
      */
     Map<String, Map<String, Long>> sum(Collection<String> groups, boolean minutes, long from, long to);
 
+    /**
+     * A group's buckets one by one from {@code from} to {@code to} (both included), in order; an empty map where a
+     * bucket holds nothing or is no longer kept.
+     */
+    default List<Map<String, Long>> series(String group, boolean minutes, long from, long to) {
+        List<Map<String, Long>> out = new java.util.ArrayList<>();
+        long first = oldestKept(minutes, from, to);
+        for (long i = from; i <= to; i++) {
+            out.add(i < first ? Map.of() : sum(List.of(group), minutes, i, i).getOrDefault(group, Map.of()));
+        }
+        return out;
+    }
+
     /** Where it is, for messages and health (no credentials). */
     String location();
 

@@ -228,6 +228,13 @@ public interface QuiverConfig {
          */
         @WithDefault("10000")
         int maxExpandedFields();
+
+        /**
+         * Whether the feature catalog (a web UI on the public GraphQL API) is served at {@code /}. It holds no data
+         * of its own: every page asks GraphQL with the key the person enters, so it shows what that key may see.
+         */
+        @WithDefault("true")
+        boolean catalog();
     }
 
     interface Online {

@@ -19,7 +19,8 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * Loads the seeds' customers/transactions medallion example into an empty registry at start-up, so a first run
- * shows a catalog at once: a small lake ({@link DemoLake}) with its data sources, and groups of every mode. It goes through the same registration path as any client.
+ * shows a catalog at once: a small lake ({@link DemoLake}) with its data sources, groups of every mode, and values
+ * with statistics in its stored groups ({@link DemoValues}). It goes through the same registration path as any client.
  */
 // the catalog document is read into the registration input by reflection
 @RegisterForReflection(targets = RegistrationSpec.class, registerFullHierarchy = true)
@@ -35,9 +36,12 @@ public class DemoCatalog {
     private final ObjectMapper json;
 
     private final DemoLake lake;
+    private final DemoValues values;
 
-    public DemoCatalog(QuiverConfig config, RegistrationService registration, RegistryCatalog catalog, ObjectMapper json, DemoLake lake) {
+    public DemoCatalog(QuiverConfig config, RegistrationService registration, RegistryCatalog catalog, ObjectMapper json, DemoLake lake,
+            DemoValues values) {
         this.lake = lake;
+        this.values = values;
         this.config = config;
         this.registration = registration;
         this.catalog = catalog;
@@ -56,6 +60,7 @@ public class DemoCatalog {
             lake.load(); // the virtual groups' templates are checked against its data sources
             var result = registration.register(json.readValue(in, RegistrationSpec.class));
             LOG.infof("demo catalog loaded: %d entities, %d feature groups", result.entities().size(), result.groups().size());
+            values.write(java.time.Instant.now());
         }
     }
 }

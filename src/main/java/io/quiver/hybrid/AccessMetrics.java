@@ -74,14 +74,8 @@ public class AccessMetrics {
         List<GroupAccessMetrics> out = new ArrayList<>();
         for (FeatureGroup g : latest) {
             AccessSummary s = sums.get(g.name());
-            List<PathMetrics> paths = new ArrayList<>();
-            long errors = 0;
-            for (AccessPath p : AccessPath.values()) {
-                errors += s.errors(p);
-                paths.add(new PathMetrics(p, s.accesses(p), s.accesses(p, Mode.MATERIALIZED), s.accesses(p, Mode.VIRTUALIZED), s.errors(p),
-                        s.rows(p), s.bytes(p), s.quantile(p, 0.5), s.quantile(p, 0.95), s.quantile(p, 0.99),
-                        s.meanMillis(p, Mode.MATERIALIZED), s.meanMillis(p, Mode.VIRTUALIZED)));
-            }
+            List<PathMetrics> paths = paths(s);
+            long errors = paths.stream().mapToLong(PathMetrics::errors).sum();
             Optional<Snapshot> snapshot = snapshots.current(g);
             Instant latestEvent = snapshot.map(Snapshot::maxEventTime).orElse(null);
             out.add(new GroupAccessMetrics(g.name(), g.version(), window, from, to, s.reads(), s.reads() / hours,
@@ -89,6 +83,35 @@ public class AccessMetrics {
                     s.cacheMisses(), s.cacheHitRate(), s.lastAccess(), paths, estimatedRows(g, snapshot.orElse(null)),
                     snapshot.map(Snapshot::bytes).orElse(0L), bytesOnline(g), latestEvent,
                     latestEvent == null ? null : Math.max(0, now - latestEvent.toEpochMilli()) / 1000.0, settings.servedAs(g)));
+        }
+        return out;
+    }
+
+    /** Per path, what a summary holds. */
+    private static List<PathMetrics> paths(AccessSummary s) {
+        List<PathMetrics> paths = new ArrayList<>();
+        for (AccessPath p : AccessPath.values()) {
+            paths.add(new PathMetrics(p, s.accesses(p), s.accesses(p, Mode.MATERIALIZED), s.accesses(p, Mode.VIRTUALIZED), s.errors(p),
+                    s.rows(p), s.bytes(p), s.quantile(p, 0.5), s.quantile(p, 0.95), s.quantile(p, 0.99),
+                    s.meanMillis(p, Mode.MATERIALIZED), s.meanMillis(p, Mode.VIRTUALIZED)));
+        }
+        return paths;
+    }
+
+    /** A group's (all versions) accesses over the window bucket by bucket, oldest first: minutes for the last hour, else hours. */
+    public List<AccessPoint> series(String group, AccessWindow window) {
+        recorder.flush();
+        long now = System.currentTimeMillis();
+        long from = window.from(now);
+        long step = window.minutes() ? 60_000 : 3_600_000;
+        List<Map<String, Long>> buckets = recorder.store().series(group, window.minutes(), from, window.to(now));
+        List<AccessPoint> out = new ArrayList<>();
+        for (int i = 0; i < buckets.size(); i++) {
+            AccessSummary s = AccessSummary.of(buckets.get(i));
+            List<PathMetrics> paths = paths(s);
+            out.add(new AccessPoint(Instant.ofEpochMilli((from + i) * step), s.reads(), s.reads(Mode.MATERIALIZED), s.reads(Mode.VIRTUALIZED),
+                    s.accesses(AccessPath.WRITE), paths.stream().mapToLong(PathMetrics::errors).sum(), s.cacheHits(), s.cacheMisses(),
+                    paths));
         }
         return out;
     }

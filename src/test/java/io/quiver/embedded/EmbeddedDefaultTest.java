@@ -31,7 +31,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @TestProfile(EmbeddedDefaultTest.Embedded.class)
-class EmbeddedDefaultTest {
+public class EmbeddedDefaultTest {
 
     public static class Embedded implements QuarkusTestProfile {
         @Override

@@ -250,6 +250,10 @@ class GroupGrantsTest {
                 "query($g: String!) { materializationJobs(group: $g) { id } }", Map.of("g", g))));
         ops.add(new Op("accessMetrics", false, false, (key, g) -> graphqlOutcome(key, "query($g: String!) { accessMetrics(group: $g) { group reads } }",
                 Map.of("g", g))));
+        ops.add(new Op("accessSeries", false, false, (key, g) -> graphqlOutcome(key, "query($g: String!) { accessSeries(group: $g) { from reads } }",
+                Map.of("g", g))));
+        ops.add(new Op("recommendation", false, false, (key, g) -> graphqlOutcome(key, "query($g: String!) { recommendation(group: $g) { group } }",
+                Map.of("g", g))));
         ops.add(new Op("strategyHistory", false, false, (key, g) -> graphqlOutcome(key, "query($g: String!) { strategyHistory(group: $g) { kind } }",
                 Map.of("g", g))));
         ops.add(new Op("queryVirtualTable", false, true, (key, g) -> graphqlOutcome(key,

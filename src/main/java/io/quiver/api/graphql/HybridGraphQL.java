@@ -18,6 +18,7 @@ import io.quiver.config.Mode;
 import io.quiver.config.QuiverConfig;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.hybrid.AccessMetrics;
+import io.quiver.hybrid.AccessPoint;
 import io.quiver.hybrid.GroupAccessMetrics;
 import io.quiver.hybrid.GroupStrategy;
 import io.quiver.hybrid.HybridSelector;
@@ -74,6 +75,22 @@ public class HybridGraphQL {
     public @NonNull GroupAccessMetrics accessMetrics(@Description("Group name") @NonNull String group,
             @Description("The window, ending now") @DefaultValue("LAST_HOUR") AccessWindow window) {
         return metrics.of(List.of(group(group, null)), window).get(0);
+    }
+
+    @Requires(Role.READER)
+    @Query("accessSeries")
+    @Description("A feature group's (all versions) access metrics bucket by bucket over a window, oldest first: by minute for "
+            + "LAST_HOUR, by hour for LAST_DAY and LAST_WEEK; for charts over time")
+    public @NonNull List<@NonNull AccessPoint> accessSeries(@Description("Group name") @NonNull String group,
+            @Description("The window, ending now") @DefaultValue("LAST_HOUR") AccessWindow window) {
+        return metrics.series(group(group, null).name(), window);
+    }
+
+    @Requires(Role.READER)
+    @Query("recommendation")
+    @Description("The recommendation for one feature group's latest version: as in recommendations")
+    public @NonNull Recommendation recommendation(@Description("Group name") @NonNull String group) {
+        return recommendations.of(List.of(group(group, null))).get(0);
     }
 
     @Requires(Role.READER)

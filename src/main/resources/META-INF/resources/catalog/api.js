@@ -1,0 +1,111 @@
+// The catalog's only way to the service: the public GraphQL API, with the API key the person entered (kept for this
+// browser tab only). Errors come back as ApiError with a sentence a person can act on.
+
+const KEY = 'quiver.apiKey';
+
+export const keys = {
+  get: () => sessionStorage.getItem(KEY) || '',
+  set: (k) => (k ? sessionStorage.setItem(KEY, k) : sessionStorage.removeItem(KEY)),
+};
+
+export class ApiError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** What a person should read for an error code, before the service's own sentence. */
+function lead(code) {
+  switch (code) {
+    case 'UNAUTHENTICATED': return 'This catalog needs a valid API key: enter one at the top of the page.';
+    case 'FORBIDDEN': return 'Your API key may not do this.';
+    case 'NOT_FOUND': return 'Not found.';
+    case 'RATE_LIMITED': return 'Too many requests: wait a moment and try again.';
+    case 'SERVICE_BUSY': case 'UNAVAILABLE': return 'The service is busy or a store it needs is unreachable: try again shortly.';
+    default: return '';
+  }
+}
+
+export function describe(error) {
+  if (error instanceof ApiError) {
+    const l = lead(error.code);
+    return l && !error.message.startsWith(l) ? `${l} ${error.message}` : error.message;
+  }
+  return String(error && error.message ? error.message : error);
+}
+
+/** Runs a GraphQL document; returns its data or throws ApiError. */
+export async function gql(query, variables = {}) {
+  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  const key = keys.get();
+  if (key) headers['X-API-Key'] = key;
+  let response;
+  try {
+    response = await fetch('/graphql', { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+  } catch (e) {
+    throw new ApiError('The service could not be reached: check that it is running, then reload the page.', 'NETWORK');
+  }
+  let body;
+  try {
+    body = await response.json();
+  } catch (e) {
+    throw new ApiError(`The service answered ${response.status} without a readable body; try again.`, 'HTTP_' + response.status);
+  }
+  if (body.errors && body.errors.length) {
+    const first = body.errors[0];
+    const code = (first.extensions && first.extensions.code) || body.code || (response.status === 401 ? 'UNAUTHENTICATED' : undefined);
+    const messages = [...new Set(body.errors.map((e) => e.message))];
+    throw new ApiError(messages.join(' '), code);
+  }
+  if (!response.ok) {
+    const code = body.code || (response.status === 401 ? 'UNAUTHENTICATED' : 'HTTP_' + response.status);
+    throw new ApiError(body.message || body.detail || body.title || `The service answered ${response.status}.`, code);
+  }
+  return body.data;
+}
+
+/**
+ * Follows a materialization job: over the GraphQL WebSocket when the instance is open (a browser cannot put a key on
+ * a WebSocket), else by asking every second. Calls onJob with each state; resolves with the last one.
+ */
+export function followJob(id, group, open, onJob) {
+  const done = (j) => j && (j.status === 'SUCCEEDED' || j.status === 'FAILED');
+  const fields = 'id status rowsRead entities error errorCode startedAt finishedAt durationMs snapshotId';
+  const poll = () => new Promise((resolve) => {
+    const tick = async () => {
+      try {
+        const jobs = (await gql(`query($g:String!){ materializationJobs(group:$g, first:50){ ${fields} group } }`, { g: group })).materializationJobs;
+        const j = jobs.find((x) => String(x.id) === String(id));
+        if (j) onJob(j);
+        if (done(j)) return resolve(j);
+      } catch (e) { /* shown by the next successful answer */ }
+      setTimeout(tick, 1000);
+    };
+    tick();
+  });
+  if (!open || !('WebSocket' in window)) return poll();
+  return new Promise((resolve) => {
+    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
+    const ws = new WebSocket(url, 'graphql-transport-ws');
+    let last = null;
+    const fallback = () => { ws.close(); poll().then(resolve); };
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'connection_init' }));
+    ws.onerror = fallback;
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(m.data);
+      if (msg.type === 'connection_ack') {
+        ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { materializationProgress(jobId: ${Number(id)}) { ${fields} } }` } }));
+      } else if (msg.type === 'next') {
+        last = msg.payload.data && msg.payload.data.materializationProgress;
+        if (last) onJob(last);
+        if (done(last)) { ws.close(); resolve(last); }
+      } else if (msg.type === 'error') {
+        fallback();
+      } else if (msg.type === 'complete') {
+        ws.close();
+        resolve(last);
+      }
+    };
+  });
+}

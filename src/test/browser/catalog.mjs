@@ -1,0 +1,178 @@
+// Drives the feature catalog in headless Chromium for CatalogBrowserTest and CatalogFirstPaintTest: node catalog.mjs
+// SCENARIO BASE_URL OUT_DIR ARGS_JSON. Each scenario acts like a person (types, clicks, presses keys), waits for what
+// a person would wait for, and prints what was on the screen as one line "RESULT {json}", which the Java test checks.
+import { chromium } from 'playwright-core';
+
+const [scenario, base, out, argsJson] = process.argv.slice(2);
+const args = JSON.parse(argsJson || '{}');
+const WAIT = 20000;
+
+const browser = await chromium.launch({
+  executablePath: process.env.QUIVER_CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+const problems = [];
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(WAIT);
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  return page;
+}
+
+const text = async (page, selector) => (await page.locator(selector).first().innerText()).trim();
+const shot = (page, name) => page.screenshot({ path: `${out}/${name}.png`, fullPage: true });
+
+async function useKey(page, key) {
+  if (await page.locator('header button.link').count()) await page.click('header button.link'); // forget the previous key
+  await page.fill('#api-key', key);
+  await page.press('#api-key', 'Enter');
+  await page.waitForSelector('#who');
+}
+
+async function groupPage(page, name) {
+  await page.goto(`${base}/#/group/${encodeURIComponent(name)}`);
+  await page.waitForSelector('#schema tbody tr');
+  await page.waitForSelector('#lineage svg');
+}
+
+const scenarios = {
+  /** The catalog's first page on a registry of many groups: how long until results show, then keyboard and phone. */
+  async firstPaint() {
+    // a person's browser is already running: visits in another context (its own cache) start Chromium's renderer
+    // and network processes; then three measured visits, each with an empty cache
+    const warm = await newPage();
+    await warm.goto(`${base}/`);
+    await warm.waitForSelector('#results .result');
+    // and the service has served the catalog before (a just-started JVM runs its first requests in the interpreter)
+    for (let i = 0; i < 15; i++) {
+      await warm.reload();
+      await warm.waitForSelector('#results .result');
+    }
+    await warm.context().close();
+    const visits = [];
+    let page;
+    for (let i = 0; i < 3; i++) {
+      if (page) await page.context().close();
+      page = await newPage();
+      await page.goto(`${base}/`);
+      await page.waitForSelector('#results .result');
+      visits.push(await page.evaluate(() => ({
+        firstResultsMs: window.__qvFirstResults,
+        firstContentfulPaintMs: (performance.getEntriesByName('first-contentful-paint')[0] || {}).startTime,
+        domContentLoadedMs: performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd,
+        graphqlMs: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/graphql')).map((e) => Math.round(e.responseEnd - e.startTime)),
+      })));
+    }
+    // the median visit of three, each with an empty cache
+    const timing = [...visits].sort((a, b) => a.firstResultsMs - b.firstResultsMs)[1];
+    timing.visitsMs = visits.map((v) => Math.round(v.firstResultsMs));
+    const count = await text(page, '#count');
+    const shown = await page.locator('#results .result').count();
+    await shot(page, 'catalog');
+    // keyboard: tab to the first result's link and press Enter
+    let focused = '';
+    for (let i = 0; i < 40 && !focused.startsWith('#/group/'); i++) {
+      await page.keyboard.press('Tab');
+      focused = await page.evaluate(() => (document.activeElement && document.activeElement.getAttribute('href')) || '');
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#schema');
+    const afterEnter = new URL(page.url()).hash;
+    // a phone's width: nothing wider than the screen
+    const phone = await newPage({ width: 390, height: 844 });
+    await phone.goto(`${base}/`);
+    await phone.waitForSelector('#results .result');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await shot(phone, 'catalog-phone');
+    return { ...timing, count, shown, focused, afterEnter, phoneOverflowPx: overflow };
+  },
+
+  /** The demo's pages, for the screenshots in docs/ and to see that charts, graphs and statistics draw. */
+  async demoPages() {
+    const page = await newPage();
+    await groupPage(page, args.group);
+    await page.waitForSelector('#access-chart svg');
+    const lineageNodes = Number(await page.getAttribute('#lineage', 'data-nodes'));
+    await shot(page, 'group');
+    await page.goto(`${base}/#/feature/${encodeURIComponent(args.feature)}`);
+    await page.waitForSelector('#statistics');
+    const nullRate = await text(page, '#null-rate');
+    await page.fill(`#k-${args.key}`, String(args.keyValue));
+    await page.click('#lookup-form button[type=submit]');
+    await page.waitForSelector('#lookup-result');
+    const lookup = await text(page, '#lookup-result');
+    await shot(page, 'feature');
+    return { lineageNodes, nullRate, lookup };
+  },
+
+  /** A secured catalog: a person without a key, a reader, then an admin acting on a hybrid group. */
+  async secured() {
+    const page = await newPage();
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#key-needed');
+    const withoutKey = await text(page, '#key-needed');
+
+    await useKey(page, args.readerKey);
+    const who = await text(page, '#who');
+    await page.fill('#quick-search', args.search);
+    await page.press('#quick-search', 'Enter');
+    await page.waitForSelector('#results .result');
+    await page.selectOption('#f-kind', 'features');
+    await page.waitForSelector(`#results a[href="#/feature/${encodeURIComponent(args.feature)}"]`);
+    const featureResults = await text(page, "#results");
+    await shot(page, 'search');
+    await page.click(`#results a[href="#/feature/${encodeURIComponent(args.feature)}"]`);
+    await page.waitForSelector('#definition');
+    const definition = await text(page, '#definition');
+    const upstream = await text(page, '#feature-lineage');
+
+    await groupPage(page, args.group);
+    const schema = await text(page, '#schema');
+    const lineageNodes = Number(await page.getAttribute('#lineage', 'data-nodes'));
+    const lineageText = await page.locator('#lineage svg').textContent();
+    const readerSeesActions = await page.locator('#actions').count();
+    const readerSeesForce = await page.locator('#force-form').count();
+    await shot(page, 'group-reader');
+
+    await useKey(page, args.adminKey);
+    await groupPage(page, args.hybrid);
+    const adminSeesForce = await page.locator('#force-form').count();
+    const servedBefore = await text(page, '#served-as');
+    // an API error in words: forcing needs a reason
+    await page.selectOption('#a-strategy', 'MATERIALIZED');
+    await page.click('#force-form button[type=submit]');
+    await page.waitForSelector('#action-error');
+    const error = await text(page, '#action-error');
+    await page.fill('#a-reason', args.reason);
+    await page.click('#force-form button[type=submit]');
+    await page.waitForSelector('#forced');
+    const forced = await text(page, '#strategy-now');
+    // the fill runs in the background: the page says MATERIALIZED once reads switch
+    let servedAfter = await text(page, '#served-as');
+    for (let i = 0; i < 60 && servedAfter !== 'MATERIALIZED'; i++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+      await page.waitForSelector('#served-as');
+      servedAfter = await text(page, '#served-as');
+    }
+    const history = await text(page, '#history');
+    await shot(page, 'group-admin');
+    return { withoutKey, who, featureResults, definition, upstream, schema, lineageNodes, lineageText, readerSeesActions, readerSeesForce,
+      adminSeesForce, servedBefore, error, forced, servedAfter, history };
+  },
+};
+
+let result;
+try {
+  if (!scenarios[scenario]) throw new Error(`no scenario ${scenario}`);
+  result = await scenarios[scenario]();
+} catch (e) {
+  result = { failure: String(e && e.stack ? e.stack : e) };
+} finally {
+  await browser.close();
+}
+console.log(`RESULT ${JSON.stringify({ ...result, problems })}`);

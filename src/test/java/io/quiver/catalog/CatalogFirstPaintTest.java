@@ -1,0 +1,72 @@
+package io.quiver.catalog;
+
+import static io.quiver.support.GraphQL.entity;
+import static io.quiver.support.GraphQL.feature;
+import static io.quiver.support.GraphQL.group;
+import static io.quiver.support.GraphQL.register;
+import static io.quiver.support.GraphQL.unique;
+import static io.quiver.support.GraphQL.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quiver.embedded.EmbeddedDefaultTest;
+import io.quiver.support.Browser;
+
+/**
+ * The catalog on the embedded default (H2, local files, in-memory online store), as the README's first command runs
+ * it: the demo's pages draw their statistics, lineage graph, access chart and an online lookup; and with 1,000 more
+ * groups registered, the first page of results shows, is keyboard navigable and fits a phone's width. The time to
+ * first results is printed and kept in target/browser-screenshots/first-paint.txt (recorded in docs/performance.md,
+ * never asserted).
+ */
+@QuarkusTest
+@TestProfile(EmbeddedDefaultTest.Embedded.class)
+class CatalogFirstPaintTest {
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void theDemoPagesDrawTheirDataChartsAndGraphs() throws Exception {
+        Map<String, Object> seen = Browser.run("demoPages", base, Map.of("group", "customer_profile", "feature", "customer_profile.age",
+                "key", "customer_id", "keyValue", 7));
+        assertThat(((Number) seen.get("lineageNodes")).intValue()).isGreaterThanOrEqualTo(6); // source, group, 4 features
+        assertThat((String) seen.get("nullRate")).isEqualTo("4 % (8 nulls)"); // every 25th of the 200 demo customers
+        assertThat((String) seen.get("lookup")).contains("age").contains("PRESENT");
+    }
+
+    @Test
+    void theFirstPageOfAThousandGroupsShowsAndIsKeyboardNavigable() throws Exception {
+        String entity = unique("paint");
+        for (int batch = 0; batch < 10; batch++) {
+            List<Map<String, Object>> groups = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                groups.add(with(group(unique("paint" + batch + "_" + i), entity, List.of(feature("f", "INT"), feature("g", "STRING"))),
+                        "description", "Group " + (batch * 100 + i) + " of the first-paint test", "tags", List.of("paint")));
+            }
+            register(batch == 0 ? List.of(entity(entity, "id", "BIGINT")) : List.of(), groups);
+        }
+        Map<String, Object> seen = Browser.run("firstPaint", base, Map.of());
+        int total = Integer.parseInt(((String) seen.get("count")).replaceAll("[^0-9].*", ""));
+        assertThat(total).isGreaterThanOrEqualTo(1_004);
+        assertThat(((Number) seen.get("shown")).intValue()).isEqualTo(25);
+        assertThat((String) seen.get("focused")).startsWith("#/group/");
+        assertThat((String) seen.get("afterEnter")).isEqualTo(seen.get("focused"));
+        assertThat(((Number) seen.get("phoneOverflowPx")).intValue()).isLessThanOrEqualTo(0);
+        String line = String.format("first results after %.0f ms (first contentful paint %.0f ms, DOM ready %.0f ms, GraphQL requests %s ms; three visits %s ms) "
+                + "with %d groups", ((Number) seen.get("firstResultsMs")).doubleValue(), ((Number) seen.get("firstContentfulPaintMs")).doubleValue(),
+                ((Number) seen.get("domContentLoadedMs")).doubleValue(), seen.get("graphqlMs"), seen.get("visitsMs"), total);
+        System.out.println("catalog first paint: " + line);
+        Files.writeString(Browser.SCREENSHOTS.resolve("first-paint.txt"), line + "\n");
+    }
+}
