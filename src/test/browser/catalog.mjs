@@ -94,6 +94,14 @@ const scenarios = {
   /** The demo's pages, for the screenshots in docs/ and to see that charts, graphs and statistics draw. */
   async demoPages() {
     const page = await newPage();
+    await page.goto(`${base}/`);
+    await page.waitForSelector('#results .result');
+    const demoGroups = await text(page, '#count');
+    await shot(page, 'demo-catalog');
+    await groupPage(page, args.hybrid);
+    await page.waitForSelector('#access-chart svg');
+    const hybridStrategy = await text(page, '#strategy-now');
+    await shot(page, 'demo-hybrid-group');
     await groupPage(page, args.group);
     await page.waitForSelector('#access-chart svg');
     const lineageNodes = Number(await page.getAttribute('#lineage', 'data-nodes'));
@@ -106,7 +114,7 @@ const scenarios = {
     await page.waitForSelector('#lookup-result');
     const lookup = await text(page, '#lookup-result');
     await shot(page, 'feature');
-    return { lineageNodes, nullRate, lookup };
+    return { demoGroups, hybridStrategy, lineageNodes, nullRate, lookup };
   },
 
   /** A secured catalog: a person without a key, a reader, then an admin acting on a hybrid group. */

@@ -1,33 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
 import { gql, describe } from './api.js';
-import { ago, num, link, modeBadge } from './util.js';
+import { ago, num, link, modeBadge, parseRef, snippets } from './util.js';
 
 const QUERY = `query($g:String!, $v:Int, $f:String!) {
   g: featureGroup(name:$g, version:$v) { name version mode servedAs owner ownerTeam ttlSeconds lastDataUpdateAt entityKeys { name valueType }
     statistics { rowCount computedAt features { name nullCount min max } }
     features { name reference dataType type featureType description unit nullable min max allowedValues defaultValue expression tags sourceDatasets sourceFeatures } }
   l: lineage(feature:$f) { upstreamDatasets upstreamFeatures downstreamFeatures featureServices } }`;
-
-/** A feature reference's parts: group.feature, or group@version.feature for one version. */
-export function parseRef(ref) {
-  const m = /^([^.@]+)(?:@(\d+))?\.(.+)$/.exec(ref || '');
-  return m ? { group: m[1], version: m[2] ? Number(m[2]) : undefined, feature: m[3] } : null;
-}
-
-/** The snippets that fetch a feature, for the page's copy buttons. */
-export function snippets(origin, ref, keys) {
-  const entity = Object.fromEntries(keys.map((k) => [k.name, ['STRING'].includes(k.valueType) ? 'id-1' : 1]));
-  const feast = ref.replace('.', ':');
-  const gqlQuery = `{ onlineFeatures(features: ["${ref}"], entities: [${JSON.stringify(entity).replace(/"(\w+)":/g, '$1: ')}]) { columns { name values statuses } } }`;
-  return {
-    graphql: gqlQuery,
-    online: `curl -s ${origin}/get-online-features -H 'Content-Type: application/json' -H "X-API-Key: $QUIVER_KEY" \\\n  -d '${JSON.stringify({ features: [feast], entities: Object.fromEntries(Object.entries(entity).map(([k, v]) => [k, [v]])) })}'`,
-    training: `# entities.parquet: one row per label, columns ${keys.map((k) => k.name).join(', ')} and event_timestamp\n`
-      + `curl -s "${origin}/api/v1/historical-features?features=${encodeURIComponent(ref)}" -H "X-API-Key: $QUIVER_KEY" \\\n`
-      + `  -H 'Content-Type: application/vnd.apache.parquet' -H 'Accept: application/vnd.apache.parquet' \\\n`
-      + '  --data-binary @entities.parquet -o training.parquet',
-  };
-}
 
 /** A feature's page: its definition, statistics, lineage both ways, an online lookup and snippets that fetch it. */
 class QvFeature extends LitElement {

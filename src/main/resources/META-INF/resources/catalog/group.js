@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { gql, describe, followJob } from './api.js';
-import { ago, bytes, num, ms, duration, when, link, may, modeBadge } from './util.js';
+import { ago, bytes, num, ms, duration, when, link, may, modeBadge, changes } from './util.js';
 import { lineageGraph } from './graph.js';
 import { accessChart } from './charts.js';
 
@@ -41,29 +41,6 @@ async function details(vars) {
 }
 
 const SERIES = `query($n:String!, $w:AccessWindow) { accessSeries(group:$n, window:$w) { from reads readsMaterialized readsVirtualized writes errors paths { path count p50Ms p99Ms } } }`;
-
-/** What changed from one version's definition to the next: features added, removed or changed, and group settings. */
-export function changes(before, after) {
-  if (!before) return [];
-  const out = [];
-  const old = Object.fromEntries(before.features.map((f) => [f.name, f]));
-  const now = Object.fromEntries(after.features.map((f) => [f.name, f]));
-  for (const f of after.features) {
-    const o = old[f.name];
-    if (!o) out.push(`added feature ${f.name} (${f.dataType})`);
-    else {
-      for (const k of ['dataType', 'description', 'unit', 'nullable', 'min', 'max', 'expression']) {
-        if (JSON.stringify(o[k]) !== JSON.stringify(f[k])) out.push(`${f.name}: ${k} ${JSON.stringify(o[k])} → ${JSON.stringify(f[k])}`);
-      }
-    }
-  }
-  for (const f of before.features) if (!now[f.name]) out.push(`removed feature ${f.name}`);
-  for (const k of ['description', 'ttlSeconds', 'owner', 'mode', 'onlineEnabled', 'offlineEnabled']) {
-    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out.push(`${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`);
-  }
-  if (JSON.stringify(before.tags) !== JSON.stringify(after.tags)) out.push(`tags: ${(before.tags || []).join(', ')} → ${(after.tags || []).join(', ')}`);
-  return out;
-}
 
 /** A feature group's page: what it holds, where it comes from, how it is served and what an operator may do with it. */
 class QvGroup extends LitElement {

@@ -74,3 +74,47 @@ export function may(me, role) {
 export function modeBadge(mode) {
   return mode ? mode.toLowerCase() : 'unknown';
 }
+
+/** What changed from one version's definition to the next: features added, removed or changed, and group settings. */
+export function changes(before, after) {
+  if (!before) return [];
+  const out = [];
+  const old = Object.fromEntries(before.features.map((f) => [f.name, f]));
+  const now = Object.fromEntries(after.features.map((f) => [f.name, f]));
+  for (const f of after.features) {
+    const o = old[f.name];
+    if (!o) out.push(`added feature ${f.name} (${f.dataType})`);
+    else {
+      for (const k of ['dataType', 'description', 'unit', 'nullable', 'min', 'max', 'expression']) {
+        if (JSON.stringify(o[k]) !== JSON.stringify(f[k])) out.push(`${f.name}: ${k} ${JSON.stringify(o[k])} → ${JSON.stringify(f[k])}`);
+      }
+    }
+  }
+  for (const f of before.features) if (!now[f.name]) out.push(`removed feature ${f.name}`);
+  for (const k of ['description', 'ttlSeconds', 'owner', 'mode', 'onlineEnabled', 'offlineEnabled']) {
+    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out.push(`${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`);
+  }
+  if (JSON.stringify(before.tags) !== JSON.stringify(after.tags)) out.push(`tags: ${(before.tags || []).join(', ')} → ${(after.tags || []).join(', ')}`);
+  return out;
+}
+
+/** A feature reference's parts: group.feature, or group@version.feature for one version. */
+export function parseRef(ref) {
+  const m = /^([^.@]+)(?:@(\d+))?\.(.+)$/.exec(ref || '');
+  return m ? { group: m[1], version: m[2] ? Number(m[2]) : undefined, feature: m[3] } : null;
+}
+
+/** The snippets that fetch a feature, for the page's copy buttons. */
+export function snippets(origin, ref, keys) {
+  const entity = Object.fromEntries(keys.map((k) => [k.name, ['STRING'].includes(k.valueType) ? 'id-1' : 1]));
+  const feast = ref.replace('.', ':');
+  const gqlQuery = `{ onlineFeatures(features: ["${ref}"], entities: [${JSON.stringify(entity).replace(/"(\w+)":/g, '$1: ')}]) { columns { name values statuses } } }`;
+  return {
+    graphql: gqlQuery,
+    online: `curl -s ${origin}/get-online-features -H 'Content-Type: application/json' -H "X-API-Key: $QUIVER_KEY" \\\n  -d '${JSON.stringify({ features: [feast], entities: Object.fromEntries(Object.entries(entity).map(([k, v]) => [k, [v]])) })}'`,
+    training: `# entities.parquet: one row per label, columns ${keys.map((k) => k.name).join(', ')} and event_timestamp\n`
+      + `curl -s "${origin}/api/v1/historical-features?features=${encodeURIComponent(ref)}" -H "X-API-Key: $QUIVER_KEY" \\\n`
+      + `  -H 'Content-Type: application/vnd.apache.parquet' -H 'Accept: application/vnd.apache.parquet' \\\n`
+      + '  --data-binary @entities.parquet -o training.parquet',
+  };
+}

@@ -46,6 +46,21 @@ public abstract class AccessStoreContract {
     }
 
     @Test
+    void aSeriesHasOneEntryPerBucketInOrderEmptyWhereNothingWasCounted() {
+        AccessStore s = store();
+        s.add(List.of(new AccessStore.Delta("s1", MINUTE, Map.of("r.online.MATERIALIZED", 2L), 100L),
+                new AccessStore.Delta("s1", MINUTE + 2, Map.of("r.online.MATERIALIZED", 5L), 300L),
+                new AccessStore.Delta("s2", MINUTE + 1, Map.of("w", 9L), 200L)));
+        List<Map<String, Long>> series = s.series("s1", true, MINUTE - 1, MINUTE + 3);
+        assertThat(series).containsExactly(Map.of(), Map.of("r.online.MATERIALIZED", 2L, AccessStore.LAST, 100L), Map.of(),
+                Map.of("r.online.MATERIALIZED", 5L, AccessStore.LAST, 300L), Map.of());
+        assertThat(s.series("s1", false, MINUTE / 60, MINUTE / 60)).containsExactly(Map.of("r.online.MATERIALIZED", 7L, AccessStore.LAST, 300L));
+        // buckets older than kept count as empty, however long the range
+        assertThat(s.series("s1", true, MINUTE, MINUTE + AccessStore.MINUTE_BUCKETS_KEPT + 5)).hasSize((int) AccessStore.MINUTE_BUCKETS_KEPT + 6)
+                .first().isEqualTo(Map.of());
+    }
+
+    @Test
     void largeTotalsStayExact() {
         AccessStore s = store();
         long nanos = 300_000_000_000_123L; // a week of busy reads' time in nanoseconds

@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,21 +34,26 @@ import io.quiver.support.Browser;
  */
 @QuarkusTest
 @TestProfile(EmbeddedDefaultTest.Embedded.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the demo's pages first: their screenshots show the demo alone
 class CatalogFirstPaintTest {
 
     @TestHTTPResource("/")
     URI base;
 
     @Test
+    @Order(1)
     void theDemoPagesDrawTheirDataChartsAndGraphs() throws Exception {
-        Map<String, Object> seen = Browser.run("demoPages", base, Map.of("group", "customer_profile", "feature", "customer_profile.age",
-                "key", "customer_id", "keyValue", 7));
+        Map<String, Object> seen = Browser.run("demoPages", base, Map.of("group", "customer_profile", "hybrid", "customer_360",
+                "feature", "customer_profile.age", "key", "customer_id", "keyValue", 7));
+        assertThat((String) seen.get("demoGroups")).matches("\\d+ groups");
+        assertThat((String) seen.get("hybridStrategy")).contains("HYBRID").contains("served");
         assertThat(((Number) seen.get("lineageNodes")).intValue()).isGreaterThanOrEqualTo(6); // source, group, 4 features
         assertThat((String) seen.get("nullRate")).isEqualTo("4 % (8 nulls)"); // every 25th of the 200 demo customers
         assertThat((String) seen.get("lookup")).contains("age").contains("PRESENT");
     }
 
     @Test
+    @Order(2)
     void theFirstPageOfAThousandGroupsShowsAndIsKeyboardNavigable() throws Exception {
         String entity = unique("paint");
         for (int batch = 0; batch < 10; batch++) {
