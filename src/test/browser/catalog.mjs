@@ -13,11 +13,13 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync'],
 });
 const problems = [];
+let current; // the page a scenario is on, for a screenshot when it fails
 
 async function newPage(viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(WAIT);
+  current = page;
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
   return page;
@@ -35,6 +37,8 @@ async function useKey(page, key) {
 
 async function groupPage(page, name) {
   await page.goto(`${base}/#/group/${encodeURIComponent(name)}`);
+  // the same page element shows the next group: wait for its name, not for a table the previous one also had
+  await page.waitForFunction((n) => (document.querySelector('main h1') || {}).textContent?.startsWith(`${n} `), name);
   await page.waitForSelector('#schema tbody tr');
   await page.waitForSelector('#lineage svg');
 }
@@ -101,11 +105,24 @@ const scenarios = {
     await groupPage(page, args.hybrid);
     await page.waitForSelector('#access-chart svg');
     const hybridStrategy = await text(page, '#strategy-now');
+    await page.waitForSelector('#sources tbody tr');
+    const sources = await text(page, '#sources');
     await shot(page, 'demo-hybrid-group');
     await groupPage(page, args.group);
     await page.waitForSelector('#access-chart svg');
     const lineageNodes = Number(await page.getAttribute('#lineage', 'data-nodes'));
     await shot(page, 'group');
+    // materialize: the job's progress comes over the GraphQL WebSocket (the instance is open) until it succeeds
+    const sockets = [];
+    page.on('websocket', (ws) => sockets.push(ws.url()));
+    await page.click('#materialize-form button[type=submit]');
+    await page.waitForSelector('#job-progress');
+    await page.waitForFunction(() => /SUCCEEDED|FAILED/.test((document.querySelector('#job-progress') || {}).textContent || ''));
+    const progress = await text(page, '#job-progress');
+    await page.waitForSelector('#notice');
+    const materialized = await text(page, '#notice');
+    await page.waitForSelector('#jobs tbody tr');
+    const jobs = await text(page, '#jobs');
     await page.goto(`${base}/#/feature/${encodeURIComponent(args.feature)}`);
     await page.waitForSelector('#statistics');
     const nullRate = await text(page, '#null-rate');
@@ -114,7 +131,7 @@ const scenarios = {
     await page.waitForSelector('#lookup-result');
     const lookup = await text(page, '#lookup-result');
     await shot(page, 'feature');
-    return { demoGroups, hybridStrategy, lineageNodes, nullRate, lookup };
+    return { demoGroups, hybridStrategy, sources, lineageNodes, progress, materialized, jobs, sockets, nullRate, lookup };
   },
 
   /** A secured catalog: a person without a key, a reader, then an admin acting on a hybrid group. */
@@ -169,8 +186,15 @@ const scenarios = {
     }
     const history = await text(page, '#history');
     await shot(page, 'group-admin');
+    // deprecate, after confirming the browser's question
+    await groupPage(page, args.group);
+    page.once('dialog', (d) => d.accept());
+    await page.click('#deprecate');
+    await page.waitForSelector('h1 .badge.deprecated');
+    const deprecated = await text(page, '#notice');
+    const deprecateGone = await page.locator('#deprecate').count();
     return { withoutKey, who, featureResults, definition, upstream, schema, lineageNodes, lineageText, readerSeesActions, readerSeesForce,
-      adminSeesForce, servedBefore, error, forced, servedAfter, history };
+      adminSeesForce, servedBefore, error, forced, servedAfter, history, deprecated, deprecateGone };
   },
 };
 
@@ -179,7 +203,9 @@ try {
   if (!scenarios[scenario]) throw new Error(`no scenario ${scenario}`);
   result = await scenarios[scenario]();
 } catch (e) {
-  result = { failure: String(e && e.stack ? e.stack : e) };
+  const seen = current ? await current.locator('body').innerText().catch(() => '') : '';
+  if (current) await current.screenshot({ path: `${out}/${scenario}-failure.png`, fullPage: true }).catch(() => {});
+  result = { failure: `${e && e.stack ? e.stack : e}\n--- the page said:\n${seen.slice(0, 3000)}` };
 } finally {
   await browser.close();
 }

@@ -16,7 +16,10 @@ class QvFeature extends LitElement {
   createRenderRoot() { return this; }
 
   updated(changed) {
-    if (changed.has('ref')) this.load();
+    if (changed.has('ref')) {
+      this.data = null;
+      this.load();
+    }
   }
 
   async load() {

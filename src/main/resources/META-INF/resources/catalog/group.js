@@ -45,7 +45,8 @@ const SERIES = `query($n:String!, $w:AccessWindow) { accessSeries(group:$n, wind
 /** A feature group's page: what it holds, where it comes from, how it is served and what an operator may do with it. */
 class QvGroup extends LitElement {
   static properties = { name: {}, version: {}, me: { type: Object }, g: { state: true }, d: { state: true }, prev: { state: true },
-    error: { state: true }, notice: { state: true }, actionError: { state: true }, window: { state: true }, live: { state: true } };
+    error: { state: true }, notice: { state: true }, actionError: { state: true }, window: { state: true }, live: { state: true },
+    sources: { state: true } };
 
   constructor() {
     super();
@@ -55,7 +56,13 @@ class QvGroup extends LitElement {
   createRenderRoot() { return this; }
 
   updated(changed) {
-    if (changed.has('name') || changed.has('version')) this.load();
+    if (changed.has('name') || changed.has('version')) {
+      this.g = null; // no action may reach the previous group while the next one loads
+      this.live = null;
+      this.notice = null;
+      this.actionError = null;
+      this.load();
+    }
   }
 
   async load() {
@@ -71,6 +78,8 @@ class QvGroup extends LitElement {
         gql(`query($n:String!, $v:Int) { g: featureGroup(name:$n, version:$v) { version description ttlSeconds owner mode onlineEnabled offlineEnabled tags features { ${FEATURE_FIELDS} } } }`,
           { n: this.name, v: Math.max(...earlier) }).then((p) => { this.prev = p.g; }).catch(() => {});
       }
+      this.sources = null;
+      if (this.g.queryTemplate) this.loadSources(this.g.queryTemplate.sources || []);
       await this.updateComplete;
       this.drawLineage();
       this.drawChart();
@@ -78,6 +87,19 @@ class QvGroup extends LitElement {
       this.error = e;
       this.g = null;
     }
+  }
+
+  /** The registered data sources a template reads ("layer.name" or "name"); one request each, as a name may not be registered. */
+  async loadSources(refs) {
+    const names = [...new Set(refs.map((r) => r.slice(r.indexOf('.') + 1)))].slice(0, 20);
+    if (!names.length) return;
+    const found = [];
+    await Promise.all(names.map(async (n) => {
+      try {
+        found.push((await gql('query($n:String!) { dataSource(name:$n) { name layer format location files bytes rowEstimate refreshedAt } }', { n })).dataSource);
+      } catch (e) { /* not registered under that name: the template names it as written */ }
+    }));
+    this.sources = found.sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async drawLineage() {
@@ -143,9 +165,10 @@ class QvGroup extends LitElement {
   }
 
   deprecate() {
-    if (!confirm(`Deprecate ${this.g.name} v${this.g.version}? Readers will be warned that it is going away.`)) return;
+    const { name, version } = this.g;
+    if (!confirm(`Deprecate ${name} v${version}? Readers will be warned that it is going away.`)) return;
     this.act('Deprecating', 'mutation($g:String!, $v:Int) { deprecateFeatureGroup(name:$g, version:$v) { version status } }',
-      { g: this.g.name, v: this.g.version }, () => `${this.g.name} v${this.g.version} is deprecated.`);
+      { g: name, v: version }, () => `${name} v${version} is deprecated.`);
   }
 
   async materialize(e) {
@@ -240,7 +263,7 @@ class QvGroup extends LitElement {
     return html`
       <nav class="crumbs" aria-label="Breadcrumb"><a href="#/">Catalog</a> › ${g.name}</nav>
       <h1>${g.name} <small>v${g.version}${g.latest ? ' (latest)' : ''}</small>
-        <span class="badge ${modeBadge(g.mode)}">${g.mode}</span>${g.status === 'DEPRECATED' ? html`<span class="badge deprecated">deprecated</span>` : nothing}</h1>
+        <span class="badge ${modeBadge(g.mode)}">${g.mode}</span> ${g.status === 'DEPRECATED' ? html`<span class="badge deprecated">deprecated</span>` : nothing}</h1>
       <p class="lede">${g.description || html`<em>No description</em>`}</p>
       ${this.notice ? html`<p class="notice" role="status" id="notice">${this.notice}</p>` : nothing}
       ${this.actionError ? html`<p class="error" role="alert" id="action-error">${this.actionError}</p>` : nothing}
@@ -270,6 +293,8 @@ class QvGroup extends LitElement {
       ${g.queryTemplate ? html`<section aria-labelledby="h-template"><h2 id="h-template">Query template</h2>
         <p>Reads ${(g.queryTemplate.sources || []).join(', ') || g.queryTemplate.source || '–'}${g.virtualTable ? html`; queryable as the virtual table <code>${g.virtualTable}</code>` : nothing}.</p>
         <pre id="template-sql"><code>${g.queryTemplate.sql || g.queryTemplate.source}</code></pre>
+        ${this.sources && this.sources.length ? html`<div class="scroll"><table id="sources"><thead><tr><th>Data source</th><th>Layer</th><th>Format</th><th>Files</th><th>Size</th><th>Rows (estimate)</th><th>Listed</th></tr></thead><tbody>
+          ${this.sources.map((d) => html`<tr><td>${d.name}<br><small><code>${d.location}</code></small></td><td>${d.layer}</td><td>${d.format}</td><td>${num(d.files)}</td><td>${bytes(d.bytes)}</td><td>${num(d.rowEstimate)}</td><td>${ago(d.refreshedAt)}</td></tr>`)}</tbody></table></div>` : nothing}
         ${g.queryTemplate.parameters && g.queryTemplate.parameters.length ? html`<p>Parameters: ${g.queryTemplate.parameters.map((p) => `${p.name} (${p.type}${p.defaultValue !== null && p.defaultValue !== undefined ? `, default ${p.defaultValue}` : ''})`).join('; ')}</p>` : nothing}</section>` : nothing}
       <section aria-labelledby="h-access"><h2 id="h-access">Access</h2>
         ${d.metrics ? html`<p>Last day: ${num(d.metrics.reads)} reads (${num(d.metrics.readsMaterialized)} from stored data, ${num(d.metrics.readsVirtualized)} computed), ${num(d.metrics.writes)} writes, ${num(d.metrics.errors)} errors;

@@ -126,6 +126,8 @@ class CatalogBrowserTest {
         assertThat((String) seen.get("forced")).contains("forced materialized").contains("nightly model training");
         assertThat((String) seen.get("servedAfter")).isEqualTo("MATERIALIZED");
         assertThat((String) seen.get("history")).contains("FORCED");
+        assertThat((String) seen.get("deprecated")).isEqualTo(orders + " v1 is deprecated.");
+        assertThat(((Number) seen.get("deprecateGone")).intValue()).isZero();
         // and the API agrees with the page
         assertThat(ok(ADMIN, "query($g: String!) { featureGroup(name: $g) { servedAs strategy { forced forcedReason } } }", Map.of("g", hybrid))
                 .getString("data.featureGroup.strategy.forcedReason")).isEqualTo("nightly model training");

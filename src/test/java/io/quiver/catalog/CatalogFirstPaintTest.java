@@ -47,6 +47,12 @@ class CatalogFirstPaintTest {
                 "feature", "customer_profile.age", "key", "customer_id", "keyValue", 7));
         assertThat((String) seen.get("demoGroups")).matches("\\d+ groups");
         assertThat((String) seen.get("hybridStrategy")).contains("HYBRID").contains("served");
+        assertThat((String) seen.get("sources")).contains("transactions").contains("SILVER").contains("PARQUET");
+        // a materialization started from the page, followed live over the GraphQL WebSocket
+        assertThat((String) seen.get("progress")).contains("SUCCEEDED").contains("rows read");
+        assertThat((String) seen.get("materialized")).contains("succeeded").contains("200 rows read");
+        assertThat((String) seen.get("jobs")).contains("SUCCEEDED");
+        assertThat((List<?>) seen.get("sockets")).anyMatch(u -> u.toString().endsWith("/graphql"));
         assertThat(((Number) seen.get("lineageNodes")).intValue()).isGreaterThanOrEqualTo(6); // source, group, 4 features
         assertThat((String) seen.get("nullRate")).isEqualTo("4 % (8 nulls)"); // every 25th of the 200 demo customers
         assertThat((String) seen.get("lookup")).contains("age").contains("PRESENT");
