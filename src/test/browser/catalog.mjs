@@ -131,7 +131,16 @@ const scenarios = {
     await page.waitForSelector('#lookup-result');
     const lookup = await text(page, '#lookup-result');
     await shot(page, 'feature');
-    return { demoGroups, hybridStrategy, sources, lineageNodes, progress, materialized, jobs, sockets, nullRate, lookup };
+    // a phone's width: the group and feature pages fit too (wide tables and graphs scroll inside their boxes)
+    const phone = await newPage({ width: 390, height: 844 });
+    await groupPage(phone, args.hybrid);
+    const phoneGroupOverflowPx = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await shot(phone, 'group-phone');
+    await phone.goto(`${base}/#/feature/${encodeURIComponent(args.feature)}`);
+    await phone.waitForSelector('#statistics');
+    const phoneFeatureOverflowPx = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    return { demoGroups, hybridStrategy, sources, lineageNodes, progress, materialized, jobs, sockets, nullRate, lookup,
+      phoneGroupOverflowPx, phoneFeatureOverflowPx };
   },
 
   /** A secured catalog: a person without a key, a reader, then an admin acting on a hybrid group. */
@@ -162,6 +171,17 @@ const scenarios = {
     const readerSeesActions = await page.locator('#actions').count();
     const readerSeesForce = await page.locator('#force-form').count();
     await shot(page, 'group-reader');
+
+    // a writer may materialize (followed by asking every second: a browser cannot put a key on a WebSocket) but not
+    // force, apply or deprecate
+    await useKey(page, args.writerKey);
+    await groupPage(page, args.group);
+    const writerSees = { force: await page.locator('#force-form').count(), deprecate: await page.locator('#deprecate').count(),
+      materialize: await page.locator('#materialize-form').count() };
+    await page.fill('#a-start', '2025-12-01T00:00'); // the group's rows are of 2026-01-01
+    await page.click('#materialize-form button[type=submit]');
+    await page.waitForSelector('#notice');
+    const writerMaterialized = await text(page, '#notice');
 
     await useKey(page, args.adminKey);
     await groupPage(page, args.hybrid);
@@ -194,7 +214,7 @@ const scenarios = {
     const deprecated = await text(page, '#notice');
     const deprecateGone = await page.locator('#deprecate').count();
     return { withoutKey, who, featureResults, definition, upstream, schema, lineageNodes, lineageText, readerSeesActions, readerSeesForce,
-      adminSeesForce, servedBefore, error, forced, servedAfter, history, deprecated, deprecateGone };
+      writerSees, writerMaterialized, adminSeesForce, servedBefore, error, forced, servedAfter, history, deprecated, deprecateGone };
   },
 };
 

@@ -59,6 +59,11 @@ test('the lineage graph quotes names and links every node', () => {
   assert.match(dot, /"f:g.a" -> "svc:svc";/);
   assert.match(dot, /URL="#\/feature\/g.c"/);
   assert.doesNotMatch(dot, /"f:g.c" -> /);
+  // a template's bare source and a feature's layer.name of the same dataset are one node
+  const same = lineageDot({ name: 'g', version: 1, queryTemplate: { sources: ['transactions'] },
+    features: [f('a', 'INT', { sourceDatasets: ['silver.transactions'] })] }, []);
+  assert.equal((same.match(/shape=cylinder/g) || []).length, 1);
+  assert.match(same, /"ds:silver.transactions" -> "group:g";/);
   const wide = lineageDot({ ...group, features: Array.from({ length: 45 }, (_, i) => f(`x${i}`, 'INT')) }, []);
   assert.match(wide, /… 5 more features/);
 });

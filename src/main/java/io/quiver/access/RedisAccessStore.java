@@ -20,7 +20,7 @@ import io.vertx.mutiny.redis.client.Response;
  * {@code <prefix>access:{<group>}:m:<minute>} or {@code ...:h:<hour>} (the group in braces keeps a group's buckets on
  * one cluster slot), fields added by a script per bucket (HINCRBY, the larger latest access, EXPIRE), each bucket
  * expiring when it is no longer kept. One flush is one pipelined round trip; a window read is one script per group
- * (its buckets summed inside Redis), pipelined too.
+ * (its buckets summed inside Redis), pipelined too; a series is one script per bucket, pipelined.
  */
 public class RedisAccessStore implements AccessStore {
 
@@ -123,6 +123,29 @@ public class RedisAccessStore implements AccessStore {
                 summed.put(r.get(j).toString(), Long.parseLong(r.get(j + 1).toString()));
             }
             out.put(owners.get(i), summed);
+        }
+        return out;
+    }
+
+    /** A group's buckets one by one: the summing script over one bucket each, all in one pipelined round trip. */
+    @Override
+    public List<Map<String, Long>> series(String group, boolean minutes, long from, long to) {
+        long first = AccessStore.oldestKept(minutes, from, to);
+        List<Request> requests = new ArrayList<>();
+        for (long i = Math.max(from, first); i <= to; i++) {
+            requests.add(Request.cmd(Command.EVAL).arg(SUM).arg(1).arg(key(group, minutes, i)));
+        }
+        List<Response> responses = requests.isEmpty() ? List.of() : run(requests, "read access metrics");
+        List<Map<String, Long>> out = new ArrayList<>();
+        for (long i = from; i < Math.max(from, first); i++) {
+            out.add(Map.of());
+        }
+        for (Response r : responses) {
+            Map<String, Long> bucket = new HashMap<>();
+            for (int j = 0; r != null && j + 1 < r.size(); j += 2) {
+                bucket.put(r.get(j).toString(), Long.parseLong(r.get(j + 1).toString()));
+            }
+            out.add(bucket);
         }
         return out;
     }

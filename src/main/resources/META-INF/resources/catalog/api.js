@@ -17,14 +17,12 @@ export class ApiError extends Error {
 
 /** What a person should read for an error code, before the service's own sentence. */
 function lead(code) {
-  switch (code) {
-    case 'UNAUTHENTICATED': return 'This catalog needs a valid API key: enter one at the top of the page.';
-    case 'FORBIDDEN': return 'Your API key may not do this.';
-    case 'NOT_FOUND': return 'Not found.';
-    case 'RATE_LIMITED': return 'Too many requests: wait a moment and try again.';
-    case 'SERVICE_BUSY': case 'UNAVAILABLE': return 'The service is busy or a store it needs is unreachable: try again shortly.';
-    default: return '';
-  }
+  const c = code || '';
+  if (c === 'UNAUTHENTICATED') return 'This catalog needs a valid API key: enter one at the top of the page.';
+  if (c === 'FORBIDDEN') return 'Your API key may not do this.';
+  if (c === 'RATE_LIMITED') return 'Too many requests: wait a moment and try again.';
+  if (c === 'SERVICE_BUSY' || c.endsWith('_UNAVAILABLE')) return 'The service is busy or a store it needs is unreachable: try again shortly.';
+  return '';
 }
 
 export function describe(error) {
@@ -66,45 +64,66 @@ export async function gql(query, variables = {}) {
 }
 
 /**
- * Follows a materialization job: over the GraphQL WebSocket when the instance is open (a browser cannot put a key on
- * a WebSocket), else by asking every second. Calls onJob with each state; resolves with the last one.
+ * Follows a materialization job of a group version: over the GraphQL WebSocket when the instance is open (a browser
+ * cannot put a key on a WebSocket), else by asking every second. Calls onJob with each state; resolves with the
+ * last one when the job ends, when signal aborts (the person left the page), or after ten minutes.
  */
-export function followJob(id, group, open, onJob) {
-  const done = (j) => j && (j.status === 'SUCCEEDED' || j.status === 'FAILED');
+export function followJob(id, group, version, open, onJob, signal) {
+  const ended = (j) => j && (j.status === 'SUCCEEDED' || j.status === 'FAILED');
   const fields = 'id status rowsRead entities error errorCode startedAt finishedAt durationMs snapshotId';
+  const deadline = Date.now() + 600000;
+  let last = null;
+  const report = (j) => {
+    if (j && !(signal && signal.aborted)) {
+      last = j;
+      onJob(j);
+    }
+  };
   const poll = () => new Promise((resolve) => {
     const tick = async () => {
+      if ((signal && signal.aborted) || Date.now() > deadline) return resolve(last);
       try {
-        const jobs = (await gql(`query($g:String!){ materializationJobs(group:$g, first:50){ ${fields} group } }`, { g: group })).materializationJobs;
-        const j = jobs.find((x) => String(x.id) === String(id));
-        if (j) onJob(j);
-        if (done(j)) return resolve(j);
-      } catch (e) { /* shown by the next successful answer */ }
+        const jobs = (await gql('query($g:String!, $v:Int) { materializationJobs(group:$g, version:$v, first:50) { ' + fields + ' } }',
+          { g: group, v: version })).materializationJobs;
+        report(jobs.find((x) => String(x.id) === String(id)));
+        if (ended(last)) return resolve(last);
+      } catch (e) { /* asked again in a second */ }
       setTimeout(tick, 1000);
     };
     tick();
   });
   if (!open || !('WebSocket' in window)) return poll();
   return new Promise((resolve) => {
-    const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
-    const ws = new WebSocket(url, 'graphql-transport-ws');
-    let last = null;
-    const fallback = () => { ws.close(); poll().then(resolve); };
+    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`, 'graphql-transport-ws');
+    let settled = false;
+    const finish = (j) => {
+      if (settled) return;
+      settled = true;
+      ws.close();
+      resolve(j);
+    };
+    const fallback = () => {
+      if (settled) return;
+      settled = true;
+      ws.close();
+      poll().then(resolve);
+    };
+    if (signal) signal.addEventListener('abort', () => finish(last));
     ws.onopen = () => ws.send(JSON.stringify({ type: 'connection_init' }));
     ws.onerror = fallback;
+    ws.onclose = () => (ended(last) ? finish(last) : fallback());
     ws.onmessage = (m) => {
       const msg = JSON.parse(m.data);
       if (msg.type === 'connection_ack') {
         ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { materializationProgress(jobId: ${Number(id)}) { ${fields} } }` } }));
       } else if (msg.type === 'next') {
-        last = msg.payload.data && msg.payload.data.materializationProgress;
-        if (last) onJob(last);
-        if (done(last)) { ws.close(); resolve(last); }
+        report(msg.payload.data && msg.payload.data.materializationProgress);
+        if (ended(last)) finish(last);
       } else if (msg.type === 'error') {
         fallback();
       } else if (msg.type === 'complete') {
-        ws.close();
-        resolve(last);
+        if (ended(last)) finish(last);
+        else fallback();
       }
     };
   });

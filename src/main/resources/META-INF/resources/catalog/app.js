@@ -18,6 +18,14 @@ class QvApp extends LitElement {
     window.addEventListener('hashchange', () => {
       this.route = parseRoute();
       window.scrollTo(0, 0);
+      // keyboard and screen-reader users start at the new page's heading
+      this.updateComplete.then(() => setTimeout(() => {
+        const h1 = this.querySelector('main h1');
+        if (h1) {
+          h1.setAttribute('tabindex', '-1');
+          h1.focus({ preventScroll: true });
+        }
+      }, 0));
     });
     this.loadMe();
   }

@@ -31,13 +31,17 @@ class QvFeature extends LitElement {
       this.error = new Error(`“${this.ref}” is not a feature reference: it should read group.feature (or group@version.feature).`);
       return;
     }
+    const ref = this.ref;
     try {
-      this.data = await gql(QUERY, { g: parts.group, v: parts.version, f: this.ref });
+      const data = await gql(QUERY, { g: parts.group, v: parts.version, f: ref });
+      if (ref !== this.ref) return; // the person moved on to another feature meanwhile
+      this.data = data;
       const name = parts.feature;
       if (!this.data.g.features.some((f) => f.name === name)) {
         this.error = new Error(`Group ${this.data.g.name} has no feature ${name}.`);
       }
     } catch (e) {
+      if (ref !== this.ref) return;
       this.error = e;
       this.data = null;
     }
@@ -49,14 +53,19 @@ class QvFeature extends LitElement {
     const entity = {};
     for (const k of this.data.g.entityKeys) {
       const v = String(form.get(k.name) || '').trim();
-      entity[k.name] = ['STRING', 'DATE', 'TIMESTAMP'].includes(k.valueType) || Number.isNaN(Number(v)) ? v : Number(v);
+      // numbers as numbers unless they would lose digits (a BIGINT beyond 2^53 goes as text, which the API accepts)
+      const n = Number(v);
+      entity[k.name] = ['STRING', 'DATE', 'TIMESTAMP'].includes(k.valueType) || v === '' || Number.isNaN(n) || !Number.isSafeInteger(n) && /^-?\d+$/.test(v) ? v : n;
     }
     this.lookupError = null;
+    const ref = this.ref;
     try {
       const d = await gql('query($f:[String], $e:[JSON!]!) { onlineFeatures(features:$f, entities:$e) { columns { name values statuses eventTimestamps } metadata { servingLatencyMs groups { source } } } }',
         { f: [this.ref], e: [entity] });
+      if (ref !== this.ref) return;
       this.lookup = d.onlineFeatures;
     } catch (err) {
+      if (ref !== this.ref) return;
       this.lookup = null;
       this.lookupError = describe(err);
     }

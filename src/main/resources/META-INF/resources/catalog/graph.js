@@ -21,8 +21,16 @@ export function lineageDot(group, downstream) {
   };
   const gid = `group:${group.name}`;
   node(gid, `${group.name} v${group.version}`, `fillcolor="#dbe7ff", color="#2f5bd3", penwidth=1.5, URL=${quote(link.group(group.name, group.version))}, tooltip=${quote('feature group ' + group.name)}`);
-  const datasets = new Set([...(group.queryTemplate && group.queryTemplate.sources ? group.queryTemplate.sources : [])]);
-  group.features.forEach((f) => (f.sourceDatasets || []).forEach((d) => datasets.add(d)));
+  // features name datasets as layer.name, a template's sources may name them bare: one node per dataset
+  const named = [...(group.queryTemplate && group.queryTemplate.sources ? group.queryTemplate.sources : [])];
+  group.features.forEach((f) => (f.sourceDatasets || []).forEach((d) => named.push(d)));
+  const byBare = new Map();
+  for (const d of named) {
+    const bare = d.slice(d.lastIndexOf('.') + 1);
+    const had = byBare.get(bare);
+    if (!had || (!had.includes('.') && d.includes('.'))) byBare.set(bare, d);
+  }
+  const datasets = new Set(byBare.values());
   for (const d of datasets) {
     node(`ds:${d}`, d, `shape=cylinder, fillcolor="#fff4d6", color="#b7891b", tooltip=${quote('dataset ' + d)}`);
     lines.push(`${quote(`ds:${d}`)} -> ${quote(gid)};`);

@@ -61,36 +61,55 @@ class QvGroup extends LitElement {
       this.live = null;
       this.notice = null;
       this.actionError = null;
+      if (this.leaving) this.leaving.abort(); // a job followed on the previous page stops being followed
+      this.leaving = new AbortController();
       this.load();
     }
   }
 
+  disconnectedCallback() {
+    super.disconnectedCallback();
+    if (this.leaving) this.leaving.abort();
+  }
+
+  /** Whether answers that were asked for on this page still belong to it (the element is reused for the next group). */
+  current(key) {
+    return key === `${this.name}@${this.version || ''}`;
+  }
+
+  get key() {
+    return `${this.name}@${this.version || ''}`;
+  }
+
   async load() {
+    const key = this.key;
     this.error = null;
     try {
       const vars = { n: this.name, v: this.version || undefined };
       const [g, d] = await Promise.all([gql(GROUP, vars), details(vars)]);
+      if (!this.current(key)) return;
       this.g = g.g;
       this.d = d;
       this.prev = null;
       const earlier = (this.g.versions || []).filter((v) => v < this.g.version);
       if (earlier.length) {
         gql(`query($n:String!, $v:Int) { g: featureGroup(name:$n, version:$v) { version description ttlSeconds owner mode onlineEnabled offlineEnabled tags features { ${FEATURE_FIELDS} } } }`,
-          { n: this.name, v: Math.max(...earlier) }).then((p) => { this.prev = p.g; }).catch(() => {});
+          { n: this.name, v: Math.max(...earlier) }).then((p) => { if (this.current(key)) this.prev = p.g; }).catch(() => {});
       }
       this.sources = null;
-      if (this.g.queryTemplate) this.loadSources(this.g.queryTemplate.sources || []);
+      if (this.g.queryTemplate) this.loadSources(key, this.g.queryTemplate.sources || []);
       await this.updateComplete;
-      this.drawLineage();
-      this.drawChart();
+      this.drawLineage(key);
+      this.drawChart(key);
     } catch (e) {
+      if (!this.current(key)) return;
       this.error = e;
       this.g = null;
     }
   }
 
   /** The registered data sources a template reads ("layer.name" or "name"); one request each, as a name may not be registered. */
-  async loadSources(refs) {
+  async loadSources(key, refs) {
     const names = [...new Set(refs.map((r) => r.slice(r.indexOf('.') + 1)))].slice(0, 20);
     if (!names.length) return;
     const found = [];
@@ -99,31 +118,34 @@ class QvGroup extends LitElement {
         found.push((await gql('query($n:String!) { dataSource(name:$n) { name layer format location files bytes rowEstimate refreshedAt } }', { n })).dataSource);
       } catch (e) { /* not registered under that name: the template names it as written */ }
     }));
-    this.sources = found.sort((a, b) => a.name.localeCompare(b.name));
+    if (this.current(key)) this.sources = found.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async drawLineage() {
+  async drawLineage(key) {
     const host = this.querySelector('#lineage');
     if (!host || !this.g) return;
-    const refs = this.g.features.slice(0, 40).map((f) => f.reference);
+    const g = this.g;
+    const refs = g.features.slice(0, 40).map((f) => f.reference);
     let down = [];
     if (refs.length) {
       const doc = `{ ${refs.map((r, i) => `l${i}: lineage(feature: ${JSON.stringify(r)}) { downstreamFeatures featureServices }`).join(' ')} }`;
       const answer = await gql(doc).catch(() => ({}));
       down = refs.map((r, i) => answer[`l${i}`]);
     }
+    if (!this.current(key)) return;
     try {
-      await lineageGraph(host, this.g, down);
+      await lineageGraph(host, g, down);
     } catch (e) {
       host.textContent = `The lineage graph could not be drawn: ${describe(e)}`;
     }
   }
 
-  async drawChart() {
+  async drawChart(key = this.key) {
     const host = this.querySelector('#access-chart');
     if (!host) return;
     try {
       const series = (await gql(SERIES, { n: this.name, w: this.window })).accessSeries;
+      if (!this.current(key)) return;
       await accessChart(host, series, this.window);
     } catch (e) {
       host.textContent = `Access metrics could not be charted: ${describe(e)}`;
@@ -136,14 +158,16 @@ class QvGroup extends LitElement {
   }
 
   async act(what, doc, vars, after) {
+    const key = this.key;
     this.actionError = null;
     this.notice = null;
     try {
       const data = await gql(doc, vars);
+      if (!this.current(key)) return;
       this.notice = after(data);
       await this.load();
     } catch (e) {
-      this.actionError = `${what} failed: ${describe(e)}`;
+      if (this.current(key)) this.actionError = `${what} failed: ${describe(e)}`;
     }
   }
 
@@ -152,15 +176,17 @@ class QvGroup extends LitElement {
     const f = new FormData(e.target);
     const strategy = f.get('strategy') || null;
     const until = f.get('until') ? new Date(f.get('until')).toISOString() : null;
+    const { name, version } = this.g;
     this.act('Forcing the strategy', `mutation($g:String!, $v:Int, $s:Mode, $u:DateTime, $r:String) {
         forceStrategy(group:$g, version:$v, strategy:$s, until:$u, reason:$r) { forced servedAs } }`,
-    { g: this.g.name, v: this.g.version, s: strategy, u: until, r: f.get('reason') || null },
+    { g: name, v: version, s: strategy, u: until, r: f.get('reason') || null },
     (d) => (strategy ? `Forced ${strategy.toLowerCase()}; now served ${String(d.forceStrategy.servedAs).toLowerCase()}.` : 'The override is cleared.'));
   }
 
   apply() {
+    const { name, version } = this.g;
     this.act('Applying the recommendation', 'mutation($g:String!, $v:Int) { applyRecommendation(group:$g, version:$v) { decided servedAs fillState } }',
-      { g: this.g.name, v: this.g.version },
+      { g: name, v: version },
       (d) => `Applied: decided ${String(d.applyRecommendation.decided).toLowerCase()}, served ${String(d.applyRecommendation.servedAs).toLowerCase()}.`);
   }
 
@@ -174,20 +200,26 @@ class QvGroup extends LitElement {
   async materialize(e) {
     e.preventDefault();
     const f = new FormData(e.target);
+    const key = this.key;
+    const { name, version } = this.g;
+    const signal = this.leaving.signal;
     this.actionError = null;
     this.notice = null;
     try {
       const start = new Date(f.get('start')).toISOString();
       const end = new Date(f.get('end')).toISOString();
       const job = (await gql(`mutation($g:String!, $v:Int, $s:DateTime!, $e:DateTime!) { materialize(group:$g, version:$v, start:$s, end:$e) { id status } }`,
-        { g: this.g.name, v: this.g.version, s: start, e: end })).materialize;
+        { g: name, v: version, s: start, e: end })).materialize;
+      if (!this.current(key)) return;
       this.live = { id: job.id, status: job.status, rowsRead: 0 };
-      const last = await followJob(job.id, this.g.name, this.me && this.me.open, (j) => { this.live = j; });
+      const last = await followJob(job.id, name, version, this.me && this.me.open, (j) => { this.live = j; }, signal);
+      if (!this.current(key) || signal.aborted) return;
       this.notice = last && last.status === 'SUCCEEDED' ? `Materialization job ${job.id} succeeded: ${num(last.rowsRead)} rows read.` : null;
       if (last && last.status === 'FAILED') this.actionError = `Materialization job ${job.id} failed: ${last.error || 'no reason given'}`;
+      if (!last || !['SUCCEEDED', 'FAILED'].includes(last.status)) this.actionError = `Materialization job ${job.id} is still ${last ? last.status : 'queued'}: see its state under Materialization jobs.`;
       this.load();
     } catch (err) {
-      this.actionError = `Materialization failed: ${describe(err)}`;
+      if (this.current(key)) this.actionError = `Materialization failed: ${describe(err)}`;
     }
   }
 
@@ -223,7 +255,9 @@ class QvGroup extends LitElement {
         <table class="compact"><thead><tr><th></th><th>Now</th><th>After</th></tr></thead><tbody>
           <tr><td>Read time</td><td>${ms(rec.readMsNow)}</td><td>${ms(rec.readMsAfter)}</td></tr>
           <tr><td>Bytes stored</td><td>${bytes(rec.bytesStoredNow)}</td><td>${bytes(rec.bytesStoredAfter)}</td></tr>
-          <tr><td>Compute per day</td><td>${ms(rec.computeMsPerDayNow)}</td><td>${ms(rec.computeMsPerDayAfter)}</td></tr></tbody></table>` : nothing}
+          <tr><td>Compute per day</td><td>${ms(rec.computeMsPerDayNow)}</td><td>${ms(rec.computeMsPerDayAfter)}</td></tr></tbody></table>
+        ${rec.version !== g.version ? html`<p class="note">For the latest version, v${rec.version}.</p>` : nothing}
+        ${rec.change && rec.howToApply ? html`<p class="note" id="how-to-apply">${rec.howToApply}</p>` : nothing}` : nothing}
       ${d.history && d.history.length ? html`<h3>History</h3><ol class="history" id="history">${d.history.map((h) => html`<li>
         <time>${when(h.at)}</time> <strong>${h.kind}</strong> ${h.from || ''}${h.to ? ` → ${h.to}` : ''}: ${h.reason}</li>`)}</ol>` : nothing}
     </section>`;
@@ -243,7 +277,8 @@ class QvGroup extends LitElement {
         <div class="field grow"><label for="a-reason">Reason</label><input id="a-reason" name="reason" placeholder="why, for the history"></div>
         <div class="field"><label for="a-until">Until (optional)</label><input id="a-until" name="until" type="datetime-local"></div>
         <div class="field"><button type="submit">Force</button></div></form>` : nothing}
-      ${admin && d.recommendation && d.recommendation.change ? html`<p><button id="apply-recommendation" @click=${this.apply}>Apply the recommendation (${d.recommendation.recommended})</button></p>` : nothing}
+      ${admin && d.recommendation && d.recommendation.change && g.strategy && g.strategy.selectable && d.recommendation.version === g.version
+        ? html`<p><button id="apply-recommendation" @click=${this.apply}>Apply the recommendation (${d.recommendation.recommended})</button></p>` : nothing}
       ${writer && g.onlineEnabled ? html`<form class="action" id="materialize-form" @submit=${this.materialize}>
         <h3>Materialize into the online store</h3>
         <div class="field"><label for="a-start">From</label><input id="a-start" name="start" type="datetime-local" required .value=${local(new Date(now.getTime() - 30 * 86400000))}></div>
@@ -289,7 +324,7 @@ class QvGroup extends LitElement {
       ${this.renderSchema(g)}
       <section aria-labelledby="h-lineage"><h2 id="h-lineage">Lineage</h2>
         <p class="note">Sources on the left, this group's features in the middle, features and services derived from them on the right. Click a node to open it.</p>
-        <div id="lineage" class="graph" role="img" aria-label="Lineage graph of ${g.name}">Drawing…</div></section>
+        <div id="lineage" class="graph" role="group" aria-label="Lineage graph of ${g.name}">Drawing…</div></section>
       ${g.queryTemplate ? html`<section aria-labelledby="h-template"><h2 id="h-template">Query template</h2>
         <p>Reads ${(g.queryTemplate.sources || []).join(', ') || g.queryTemplate.source || '–'}${g.virtualTable ? html`; queryable as the virtual table <code>${g.virtualTable}</code>` : nothing}.</p>
         <pre id="template-sql"><code>${g.queryTemplate.sql || g.queryTemplate.source}</code></pre>

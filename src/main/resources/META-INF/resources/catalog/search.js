@@ -33,12 +33,14 @@ class QvSearch extends LitElement {
 
   async load() {
     const p = this.params;
+    const seq = (this.seq = (this.seq || 0) + 1); // a slower earlier search must not overwrite a newer one
     this.loading = true;
     this.error = null;
     const tags = p.tag ? p.tag.split(',').map((t) => t.trim()).filter(Boolean) : undefined;
     try {
       if (!this.entities) {
-        gql('{ entities { name } }').then((d) => { this.entities = d.entities.map((e) => e.name).sort(); }).catch(() => { this.entities = []; });
+        this.entities = [];
+        gql('{ entities { name } }').then((d) => { this.entities = d.entities.map((e) => e.name).sort(); }).catch(() => { this.entities = null; });
       }
       if (this.kind === 'features') {
         const filter = { search: p.q || undefined, group: p.group || undefined, dataType: p.type || undefined, tags };
@@ -51,19 +53,26 @@ class QvSearch extends LitElement {
           const byName = Object.fromEntries(Object.values(groups).map((g) => [g.name, g]));
           data.nodes.forEach((f) => { f.groupInfo = byName[f.group] || {}; });
         }
+        if (seq !== this.seq) return;
         this.result = { kind: 'features', ...data };
       } else {
         const filter = { search: p.q || undefined, entity: p.entity || undefined, owner: p.owner || undefined, mode: p.mode || undefined,
           status: p.status || undefined, tags };
         const data = (await gql(GROUPS, { first: PAGE, after: p.after || undefined, filter })).featureGroups;
+        if (seq !== this.seq) return;
         this.result = { kind: 'groups', ...data };
       }
-      if (!window.__qvFirstResults) window.__qvFirstResults = performance.now();
+      if (!window.__qvFirstResults) {
+        // first results: once they are rendered and the browser is about to paint them
+        await this.updateComplete;
+        requestAnimationFrame(() => { window.__qvFirstResults = window.__qvFirstResults || performance.now(); });
+      }
     } catch (e) {
+      if (seq !== this.seq) return;
       this.error = e;
       this.result = null;
     } finally {
-      this.loading = false;
+      if (seq === this.seq) this.loading = false;
     }
   }
 
@@ -81,24 +90,24 @@ class QvSearch extends LitElement {
       <div class="field grow"><label for="f-q">Search</label>
         <input id="f-q" name="q" type="search" .value=${p.q || ''} placeholder="name, description or tag"></div>
       <div class="field"><label for="f-kind">Show</label>
-        <select id="f-kind" name="kind" @change=${(e) => e.target.form.requestSubmit()}>
+        <select id="f-kind" name="kind" .value=${features ? 'features' : 'groups'} @change=${(e) => e.target.form.requestSubmit()}>
           <option value="groups" ?selected=${!features}>Feature groups</option>
           <option value="features" ?selected=${features}>Features</option></select></div>
       ${features ? html`
         <div class="field"><label for="f-group">Group</label><input id="f-group" name="group" .value=${p.group || ''}></div>
         <div class="field"><label for="f-type">Data type</label>
-          <select id="f-type" name="type"><option value="">any</option>
+          <select id="f-type" name="type" .value=${p.type || ''}><option value="">any</option>
             ${DATA_TYPES.map((t) => html`<option ?selected=${p.type === t}>${t}</option>`)}</select></div>`
         : html`
         <div class="field"><label for="f-entity">Entity</label>
-          <select id="f-entity" name="entity"><option value="">any</option>
+          <select id="f-entity" name="entity" .value=${p.entity || ''}><option value="">any</option>
             ${(this.entities || []).map((n) => html`<option ?selected=${p.entity === n}>${n}</option>`)}</select></div>
         <div class="field"><label for="f-owner">Owner</label><input id="f-owner" name="owner" .value=${p.owner || ''}></div>
         <div class="field"><label for="f-mode">Mode</label>
-          <select id="f-mode" name="mode"><option value="">any</option>
+          <select id="f-mode" name="mode" .value=${p.mode || ''}><option value="">any</option>
             ${['MATERIALIZED', 'VIRTUALIZED', 'HYBRID'].map((m) => html`<option ?selected=${p.mode === m}>${m}</option>`)}</select></div>
         <div class="field"><label for="f-status">Status</label>
-          <select id="f-status" name="status"><option value="">any</option>
+          <select id="f-status" name="status" .value=${p.status || ''}><option value="">any</option>
             ${['ACTIVE', 'DEPRECATED'].map((m) => html`<option ?selected=${p.status === m}>${m}</option>`)}</select></div>`}
       <div class="field"><label for="f-tag">Tags</label><input id="f-tag" name="tag" .value=${p.tag || ''} placeholder="a,b"></div>
       <div class="field"><button type="submit">Search</button></div>

@@ -48,7 +48,14 @@ export function parseRoute() {
   const hash = location.hash.replace(/^#/, '') || '/';
   const [path, query] = hash.split('?');
   const params = Object.fromEntries(new URLSearchParams(query || ''));
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const decode = (x) => {
+    try {
+      return decodeURIComponent(x);
+    } catch (e) {
+      return x; // a malformed link shows "not found" for what it names rather than a blank page
+    }
+  };
+  const parts = path.split('/').filter(Boolean).map(decode);
   if (parts[0] === 'group' && parts[1]) return { view: 'group', name: parts[1], version: parts[2] === 'v' ? Number(parts[3]) : null, params };
   if (parts[0] === 'feature' && parts[1]) return { view: 'feature', ref: parts[1], params };
   return { view: 'search', params };

@@ -87,7 +87,7 @@ class CatalogBrowserTest {
         Map<String, Object> score = with(feature("loyalty", "DOUBLE"), "sourceFeatures", List.of(orders + "." + p + "_basket"));
         Map<String, Object> variables = Map.of("entities", List.of(entity(customer, "customer_id", "BIGINT")), "groups", List.of(
                 with(group(orders, customer, List.of(basket, feature("orders_30d", "INT"))), "eventTimestampColumn", "ts",
-                        "description", "What a customer ordered lately"),
+                        "description", "What a customer ordered lately", "owner", "growth-analytics"),
                 with(group(derived, customer, List.of(score)), "eventTimestampColumn", "ts"),
                 with(group(hybrid, customer, List.of(feature("amount", "DOUBLE"))), "mode", "HYBRID", "eventTimestampColumn", "ts",
                         "queryTemplate", "SELECT customer_id, ts, amount FROM {{gold." + p + "_lake}}")));
@@ -99,16 +99,19 @@ class CatalogBrowserTest {
         ok(ADMIN, "mutation($g: String!) { refreshFeatures(group: $g) { rowCount } }", Map.of("g", orders));
         String reader = ok(ADMIN, "mutation($n: String!) { createApiKey(name: $n, roles: [READER]) { key } }", Map.of("n", p + "-reader"))
                 .getString("data.createApiKey.key");
+        String writer = ok(ADMIN, "mutation($n: String!) { createApiKey(name: $n, roles: [WRITER]) { key } }", Map.of("n", p + "-writer"))
+                .getString("data.createApiKey.key");
 
-        Map<String, Object> seen = Browser.run("secured", base, Map.of("adminKey", ADMIN, "readerKey", reader, "search", p,
+        Map<String, Object> seen = Browser.run("secured", base, Map.of("adminKey", ADMIN, "readerKey", reader, "writerKey", writer, "search", p,
                 "feature", orders + "." + p + "_basket", "group", orders, "hybrid", hybrid, "reason", "nightly model training"));
 
         // without a key: told what to do
         assertThat((String) seen.get("withoutKey")).contains("needs a valid API key").contains("enter one");
         // the reader finds the feature by search, with its group's facts
         assertThat((String) seen.get("who")).contains("reader");
+        // each result with its group's owner and mode
         assertThat((String) seen.get("featureResults")).contains(orders + "." + p + "_basket").contains("Mean basket value of the last 30 days")
-                .contains(orders);
+                .contains("growth-analytics").contains("MATERIALIZED").contains("DOUBLE");
         assertThat((String) seen.get("definition")).contains("DOUBLE").contains("EUR");
         assertThat((String) seen.get("upstream")).contains("silver." + p + "_orders").contains(derived + "@1.loyalty");
         // the group page: schema with types and statistics, and the lineage drawn as a graph
@@ -119,6 +122,8 @@ class CatalogBrowserTest {
         assertThat(((Number) seen.get("readerSeesActions")).intValue()).isZero();
         assertThat(((Number) seen.get("readerSeesForce")).intValue()).isZero();
         assertThat(((Number) seen.get("adminSeesForce")).intValue()).isOne();
+        assertThat((Map<?, ?>) seen.get("writerSees")).isEqualTo(Map.of("force", 0, "deprecate", 0, "materialize", 1));
+        assertThat((String) seen.get("writerMaterialized")).startsWith("Materialization job").contains("succeeded").contains("2 rows read");
         // an API error in words, then the forced strategy shows and reads switch once the fill succeeded
         assertThat((String) seen.get("servedBefore")).isEqualTo("VIRTUALIZED");
         assertThat((String) seen.get("error")).startsWith("Forcing the strategy failed:").containsIgnoringCase("reason")

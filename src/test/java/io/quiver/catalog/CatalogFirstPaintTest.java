@@ -33,9 +33,13 @@ import io.quiver.support.Browser;
  * never asserted).
  */
 @QuarkusTest
-@TestProfile(EmbeddedDefaultTest.Embedded.class)
+@TestProfile(CatalogFirstPaintTest.EmbeddedCatalog.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the demo's pages first: their screenshots show the demo alone
 class CatalogFirstPaintTest {
+
+    /** The embedded default in a database of its own: the 1,000 groups registered here must not reach EmbeddedDefaultTest. */
+    public static class EmbeddedCatalog extends EmbeddedDefaultTest.Embedded {
+    }
 
     @TestHTTPResource("/")
     URI base;
@@ -45,7 +49,9 @@ class CatalogFirstPaintTest {
     void theDemoPagesDrawTheirDataChartsAndGraphs() throws Exception {
         Map<String, Object> seen = Browser.run("demoPages", base, Map.of("group", "customer_profile", "hybrid", "customer_360",
                 "feature", "customer_profile.age", "key", "customer_id", "keyValue", 7));
-        assertThat((String) seen.get("demoGroups")).matches("\\d+ groups");
+        assertThat((String) seen.get("demoGroups")).isEqualTo("4 groups");
+        assertThat(((Number) seen.get("phoneGroupOverflowPx")).intValue()).isLessThanOrEqualTo(0);
+        assertThat(((Number) seen.get("phoneFeatureOverflowPx")).intValue()).isLessThanOrEqualTo(0);
         assertThat((String) seen.get("hybridStrategy")).contains("HYBRID").contains("served");
         assertThat((String) seen.get("sources")).contains("transactions").contains("SILVER").contains("PARQUET");
         // a materialization started from the page, followed live over the GraphQL WebSocket
@@ -56,6 +62,24 @@ class CatalogFirstPaintTest {
         assertThat(((Number) seen.get("lineageNodes")).intValue()).isGreaterThanOrEqualTo(6); // source, group, 4 features
         assertThat((String) seen.get("nullRate")).isEqualTo("4 % (8 nulls)"); // every 25th of the 200 demo customers
         assertThat((String) seen.get("lookup")).contains("age").contains("PRESENT");
+    }
+
+    @Test
+    @Order(3)
+    void thePageRunsOnlyItsOwnScriptsAndTheImportMapItsPolicyNames() throws Exception {
+        io.restassured.response.Response page = io.restassured.RestAssured.given().when().get("/").then().statusCode(200).extract().response();
+        String csp = page.header("Content-Security-Policy");
+        String body = page.asString();
+        String importMap = body.substring(body.indexOf("<script type=\"importmap\">") + "<script type=\"importmap\">".length(),
+                body.indexOf("</script>", body.indexOf("<script type=\"importmap\">")));
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        String hash = java.util.Base64.getEncoder().encodeToString(sha.digest(importMap.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(csp).contains("script-src 'self' 'sha256-" + hash + "'").contains("frame-ancestors 'none'").doesNotContain(" 'unsafe-eval'")
+                .doesNotContain("script-src 'self' 'unsafe-inline'");
+        assertThat(body).contains("<qv-app>").contains("\"lit\":\"/_static/lit/");
+        // one inline script only: the import map
+        assertThat(body.split("<script").length - 1).isEqualTo(2);
+        assertThat(body).contains("<script type=\"module\" src=\"/catalog/app.js\">");
     }
 
     @Test
