@@ -172,8 +172,13 @@ const scenarios = {
     const readerSeesForce = await page.locator('#force-form').count();
     await shot(page, 'group-reader');
 
-    // a writer may materialize (followed by asking every second: a browser cannot put a key on a WebSocket) but not
-    // force, apply or deprecate
+    // a writer may materialize (followed over the WebSocket, the key offered as a subprotocol) but not force, apply
+    // or deprecate
+    const writerSockets = [];
+    page.on('websocket', (ws) => {
+      writerSockets.push(ws.url());
+      ws.on('framereceived', (f) => { if (String(f.payload).includes('"next"')) writerSockets.push('next'); });
+    });
     await useKey(page, args.writerKey);
     await groupPage(page, args.group);
     const writerSees = { force: await page.locator('#force-form').count(), deprecate: await page.locator('#deprecate').count(),
@@ -214,7 +219,7 @@ const scenarios = {
     const deprecated = await text(page, '#notice');
     const deprecateGone = await page.locator('#deprecate').count();
     return { withoutKey, who, featureResults, definition, upstream, schema, lineageNodes, lineageText, readerSeesActions, readerSeesForce,
-      writerSees, writerMaterialized, adminSeesForce, servedBefore, error, forced, servedAfter, history, deprecated, deprecateGone };
+      writerSees, writerMaterialized, writerSockets, adminSeesForce, servedBefore, error, forced, servedAfter, history, deprecated, deprecateGone };
   },
 };
 

@@ -64,6 +64,10 @@ test('the lineage graph quotes names and links every node', () => {
     features: [f('a', 'INT', { sourceDatasets: ['silver.transactions'] })] }, []);
   assert.equal((same.match(/shape=cylinder/g) || []).length, 1);
   assert.match(same, /"ds:silver.transactions" -> "group:g";/);
+  // the same name in two layers is two datasets
+  const layers = lineageDot({ name: 'g', version: 1, queryTemplate: { sources: ['transactions'] },
+    features: [f('a', 'INT', { sourceDatasets: ['silver.transactions', 'gold.transactions'] })] }, []);
+  assert.equal((layers.match(/shape=cylinder/g) || []).length, 2);
   const wide = lineageDot({ ...group, features: Array.from({ length: 45 }, (_, i) => f(`x${i}`, 'INT')) }, []);
   assert.match(wide, /… 5 more features/);
 });

@@ -194,7 +194,7 @@ public class HybridSelector implements ServingStrategy {
         Mode serving = Mode.valueOf(row.serving);
         if (target == Mode.MATERIALIZED && serving == Mode.VIRTUALIZED) {
             if (onDemand || !backingOff(row)) {
-                startFill(g, "to serve it MATERIALIZED");
+                startFill(g, "to serve it MATERIALIZED", false);
             }
         } else if (target == Mode.VIRTUALIZED && serving == Mode.MATERIALIZED) {
             row = store.update(g.id(), c -> {
@@ -237,8 +237,12 @@ public class HybridSelector implements ServingStrategy {
                 && r.updatedAt.plus(ABANDONED).isAfter(Instant.now());
     }
 
-    /** Starts a fill of the group's stored data from its query unless one runs here; reads switch when it succeeds. */
-    private void startFill(FeatureGroup g, String why) {
+    /**
+     * Starts a fill of the group's stored data from its query unless one runs here; reads switch when it succeeds. A
+     * fill to switch is not started when the row, read again under its lock, already serves MATERIALIZED: the caller
+     * decided from a row read before another fill (a concurrent round, or evaluateStrategy) succeeded.
+     */
+    private void startFill(FeatureGroup g, String why, boolean refresh) {
         if (!filling.add(g.id())) {
             return;
         }
@@ -247,6 +251,9 @@ public class HybridSelector implements ServingStrategy {
             store.update(g.id(), c -> {
                 if (busy(c.row)) {
                     return; // another replica fills or clears it now
+                }
+                if (!refresh && Mode.valueOf(c.row.serving) == Mode.MATERIALIZED) {
+                    return; // switched meanwhile: nothing to fill
                 }
                 c.row.fillState = RUNNING;
                 c.event(StrategyEvent.Kind.FILL_STARTED, null, Mode.MATERIALIZED, "filling stored data from the query " + why, null);
@@ -537,7 +544,7 @@ public class HybridSelector implements ServingStrategy {
                 every = Math.min(every, g.ttlSeconds());
             }
             if ((r.filledAt == null || !r.filledAt.plusSeconds(every).isAfter(now)) && !backingOff(r)) {
-                startFill(g, "to refresh it (every " + every + " s)");
+                startFill(g, "to refresh it (every " + every + " s)", true);
             }
         } else if (serving == Mode.VIRTUALIZED && r.storedUntil != null && !r.storedUntil.isAfter(now)) {
             expireStored(g, now);

@@ -64,11 +64,12 @@ export async function gql(query, variables = {}) {
 }
 
 /**
- * Follows a materialization job of a group version: over the GraphQL WebSocket when the instance is open (a browser
- * cannot put a key on a WebSocket), else by asking every second. Calls onJob with each state; resolves with the
- * last one when the job ends, when signal aborts (the person left the page), or after ten minutes.
+ * Follows a materialization job of a group version over the GraphQL WebSocket (the subscription; a browser cannot put
+ * a header on a WebSocket, so the key goes as the subprotocol x-api-key.KEY), else, when the socket fails, by asking
+ * every second. Calls onJob with each state; resolves with the last one when the job ends, when signal aborts (the
+ * person left the page), or after ten minutes.
  */
-export function followJob(id, group, version, open, onJob, signal) {
+export function followJob(id, group, version, onJob, signal) {
   const ended = (j) => j && (j.status === 'SUCCEEDED' || j.status === 'FAILED');
   const fields = 'id status rowsRead entities error errorCode startedAt finishedAt durationMs snapshotId';
   const deadline = Date.now() + 600000;
@@ -92,9 +93,15 @@ export function followJob(id, group, version, open, onJob, signal) {
     };
     tick();
   });
-  if (!open || !('WebSocket' in window)) return poll();
+  const key = keys.get();
+  let ws;
+  try {
+    ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+      key ? ['graphql-transport-ws', `x-api-key.${key}`] : 'graphql-transport-ws');
+  } catch (e) {
+    return poll(); // a key that cannot be a subprotocol (not a Quiver key)
+  }
   return new Promise((resolve) => {
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`, 'graphql-transport-ws');
     let settled = false;
     const finish = (j) => {
       if (settled) return;

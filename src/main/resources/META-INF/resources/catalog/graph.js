@@ -24,13 +24,9 @@ export function lineageDot(group, downstream) {
   // features name datasets as layer.name, a template's sources may name them bare: one node per dataset
   const named = [...(group.queryTemplate && group.queryTemplate.sources ? group.queryTemplate.sources : [])];
   group.features.forEach((f) => (f.sourceDatasets || []).forEach((d) => named.push(d)));
-  const byBare = new Map();
-  for (const d of named) {
-    const bare = d.slice(d.lastIndexOf('.') + 1);
-    const had = byBare.get(bare);
-    if (!had || (!had.includes('.') && d.includes('.'))) byBare.set(bare, d);
-  }
-  const datasets = new Set(byBare.values());
+  // a bare name is dropped where a layer.name of it is drawn; layer.names of different layers stay apart
+  const dotted = named.filter((d) => d.includes('.'));
+  const datasets = new Set(named.filter((d) => d.includes('.') || !dotted.some((x) => x.endsWith(`.${d}`))));
   for (const d of datasets) {
     node(`ds:${d}`, d, `shape=cylinder, fillcolor="#fff4d6", color="#b7891b", tooltip=${quote('dataset ' + d)}`);
     lines.push(`${quote(`ds:${d}`)} -> ${quote(gid)};`);

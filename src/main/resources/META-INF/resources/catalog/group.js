@@ -212,7 +212,7 @@ class QvGroup extends LitElement {
         { g: name, v: version, s: start, e: end })).materialize;
       if (!this.current(key)) return;
       this.live = { id: job.id, status: job.status, rowsRead: 0 };
-      const last = await followJob(job.id, name, version, this.me && this.me.open, (j) => { this.live = j; }, signal);
+      const last = await followJob(job.id, name, version, (j) => { this.live = j; }, signal);
       if (!this.current(key) || signal.aborted) return;
       this.notice = last && last.status === 'SUCCEEDED' ? `Materialization job ${job.id} succeeded: ${num(last.rowsRead)} rows read.` : null;
       if (last && last.status === 'FAILED') this.actionError = `Materialization job ${job.id} failed: ${last.error || 'no reason given'}`;

@@ -71,6 +71,7 @@ class CatalogBrowserTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked") // the scenario's JSON answer
     void aReaderFindsAndReadsAnAdminActsAndErrorsReachThePersonInWords() throws Exception {
         String p = unique("cat");
         String customer = p + "_customer";
@@ -124,6 +125,8 @@ class CatalogBrowserTest {
         assertThat(((Number) seen.get("adminSeesForce")).intValue()).isOne();
         assertThat((Map<?, ?>) seen.get("writerSees")).isEqualTo(Map.of("force", 0, "deprecate", 0, "materialize", 1));
         assertThat((String) seen.get("writerMaterialized")).startsWith("Materialization job").contains("succeeded").contains("2 rows read");
+        // its progress came over the subscription on a secured instance: the socket opened and answered
+        assertThat((List<Object>) seen.get("writerSockets")).anyMatch(u -> u.toString().endsWith("/graphql")).contains("next");
         // an API error in words, then the forced strategy shows and reads switch once the fill succeeded
         assertThat((String) seen.get("servedBefore")).isEqualTo("VIRTUALIZED");
         assertThat((String) seen.get("error")).startsWith("Forcing the strategy failed:").containsIgnoringCase("reason")

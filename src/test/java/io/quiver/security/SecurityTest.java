@@ -241,6 +241,12 @@ class SecurityTest {
 
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.quiver.support.GraphQLSubscription.collect(graphqlUri, progress))
                 .hasMessageContaining("UNAUTHENTICATED");
+        // a browser offers the key as a subprotocol: the same answer, and a wrong key is refused the same way
+        List<com.fasterxml.jackson.databind.JsonNode> viaProtocol = io.quiver.support.GraphQLSubscription.collect(graphqlUri, progress,
+                Map.of(), List.of("x-api-key." + reader));
+        assertThat(viaProtocol.get(viaProtocol.size() - 1).path("data").path("materializationProgress").path("status").asText()).isEqualTo("SUCCEEDED");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.quiver.support.GraphQLSubscription.collect(graphqlUri, progress, Map.of(),
+                List.of("x-api-key.qvk_nope0000000_" + "c".repeat(40)))).hasMessageContaining("UNAUTHENTICATED");
         // the socket carries subscriptions only: its caller was checked once, when it opened
         String answer;
         try {

@@ -26,11 +26,17 @@ public final class GraphQLSubscription {
 
     /** The same, with headers on the WebSocket upgrade request (credentials). */
     public static List<JsonNode> collect(URI graphql, String query, Map<String, String> headers) throws Exception {
+        return collect(graphql, query, headers, List.of());
+    }
+
+    /** The same, offering more subprotocols after graphql-transport-ws (a browser's only way to send a key). */
+    public static List<JsonNode> collect(URI graphql, String query, Map<String, String> headers, List<String> moreProtocols) throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> payloads = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
         URI ws = URI.create(graphql.toString().replaceFirst("^http", "ws"));
-        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("graphql-transport-ws");
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("graphql-transport-ws",
+                moreProtocols.toArray(String[]::new));
         headers.forEach(builder::header);
         WebSocket socket = builder
                 .buildAsync(ws, new WebSocket.Listener() {
