@@ -32,16 +32,17 @@ class QvFeature extends LitElement {
       return;
     }
     const ref = this.ref;
+    const seq = (this.loadSeq = (this.loadSeq || 0) + 1); // a newer load (another feature, another key) wins
     try {
       const data = await gql(QUERY, { g: parts.group, v: parts.version, f: ref });
-      if (ref !== this.ref) return; // the person moved on to another feature meanwhile
+      if (ref !== this.ref || seq !== this.loadSeq) return; // the person moved on meanwhile
       this.data = data;
       const name = parts.feature;
       if (!this.data.g.features.some((f) => f.name === name)) {
         this.error = new Error(`Group ${this.data.g.name} has no feature ${name}.`);
       }
     } catch (e) {
-      if (ref !== this.ref) return;
+      if (ref !== this.ref || seq !== this.loadSeq) return;
       this.error = e;
       this.data = null;
     }

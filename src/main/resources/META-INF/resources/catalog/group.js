@@ -83,11 +83,12 @@ class QvGroup extends LitElement {
 
   async load() {
     const key = this.key;
+    const seq = (this.loadSeq = (this.loadSeq || 0) + 1); // a newer load (another key, an action) wins over an older one
     this.error = null;
     try {
       const vars = { n: this.name, v: this.version || undefined };
       const [g, d] = await Promise.all([gql(GROUP, vars), details(vars)]);
-      if (!this.current(key)) return;
+      if (!this.current(key) || seq !== this.loadSeq) return;
       this.g = g.g;
       this.d = d;
       this.prev = null;
@@ -102,7 +103,7 @@ class QvGroup extends LitElement {
       this.drawLineage(key);
       this.drawChart(key);
     } catch (e) {
-      if (!this.current(key)) return;
+      if (!this.current(key) || seq !== this.loadSeq) return;
       this.error = e;
       this.g = null;
     }
