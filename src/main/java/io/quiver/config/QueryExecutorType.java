@@ -1,6 +1,7 @@
 package io.quiver.config;
 
-/** Engine that runs virtual feature queries. DuckDB is the one this build has. */
+/** Engine for a group's large work: DuckDB on this node, or a Spark Connect server for backfills and large training sets. */
 public enum QueryExecutorType {
-    DUCKDB
+    DUCKDB,
+    SPARK
 }

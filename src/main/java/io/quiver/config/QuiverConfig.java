@@ -35,7 +35,11 @@ public interface QuiverConfig {
     @WithDefault("true")
     boolean enableVirtualization();
 
-    /** Engine for virtual queries: DUCKDB, the only one so far. */
+    /**
+     * Engine for a group's large work: DUCKDB (everything on this node) or SPARK (backfills and training sets of at
+     * least {@code quiver.spark.min-rows} rows go to the Spark Connect server at {@code quiver.spark.url}; interactive
+     * reads stay on DuckDB). Settable per group.
+     */
     @WithDefault("DUCKDB")
     QueryExecutorType queryExecutorType();
 
@@ -99,6 +103,9 @@ public interface QuiverConfig {
 
     /** The hybrid selector's cost model and schedule. */
     Hybrid hybrid();
+
+    /** The Spark Connect server that runs large work when {@code query_executor_type} is SPARK. */
+    Spark spark();
 
     interface Access {
         /** How often counts are flushed to the access metrics store (Redis in production). */
@@ -565,5 +572,32 @@ public interface QuiverConfig {
         /** Load the demo catalog at start-up when the registry is empty. */
         @WithDefault("false")
         boolean enabled();
+    }
+
+    interface Spark {
+        /**
+         * The Spark Connect server, {@code sc://host:15002} (its parameters, such as {@code ;use_ssl=true}, may
+         * follow). Without it, SPARK groups run on DuckDB and say so in their answers' metadata.
+         */
+        java.util.Optional<String> url();
+
+        /** Bearer token sent to the server (as {@code ;token=}); kept out of logs and answers. */
+        java.util.Optional<String> token();
+
+        /** Rows of work (a training set's labels times its groups, or a backfill's source rows) from which a SPARK group's work goes to Spark. */
+        @WithDefault("1000000")
+        long minRows();
+
+        /** Longest a Spark query may run; past it, its operations are interrupted on the server. */
+        @WithDefault("PT30M")
+        Duration queryTimeout();
+
+        /** Most rows a Spark answer may bring back to this service (the rest of a large job stays on the cluster). */
+        @WithDefault("10000000")
+        long maxResultRows();
+
+        /** How long to wait for the server when a session is first opened. */
+        @WithDefault("PT30S")
+        Duration connectTimeout();
     }
 }

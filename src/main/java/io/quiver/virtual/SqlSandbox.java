@@ -38,6 +38,14 @@ final class SqlSandbox {
 
     /** @param tables the relation names the SQL may read (the data sources' placeholders) */
     static List<String> problems(Connection c, String sql, Set<String> tables) throws SQLException {
+        return problems(c, sql, tables, Set.of());
+    }
+
+    /**
+     * @param denied more function names the engine that runs the template may not be given (Spark's reflection and
+     *        file functions, say)
+     */
+    static List<String> problems(Connection c, String sql, Set<String> tables, Set<String> denied) throws SQLException {
         JsonNode tree;
         try (PreparedStatement s = c.prepareStatement("SELECT json_serialize_sql(?::VARCHAR)")) {
             s.setString(1, sql);
@@ -63,7 +71,7 @@ final class SqlSandbox {
         tables.forEach(t -> allowed.add(t.toLowerCase(Locale.ROOT)));
         collectCteNames(statements, allowed);
         List<String> problems = new ArrayList<>();
-        walk(statements, allowed, problems);
+        walk(statements, allowed, denied, problems);
         return problems;
     }
 
@@ -77,7 +85,7 @@ final class SqlSandbox {
         node.forEach(child -> collectCteNames(child, into));
     }
 
-    private static void walk(JsonNode node, Set<String> tables, List<String> problems) {
+    private static void walk(JsonNode node, Set<String> tables, Set<String> denied, List<String> problems) {
         if (node.isObject()) {
             String type = node.path("type").asText("");
             if (type.equals("BASE_TABLE")) {
@@ -96,16 +104,16 @@ final class SqlSandbox {
             }
             if (node.has("function_name") && !type.equals("TABLE_FUNCTION")) {
                 String name = node.path("function_name").asText("").toLowerCase(Locale.ROOT);
-                if (DENIED_FUNCTIONS.contains(name) || DENIED_PREFIXES.stream().anyMatch(name::startsWith)) {
+                if (DENIED_FUNCTIONS.contains(name) || denied.contains(name) || DENIED_PREFIXES.stream().anyMatch(name::startsWith)) {
                     problems.add("it calls '" + name + "', which reads files, the environment or settings; templates may only compute "
                             + "over data sources");
                 }
             }
             for (Iterator<JsonNode> it = node.elements(); it.hasNext();) {
-                walk(it.next(), tables, problems);
+                walk(it.next(), tables, denied, problems);
             }
         } else if (node.isArray()) {
-            node.forEach(child -> walk(child, tables, problems));
+            node.forEach(child -> walk(child, tables, denied, problems));
         }
     }
 }

@@ -50,6 +50,12 @@ public class VirtualEngine {
         return scratch;
     }
 
+    /** Whether the sandbox may read {@code file}: it lies in the file cache or the scratch directory. */
+    public boolean readable(Path file) {
+        Path f = file.toAbsolutePath().normalize();
+        return f.startsWith(cache.directory().toAbsolutePath().normalize()) || f.startsWith(scratch);
+    }
+
     /** A query slot and a connection of the sandbox; closing gives both back. */
     public final class Session implements AutoCloseable {
         private final Connection connection;

@@ -52,4 +52,14 @@ class DuckDbQueryExecutorTest extends QueryExecutorContract {
     Path outputs() {
         return engine.scratch();
     }
+
+    @Override
+    String timeoutSetting() {
+        return "quiver.virtual.query-timeout";
+    }
+
+    @Override
+    String entityFilterInScan() {
+        return "Filters: customer_id\\s*=\\s*42";
+    }
 }

@@ -41,6 +41,12 @@ abstract class QueryExecutorContract {
     /** A directory the executor may write results to. */
     abstract Path outputs();
 
+    /** The setting a timed-out query's error names. */
+    abstract String timeoutSetting();
+
+    /** A pattern of the executor's plan showing a filter {@code customer_id = 42} applied in the file scan. */
+    abstract String entityFilterInScan();
+
     static final DataSource TX = new DataSource(1, "tx", Layer.SILVER, "lake/tx/", SourceFormat.PARQUET, List.of(),
             List.of(new SourceColumn("customer_id", "BIGINT", false), new SourceColumn("ts", "TIMESTAMP WITH TIME ZONE", false),
                     new SourceColumn("amount", "DOUBLE", false), new SourceColumn("label", "VARCHAR", false)),
@@ -143,12 +149,12 @@ abstract class QueryExecutorContract {
     void aQueryPastItsTimeLimitIsStopped() throws Exception {
         Path target = outputs().resolve("slow-" + System.nanoTime() + ".parquet");
         long started = System.nanoTime();
-        assertThatThrownBy(() -> executor().slice(query("SELECT a.customer_id, a.ts, sum(b.amount * c.range) AS amount FROM {{silver.tx}} a, "
-                + "{{silver.tx}} b, range(100000) c GROUP BY ALL", List.of(lakeFile()), List.of(), Map.of()),
+        assertThatThrownBy(() -> executor().slice(query("SELECT a.customer_id, a.ts, sum(b.amount * c.n) AS amount FROM {{silver.tx}} a, "
+                + "{{silver.tx}} b, range(100000) AS c(n) GROUP BY ALL", List.of(lakeFile()), List.of(), Map.of()),
                 new QueryExecutor.Shape(LAYOUT, List.of("customer_id"), null, "ts", null, null, List.of()), target))
                 .isInstanceOfSatisfying(QuiverException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.VIRTUALIZATION_QUERY_FAILED);
-                    assertThat(e.getMessage()).contains("quiver.virtual.query-timeout");
+                    assertThat(e.getMessage()).contains(timeoutSetting());
                 });
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(30));
     }
@@ -168,6 +174,6 @@ abstract class QueryExecutorContract {
     void theEntityFilterReachesTheFileScan() throws Exception {
         String plan = executor().explain(query("SELECT customer_id, ts, amount FROM {{silver.tx}}", List.of(lakeFile()), List.of(), Map.of()),
                 new QueryExecutor.Shape(LAYOUT, List.of("customer_id"), List.of(List.of(42L)), "ts", null, null, List.of()), true);
-        assertThat(plan).containsPattern("Filters: customer_id\\s*=\\s*42");
+        assertThat(plan).containsPattern(entityFilterInScan());
     }
 }

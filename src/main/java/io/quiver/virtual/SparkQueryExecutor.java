@@ -1,0 +1,368 @@
+package io.quiver.virtual;
+
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.connect.DataFrameReader;
+import org.apache.spark.sql.connect.Dataset;
+import org.apache.spark.sql.connect.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+import io.quiver.columnar.DuckDbTypes;
+import io.quiver.error.ErrorCode;
+import io.quiver.error.QuiverException;
+import io.quiver.registry.model.DataSource;
+import io.quiver.registry.model.FeatureDataType;
+import io.quiver.registry.model.SourceColumn;
+import io.quiver.registry.model.TemplateParameter;
+
+/**
+ * The Spark Connect executor ({@code query_executor_type = SPARK}): templates run on the Spark Connect server, over
+ * views of the read's files that this executor makes (the template cannot name a path: {@code runSQLOnFiles} is off
+ * and the checks below refuse Spark's reflection and file functions). Every value is a bound positional parameter.
+ * Templates are Quiver's SQL, the dialect DuckDB checks at registration; Spark runs those that both engines read the
+ * same way, and {@link #describe} reports the rest. Results stream back to this service as Arrow batches (the Spark
+ * Connect protocol), are appended to the local sandbox's DuckDB as text in Spark's canonical spelling and cast there
+ * to the stored types, then written as one Parquet file, so an answer's file is the same as the DuckDB executor's.
+ * At most {@code quiver.spark.max-result-rows} rows come back.
+ */
+public class SparkQueryExecutor implements QueryExecutor {
+
+    /** Spark functions that call Java code or reveal the files read; templates may not use them. */
+    private static final Set<String> DENIED = Set.of("reflect", "java_method", "try_reflect", "input_file_name", "input_file_block_start",
+            "input_file_block_length", "current_user", "session_user", "user");
+    private static final String ALIAS = "__quiver_v";
+
+    private final SparkEngine spark;
+    private final VirtualEngine local;
+
+    public SparkQueryExecutor(SparkEngine spark, VirtualEngine local) {
+        this.spark = spark;
+        this.local = local;
+    }
+
+    /** SQL with its bound values by marker name ({@code :p0}, ...: Spark binds positional markers in plan order, not text order). */
+    private record Bound(String sql, Map<String, Object> values) {
+    }
+
+    /** Named parameter values; {@link #mark} adds one and gives its marker. */
+    private static final class Params {
+        final Map<String, Object> values = new LinkedHashMap<>();
+
+        String mark(Object value) {
+            String name = "p" + values.size();
+            values.put(name, value);
+            return ":" + name;
+        }
+    }
+
+    @Override
+    public Description describe(Query query) {
+        Map<String, String> names = new LinkedHashMap<>();
+        query.template().sources().forEach(s -> names.put(s, "__quiver_src_" + names.size()));
+        String parsed = query.template().render(names::get, p -> "NULL", new ArrayList<>());
+        try (VirtualEngine.Session session = local.open()) {
+            List<String> problems = SqlSandbox.problems(session.connection(), parsed, Set.copyOf(names.values()), DENIED);
+            if (!problems.isEmpty()) {
+                return new Description(List.of(), problems);
+            }
+        } catch (SQLException e) {
+            throw new QuiverException(ErrorCode.VIRTUALIZATION_QUERY_FAILED, "could not read the query template ("
+                    + DuckDbQueryExecutor.message(e) + ")", e);
+        }
+        String empty = query.template().render(ref -> emptyRelation(query.sources().get(ref).source()),
+                p -> "CAST(NULL AS " + parameterType(query, p) + ")", new ArrayList<>());
+        try {
+            List<SourceColumn> columns = spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> {
+                List<SourceColumn> out = new ArrayList<>();
+                for (StructField f : s.sql("SELECT * FROM (" + empty + ") AS " + ALIAS).schema().fields()) {
+                    out.add(new SourceColumn(f.name(), SparkTypes.toDuckDb(f.dataType().sql()), false));
+                }
+                return out;
+            });
+            return new Description(columns, List.of());
+        } catch (QuiverException e) {
+            if (e.getMessage().contains("quiver.spark.url")) {
+                throw e;
+            }
+            return new Description(List.of(), List.of("it does not run on Spark: " + SparkEngine.message(e.getCause() == null ? e : e.getCause())));
+        }
+    }
+
+    @Override
+    public long slice(Query query, Shape shape, Path target) {
+        checkInputs(query);
+        return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> withViews(s, query, views -> {
+            Bound bound = sliceSql(query, shape, views);
+            return write(s, bound, shape.columns(), shape.order().stream().map(o -> ALIAS + "." + quote(o)).toList(), target);
+        }));
+    }
+
+    @Override
+    public long select(Query query, Selection selection, Path target) {
+        checkInputs(query);
+        return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> withViews(s, query, views -> {
+            Params values = new Params();
+            String from = render(query, views, values);
+            List<String> where = new ArrayList<>();
+            for (Predicate p : selection.predicates()) {
+                String c = ALIAS + "." + quote(p.column());
+                String type = SparkTypes.toSpark(p.type());
+                switch (p.op()) {
+                    case IS_NULL, IS_NOT_NULL -> where.add(c + " " + p.op().sql);
+                    case IN -> where.add(c + " IN (" + p.values().stream().map(v -> "CAST(" + values.mark(v) + " AS " + type + ")")
+                            .collect(Collectors.joining(", ")) + ")");
+                    default -> where.add(c + " " + p.op().sql + " CAST(" + values.mark(p.values().get(0)) + " AS " + type + ")");
+                }
+            }
+            List<String> order = selection.order().stream()
+                    .map(o -> ALIAS + "." + quote(o.column()) + (o.descending() ? " DESC" : " ASC") + " NULLS LAST").toList();
+            String sql = "SELECT * FROM (" + from + ") AS " + ALIAS + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
+            return write(s, new Bound(sql, values.values), selection.columns(), order, target, Math.max(0, selection.limit()));
+        }));
+    }
+
+    @Override
+    public String explain(Query query, Shape shape, boolean analyze) {
+        checkInputs(query);
+        return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> withViews(s, query, views -> {
+            Bound bound = sliceSql(query, shape, views);
+            String select = "SELECT " + shape.columns().stream().map(c -> cast(c)).collect(Collectors.joining(", ")) + " FROM (" + bound.sql() + ") AS " + ALIAS;
+            StringBuilder plan = new StringBuilder();
+            for (Row r : s.sql((analyze ? "EXPLAIN COST " : "EXPLAIN FORMATTED ") + select, bound.values()).collectAsList()) {
+                plan.append(r.getString(0)).append('\n');
+            }
+            return plan.toString();
+        }));
+    }
+
+    /** Every file a query names must be one the local sandbox may read too: Spark reads nothing this service would not. */
+    private void checkInputs(Query query) {
+        for (SourceInput input : query.sources().values()) {
+            for (Path file : input.files()) {
+                if (!local.readable(file)) {
+                    throw new QuiverException(ErrorCode.VIRTUALIZATION_QUERY_FAILED, "the data source '" + input.source().name() + "' names a "
+                            + "file outside the lake's local copies; it was not read");
+                }
+            }
+        }
+    }
+
+    /** Makes a temporary view of each source's files, runs {@code action} with their names, then drops them. */
+    private <T> T withViews(SparkSession s, Query query, Function<Map<String, String>, T> action) {
+        Map<String, String> views = new LinkedHashMap<>();
+        String prefix = "__quiver_" + UUID.randomUUID().toString().replace("-", "");
+        try {
+            for (Map.Entry<String, SourceInput> e : query.sources().entrySet()) {
+                SourceInput input = e.getValue();
+                if (input.files().isEmpty()) {
+                    views.put(e.getKey(), emptyRelation(input.source()));
+                    continue;
+                }
+                String view = prefix + "_" + views.size();
+                read(s, input).createOrReplaceTempView(view);
+                views.put(e.getKey(), view);
+            }
+            return action.apply(views);
+        } finally {
+            for (String view : views.values()) {
+                if (view.startsWith(prefix)) {
+                    try {
+                        s.catalog().dropTempView(view);
+                    } catch (RuntimeException dropFailed) {
+                        // a view lives only as long as the session; one left behind reads nothing new
+                    }
+                }
+            }
+        }
+    }
+
+    /** A source's files as a DataFrame of its registered schema (Hive partitions read from their paths). */
+    private static Dataset<Row> read(SparkSession s, SourceInput input) {
+        DataSource source = input.source();
+        String schema = source.columns().stream().map(c -> quote(c.name()) + " " + SparkTypes.toSpark(c.type())).collect(Collectors.joining(", "));
+        DataFrameReader reader = s.read().schema(schema);
+        List<String> paths = input.files().stream().map(p -> p.toAbsolutePath().normalize().toUri().toString()).toList();
+        if (source.columns().stream().anyMatch(SourceColumn::partition)) {
+            reader = reader.option("basePath", basePath(paths.get(0)));
+        }
+        String[] files = paths.toArray(String[]::new);
+        return switch (source.format()) {
+            case PARQUET -> reader.parquet(files);
+            case CSV -> reader.option("header", "true").option("sep", source.option("delimiter") == null ? "," : source.option("delimiter"))
+                    .option("mode", "FAILFAST").csv(files);
+            case JSON -> reader.option("mode", "FAILFAST").json(files);
+        };
+    }
+
+    /** The directory above a file's first {@code name=value} segment: where its Hive partitions start. */
+    static String basePath(String file) {
+        int slash = file.lastIndexOf('/');
+        String dir = file.substring(0, slash);
+        int eq = dir.indexOf('=');
+        return eq < 0 ? dir : dir.substring(0, dir.lastIndexOf('/', eq));
+    }
+
+    private Bound sliceSql(Query query, Shape shape, Map<String, String> views) {
+        Params values = new Params();
+        String from = render(query, views, values);
+        List<String> where = new ArrayList<>();
+        Map<String, String> types = new LinkedHashMap<>();
+        shape.columns().forEach(c -> types.put(c.name(), SparkTypes.toSpark(c.type())));
+        if (shape.keys() != null) {
+            String first = ALIAS + "." + quote(shape.keyColumns().get(0));
+            String firstType = types.get(shape.keyColumns().get(0));
+            List<Object> distinct = shape.keys().stream().map(k -> k.get(0)).distinct().toList();
+            if (distinct.isEmpty()) {
+                where.add("false");
+            } else {
+                where.add(first + " IN (" + distinct.stream().map(v -> "CAST(" + values.mark(v) + " AS " + firstType + ")")
+                        .collect(Collectors.joining(", ")) + ")");
+            }
+            if (shape.keyColumns().size() > 1 && !distinct.isEmpty()) {
+                List<String> tuples = new ArrayList<>();
+                for (List<Object> key : shape.keys()) {
+                    List<String> parts = new ArrayList<>();
+                    for (int i = 0; i < key.size(); i++) {
+                        parts.add("CAST(" + values.mark(key.get(i)) + " AS " + types.get(shape.keyColumns().get(i)) + ")");
+                    }
+                    tuples.add("(" + String.join(", ", parts) + ")");
+                }
+                String row = shape.keyColumns().stream().map(k -> ALIAS + "." + quote(k)).collect(Collectors.joining(", ", "(", ")"));
+                where.add(row + " IN (" + String.join(", ", tuples) + ")");
+            }
+        }
+        String ts = "CAST(" + ALIAS + "." + quote(shape.timeColumn()) + " AS TIMESTAMP)";
+        if (shape.from() != null) {
+            where.add(ts + " >= CAST(" + values.mark(shape.from().toString()) + " AS TIMESTAMP)");
+        }
+        if (shape.to() != null) {
+            where.add(ts + " <= CAST(" + values.mark(shape.to().toString()) + " AS TIMESTAMP)");
+        }
+        return new Bound("SELECT * FROM (" + from + ") AS " + ALIAS + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)), values.values);
+    }
+
+    /** The template over the views, its parameters bound (their values appended to {@code values}). */
+    private static String render(Query query, Map<String, String> views, Params values) {
+        return query.template().render(views::get, p -> "CAST(" + values.mark(query.values().get(p)) + " AS " + parameterType(query, p) + ")",
+                new ArrayList<>());
+    }
+
+    private static String parameterType(Query query, String name) {
+        TemplateParameter p = query.parameters().stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("undeclared parameter " + name));
+        return SparkTypes.toSpark(DuckDbTypes.of(FeatureDataType.parse(p.type())));
+    }
+
+    /** No rows, every column of the source with its type. */
+    static String emptyRelation(DataSource s) {
+        if (s.columns().isEmpty()) {
+            return "(SELECT 1 AS __quiver_none LIMIT 0)";
+        }
+        return s.columns().stream().map(c -> "CAST(NULL AS " + SparkTypes.toSpark(c.type()) + ") AS " + quote(c.name()))
+                .collect(Collectors.joining(", ", "(SELECT ", " LIMIT 0)"));
+    }
+
+    private static String cast(Column c) {
+        return "CAST(" + ALIAS + "." + quote(c.name()) + " AS " + SparkTypes.toSpark(c.type()) + ") AS " + quote(c.name());
+    }
+
+    /** A Spark identifier (names reaching SQL passed Names validation; backticks doubled all the same). */
+    static String quote(String name) {
+        return "`" + name.replace("`", "``") + "`";
+    }
+
+    private long write(SparkSession s, Bound bound, List<Column> columns, List<String> order, Path target) {
+        return write(s, bound, columns, order, target, -1);
+    }
+
+    /**
+     * Runs the query on Spark with each output column in a text form both engines read the same way, appends the rows
+     * to a table of the local sandbox and writes it, cast to the columns' types, as one Parquet file.
+     */
+    private long write(SparkSession s, Bound bound, List<Column> columns, List<String> order, Path target, long limit) {
+        List<String> transport = new ArrayList<>();
+        List<String> back = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            String type = c.type().toUpperCase(Locale.ROOT);
+            String value = "CAST(" + ALIAS + "." + quote(c.name()) + " AS " + SparkTypes.toSpark(c.type()) + ")";
+            String col = "c" + i;
+            if (type.equals("TIMESTAMPTZ") || type.equals("TIMESTAMP WITH TIME ZONE")) {
+                transport.add("date_format(" + value + ", 'yyyy-MM-dd HH:mm:ss.SSSSSSxxx')");
+                back.add("CAST(" + col + " AS TIMESTAMPTZ)");
+            } else if (type.equals("TIMESTAMP")) {
+                transport.add("date_format(" + value + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS')");
+                back.add("CAST(" + col + " AS TIMESTAMP)");
+            } else if (type.endsWith("[]") || type.startsWith("MAP(") || type.startsWith("STRUCT(")) {
+                transport.add("to_json(" + value + ")");
+                back.add("CAST(CAST(" + col + " AS JSON) AS " + c.type() + ")");
+            } else if (type.equals("BLOB")) {
+                transport.add("base64(" + value + ")");
+                back.add("from_base64(" + col + ")");
+            } else {
+                transport.add("CAST(" + value + " AS STRING)");
+                back.add("CAST(" + col + " AS " + c.type() + ")");
+            }
+            back.set(i, back.get(i) + " AS " + DuckDbTypes.quote(c.name()));
+        }
+        long max = spark.config().maxResultRows();
+        String sql = "SELECT " + String.join(", ", transport) + " FROM (" + bound.sql() + ") AS " + ALIAS
+                + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order)) + (limit >= 0 ? " LIMIT " + limit : " LIMIT " + (max + 1));
+        String table = "__quiver_spark_" + UUID.randomUUID().toString().replace("-", "");
+        try (VirtualEngine.Session session = local.open()) {
+            try (Statement st = session.connection().createStatement()) {
+                st.execute("CREATE TABLE " + table + " (" + java.util.stream.IntStream.range(0, columns.size()).mapToObj(i -> "c" + i + " VARCHAR")
+                        .collect(Collectors.joining(", ")) + ")");
+            }
+            try {
+                long rows = 0;
+                try (DuckDBAppender appender = session.connection().unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
+                    Iterator<Row> it = s.sql(sql, bound.values()).toLocalIterator();
+                    while (it.hasNext()) {
+                        Row r = it.next();
+                        if (++rows > max) {
+                            throw new QuiverException(ErrorCode.REQUEST_TOO_LARGE, "the Spark answer has more than " + max + " rows "
+                                    + "(quiver.spark.max-result-rows); narrow the work, or let Spark write it to the lake");
+                        }
+                        appender.beginRow();
+                        for (int i = 0; i < columns.size(); i++) {
+                            if (r.isNullAt(i)) {
+                                appender.appendNull();
+                            } else {
+                                appender.append(r.getString(i));
+                            }
+                        }
+                        appender.endRow();
+                    }
+                }
+                try (Statement st = session.connection().createStatement()) {
+                    st.execute("COPY (SELECT " + String.join(", ", back) + " FROM " + table + ") TO "
+                            + DuckDbTypes.literal(target.toAbsolutePath().toString()) + " (FORMAT PARQUET, COMPRESSION ZSTD)");
+                }
+                return rows;
+            } finally {
+                try (Statement st = session.connection().createStatement()) {
+                    st.execute("DROP TABLE IF EXISTS " + table);
+                }
+            }
+        } catch (SQLException e) {
+            throw new QuiverException(ErrorCode.VIRTUALIZATION_QUERY_FAILED, "the Spark answer could not be written ("
+                    + DuckDbQueryExecutor.message(e) + ")", e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.quiver.virtual;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.quiver.config.QuiverConfigDefaultsTest;
+import io.quiver.objectstore.LocalObjectStore;
+import io.quiver.offline.ObjectFileCache;
+import io.quiver.support.SparkConnectServer;
+
+/**
+ * The Spark Connect executor against the same contract as DuckDB's, on a real Spark Connect server (Spark 4.2 in
+ * local mode, a child process started from Maven jars), with the local sandbox that writes its answers.
+ */
+class SparkQueryExecutorTest extends QueryExecutorContract {
+
+    @TempDir
+    static Path dir;
+
+    private static VirtualEngine engine;
+    private static SparkEngine spark;
+    private static SparkQueryExecutor executor;
+    private static Path cacheDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        var config = QuiverConfigDefaultsTest.config(Map.of("quiver.spark.url", SparkConnectServer.shared().url(),
+                "quiver.spark.query-timeout", "PT8S", "quiver.virtual.scratch-directory", dir.resolve("scratch").toString()));
+        ObjectFileCache cache = new ObjectFileCache(new LocalObjectStore(dir.resolve("objects")), dir.resolve("cache"), 1L << 30);
+        cacheDir = cache.directory();
+        engine = new VirtualEngine(config, cache);
+        spark = new SparkEngine(config);
+        executor = new SparkQueryExecutor(spark, engine);
+        Files.createDirectories(cacheDir.resolve("lake"));
+    }
+
+    @AfterAll
+    static void stop() {
+        spark.close();
+        engine.close();
+    }
+
+    @Override
+    QueryExecutor executor() {
+        return executor;
+    }
+
+    @Override
+    Path inputs() {
+        return cacheDir.resolve("lake");
+    }
+
+    @Override
+    Path outputs() {
+        return engine.scratch();
+    }
+
+    @Test
+    void sparkOwnWaysOutAreRefused() {
+        for (String escape : List.of(
+                "SELECT reflect('java.lang.System', 'getenv', 'HOME') AS h, * FROM {{silver.tx}}",
+                "SELECT java_method('java.lang.Runtime', 'getRuntime') AS r, * FROM {{silver.tx}}",
+                "SELECT input_file_name() AS f, * FROM {{silver.tx}}",
+                "SELECT * FROM {{silver.tx}}, parquet.`/etc`",
+                "SELECT * FROM {{silver.tx}}, read_files('/etc/hosts')")) {
+            assertThat(executor().describe(query(escape, List.of(), List.of(), Map.of())).problems()).as(escape).isNotEmpty();
+        }
+    }
+
+    @Override
+    String timeoutSetting() {
+        return "quiver.spark.query-timeout";
+    }
+
+    @Override
+    String entityFilterInScan() {
+        return "PushedFilters: \\[[^\\]]*EqualTo\\(customer_id,42\\)";
+    }
+}
