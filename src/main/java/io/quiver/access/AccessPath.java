@@ -9,6 +9,8 @@ public enum AccessPath {
     ONLINE,
     @Description("Point-in-time reads (historicalFeatures, training sets)")
     HISTORICAL,
+    @Description("Point-in-time reads run on the Spark Connect server (training sets routed there by query_executor_type and size)")
+    HISTORICAL_SPARK,
     @Description("Reads of the group as a virtual table (queryVirtualTable)")
     VIRTUAL_TABLE,
     @Description("Writes (write mutation, bulk uploads)")
@@ -19,6 +21,7 @@ public enum AccessPath {
         return switch (this) {
             case ONLINE -> "o";
             case HISTORICAL -> "h";
+            case HISTORICAL_SPARK -> "s";
             case VIRTUAL_TABLE -> "t";
             case WRITE -> "w";
         };

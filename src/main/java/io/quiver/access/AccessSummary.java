@@ -12,7 +12,8 @@ import io.quiver.config.Mode;
 public final class AccessSummary {
 
     /** The paths that read (all but WRITE). */
-    public static final List<AccessPath> READ_PATHS = List.of(AccessPath.ONLINE, AccessPath.HISTORICAL, AccessPath.VIRTUAL_TABLE);
+    public static final List<AccessPath> READ_PATHS = List.of(AccessPath.ONLINE, AccessPath.HISTORICAL, AccessPath.HISTORICAL_SPARK,
+            AccessPath.VIRTUAL_TABLE);
 
     private final Map<String, Long> fields;
 
@@ -54,7 +55,7 @@ public final class AccessSummary {
      * The paths a strategy changes: online and point-in-time reads (a virtual table query runs the template whatever
      * serves the group, so storing it cannot make those faster).
      */
-    public static final List<AccessPath> SERVED_PATHS = List.of(AccessPath.ONLINE, AccessPath.HISTORICAL);
+    public static final List<AccessPath> SERVED_PATHS = List.of(AccessPath.ONLINE, AccessPath.HISTORICAL, AccessPath.HISTORICAL_SPARK);
 
     /** Reads a strategy serves (online and point-in-time), by either strategy. */
     public long servedReads() {

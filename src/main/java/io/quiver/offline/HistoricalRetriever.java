@@ -73,11 +73,13 @@ public class HistoricalRetriever {
     private final jakarta.enterprise.inject.Instance<ComputedGroups> computed;
     private final int maxKeyFilter;
     private final AccessRecorder access;
+    private final jakarta.enterprise.inject.Instance<ScaleOutJoin> scaleOut;
 
     public HistoricalRetriever(HistoricalPlanner planner, SnapshotLog snapshots, ObjectFileCache files, DuckDbEngine engine,
             UploadSlots slots, QuiverConfig config, ObjectMapper mapper, jakarta.enterprise.inject.Instance<ComputedGroups> computed,
-            AccessRecorder access) {
+            AccessRecorder access, jakarta.enterprise.inject.Instance<ScaleOutJoin> scaleOut) {
         this.access = access;
+        this.scaleOut = scaleOut;
         this.computed = computed;
         this.maxKeyFilter = config.virtual().maxKeyFilter();
         this.planner = planner;
@@ -112,7 +114,7 @@ public class HistoricalRetriever {
             loadJsonEntities(s, dir.path(), parsed, plan.keys());
             try (Snapshots data = snapshotsOf(plan, asOf, pins, c)) {
                 join(s, plan, data, out);
-                recordAccess(data, System.nanoTime() - t0, entityRows.size());
+                recordAccess(data, System.nanoTime() - t0, entityRows.size(), AccessPath.HISTORICAL);
             }
         } catch (RuntimeException e) {
             recordFailure(plan);
@@ -147,6 +149,16 @@ public class HistoricalRetriever {
      */
     public Prepared prepare(List<String> references, ColumnarFormat format, InputStream entityTable, String timestampColumn,
             boolean fullFeatureNames, Instant asOf, List<SnapshotPin> pins) {
+        return prepare(references, format, entityTable, timestampColumn, fullFeatureNames, asOf, pins, ScaleOutJoin.Engine.AUTO);
+    }
+
+    /**
+     * As above, on the engine the rule picks ({@link ScaleOutJoin#route}) or the one asked for.
+     *
+     * @param where AUTO, or DUCKDB or SPARK to choose
+     */
+    public Prepared prepare(List<String> references, ColumnarFormat format, InputStream entityTable, String timestampColumn,
+            boolean fullFeatureNames, Instant asOf, List<SnapshotPin> pins, ScaleOutJoin.Engine where) {
         HistoricalPlanner.Plan plan = planner.plan(references, fullFeatureNames);
         UploadSlots.Slot slot = slots.acquire();
         TempDirectory dir;
@@ -163,16 +175,22 @@ public class HistoricalRetriever {
             c = engine.connect();
             StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), limits, List.of());
             List<String> carried = checkEntityTable(c, upload, plan, timestampColumn);
+            ScaleOutJoin.Route route = route(plan, upload.rows(), where);
             data = snapshotsOf(plan, asOf, pins, c);
             List<String> outputs = plan.outputs().stream().map(DuckDbTypes::quoteAny).toList();
             try (Statement s = c.createStatement()) {
-                s.execute("CREATE TEMP TABLE result AS " + PointInTimeJoin.sql(plan.parts(c, data.paths()), "entity",
-                        carried.stream().map(col -> "e." + col).toList()));
+                if (route.engine() == ScaleOutJoin.Engine.SPARK) {
+                    joinElsewhere(s, plan, data, dir.path(), carried, outputs);
+                } else {
+                    s.execute("CREATE TEMP TABLE result AS " + PointInTimeJoin.sql(plan.parts(c, data.paths()), "entity",
+                            carried.stream().map(col -> "e." + col).toList()));
+                }
             }
             List<String> columns = new ArrayList<>(carried);
             columns.addAll(outputs);
-            recordAccess(data, System.nanoTime() - t0, upload.rows());
-            return new Prepared(slot, dir, data, c, "SELECT " + String.join(", ", columns) + " FROM result ORDER BY " + PointInTimeJoin.ROW);
+            recordAccess(data, System.nanoTime() - t0, upload.rows(), route.engine() == ScaleOutJoin.Engine.SPARK
+                    ? AccessPath.HISTORICAL_SPARK : AccessPath.HISTORICAL);
+            return new Prepared(slot, dir, data, c, "SELECT " + String.join(", ", columns) + " FROM result ORDER BY " + PointInTimeJoin.ROW, route);
         } catch (SQLException e) {
             closeAll(dir, data, c);
             slot.close();
@@ -194,13 +212,20 @@ public class HistoricalRetriever {
         private final Snapshots data;
         private final Connection connection;
         private final String query;
+        private final ScaleOutJoin.Route route;
 
-        private Prepared(UploadSlots.Slot slot, TempDirectory dir, Snapshots data, Connection connection, String query) {
+        private Prepared(UploadSlots.Slot slot, TempDirectory dir, Snapshots data, Connection connection, String query, ScaleOutJoin.Route route) {
+            this.route = route;
             this.slot = slot;
             this.dir = dir;
             this.data = data;
             this.connection = connection;
             this.query = query;
+        }
+
+        /** Where the join ran and why. */
+        public ScaleOutJoin.Route route() {
+            return route;
         }
 
         public void writeTo(OutputStream out, ColumnarFormat format) throws IOException {
@@ -221,6 +246,38 @@ public class HistoricalRetriever {
                 slot.close();
             }
         }
+    }
+
+    /** Where the join runs: DuckDB when no scale-out engine is present, else as its rule or the caller says. */
+    private ScaleOutJoin.Route route(HistoricalPlanner.Plan plan, long rows, ScaleOutJoin.Engine asked) {
+        if (!scaleOut.isResolvable()) {
+            if (asked == ScaleOutJoin.Engine.SPARK) {
+                throw new InvalidArgumentException("this build has no Spark executor; leave engine out or use DUCKDB");
+            }
+            return new ScaleOutJoin.Route(ScaleOutJoin.Engine.DUCKDB, "this build has no scale-out engine");
+        }
+        return scaleOut.get().route(plan.groups().stream().map(GroupSchema::group).toList(), rows, asked);
+    }
+
+    /**
+     * The join on the scale-out engine: it reads the entity table's keys and times (written as Parquet) and the
+     * snapshots' files, and answers each entity row's feature values, which meet the entity table's own columns here.
+     */
+    private void joinElsewhere(Statement s, HistoricalPlanner.Plan plan, Snapshots data, Path dir, List<String> carried, List<String> outputs)
+            throws SQLException {
+        Path entities = dir.resolve("entities.parquet");
+        List<String> columns = new ArrayList<>(List.of(PointInTimeJoin.ROW, PointInTimeJoin.TS));
+        plan.keys().keySet().forEach(k -> columns.add(PointInTimeJoin.keyColumn(k)));
+        s.execute("COPY (SELECT " + String.join(", ", columns) + " FROM entity) TO " + DuckDbTypes.literal(entities.toString())
+                + " (FORMAT PARQUET)");
+        List<ScaleOutJoin.Group> groups = plan.selection().groups().stream().map(r -> new ScaleOutJoin.Group(r.schema(), r.features(),
+                r.names(), data.paths().getOrDefault(r.schema(), List.of()))).toList();
+        scaleOut.get().join(groups, entities, s.getConnection(), "scale_out_result");
+        List<String> select = new ArrayList<>(List.of("e." + PointInTimeJoin.ROW));
+        carried.forEach(col -> select.add("e." + col));
+        outputs.forEach(col -> select.add("r." + col));
+        s.execute("CREATE TEMP TABLE result AS SELECT " + String.join(", ", select) + " FROM entity e LEFT JOIN scale_out_result r ON e."
+                + PointInTimeJoin.ROW + " = r." + PointInTimeJoin.ROW);
     }
 
     /** Checks the keys and timestamp of an uploaded entity table and defines the TEMP view {@code entity}. */
@@ -318,10 +375,10 @@ public class HistoricalRetriever {
     }
 
     /** Counts one point-in-time read of each group: how it was served, and the bytes of the files it joined. */
-    private void recordAccess(Snapshots data, long nanos, long entityRows) {
+    private void recordAccess(Snapshots data, long nanos, long entityRows, AccessPath path) {
         data.paths().forEach((g, files) -> {
             long bytes = files.stream().mapToLong(f -> f.toFile().length()).sum();
-            access.access(g.group().name(), AccessPath.HISTORICAL, data.virtual().contains(g) ? Mode.VIRTUALIZED : Mode.MATERIALIZED,
+            access.access(g.group().name(), path, data.virtual().contains(g) ? Mode.VIRTUALIZED : Mode.MATERIALIZED,
                     nanos, entityRows, bytes);
         });
     }

@@ -4,10 +4,8 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -19,8 +17,6 @@ import org.apache.spark.sql.connect.DataFrameReader;
 import org.apache.spark.sql.connect.Dataset;
 import org.apache.spark.sql.connect.SparkSession;
 import org.apache.spark.sql.types.StructField;
-import org.duckdb.DuckDBAppender;
-import org.duckdb.DuckDBConnection;
 
 import io.quiver.columnar.DuckDbTypes;
 import io.quiver.error.ErrorCode;
@@ -108,7 +104,7 @@ public class SparkQueryExecutor implements QueryExecutor {
         checkInputs(query);
         return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> withViews(s, query, views -> {
             Bound bound = sliceSql(query, shape, views);
-            return write(s, bound, shape.columns(), shape.order().stream().map(o -> ALIAS + "." + quote(o)).toList(), target);
+            return write(s, bound, shape.columns(), shape.order().stream().map(o -> SparkAnswers.ALIAS + "." + quote(o)).toList(), target);
         }));
     }
 
@@ -130,7 +126,7 @@ public class SparkQueryExecutor implements QueryExecutor {
                 }
             }
             List<String> order = selection.order().stream()
-                    .map(o -> ALIAS + "." + quote(o.column()) + (o.descending() ? " DESC" : " ASC") + " NULLS LAST").toList();
+                    .map(o -> SparkAnswers.ALIAS + "." + quote(o.column()) + (o.descending() ? " DESC" : " ASC") + " NULLS LAST").toList();
             String sql = "SELECT * FROM (" + from + ") AS " + ALIAS + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
             return write(s, new Bound(sql, values.values), selection.columns(), order, target, Math.max(0, selection.limit()));
         }));
@@ -290,75 +286,17 @@ public class SparkQueryExecutor implements QueryExecutor {
         return write(s, bound, columns, order, target, -1);
     }
 
-    /**
-     * Runs the query on Spark with each output column in a text form both engines read the same way, appends the rows
-     * to a table of the local sandbox and writes it, cast to the columns' types, as one Parquet file.
-     */
+    /** Runs the query on Spark, brings its rows into the local sandbox and writes them, cast to the columns' types, as one Parquet file. */
     private long write(SparkSession s, Bound bound, List<Column> columns, List<String> order, Path target, long limit) {
-        List<String> transport = new ArrayList<>();
-        List<String> back = new ArrayList<>();
-        for (int i = 0; i < columns.size(); i++) {
-            Column c = columns.get(i);
-            String type = c.type().toUpperCase(Locale.ROOT);
-            String value = "CAST(" + ALIAS + "." + quote(c.name()) + " AS " + SparkTypes.toSpark(c.type()) + ")";
-            String col = "c" + i;
-            if (type.equals("TIMESTAMPTZ") || type.equals("TIMESTAMP WITH TIME ZONE")) {
-                transport.add("date_format(" + value + ", 'yyyy-MM-dd HH:mm:ss.SSSSSSxxx')");
-                back.add("CAST(" + col + " AS TIMESTAMPTZ)");
-            } else if (type.equals("TIMESTAMP")) {
-                transport.add("date_format(" + value + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS')");
-                back.add("CAST(" + col + " AS TIMESTAMP)");
-            } else if (type.endsWith("[]") || type.startsWith("MAP(") || type.startsWith("STRUCT(")) {
-                transport.add("to_json(" + value + ")");
-                back.add("CAST(CAST(" + col + " AS JSON) AS " + c.type() + ")");
-            } else if (type.equals("BLOB")) {
-                transport.add("base64(" + value + ")");
-                back.add("from_base64(" + col + ")");
-            } else {
-                transport.add("CAST(" + value + " AS STRING)");
-                back.add("CAST(" + col + " AS " + c.type() + ")");
-            }
-            back.set(i, back.get(i) + " AS " + DuckDbTypes.quote(c.name()));
-        }
-        long max = spark.config().maxResultRows();
-        String sql = "SELECT " + String.join(", ", transport) + " FROM (" + bound.sql() + ") AS " + ALIAS
-                + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order)) + (limit >= 0 ? " LIMIT " + limit : " LIMIT " + (max + 1));
-        String table = "__quiver_spark_" + UUID.randomUUID().toString().replace("-", "");
         try (VirtualEngine.Session session = local.open()) {
+            SparkAnswers.Fetched rows = SparkAnswers.fetch(s, bound.sql(), bound.values(), columns, order, session.connection(),
+                    limit >= 0 ? limit : spark.config().maxResultRows(), limit >= 0);
             try (Statement st = session.connection().createStatement()) {
-                st.execute("CREATE TABLE " + table + " (" + java.util.stream.IntStream.range(0, columns.size()).mapToObj(i -> "c" + i + " VARCHAR")
-                        .collect(Collectors.joining(", ")) + ")");
-            }
-            try {
-                long rows = 0;
-                try (DuckDBAppender appender = session.connection().unwrap(DuckDBConnection.class).createAppender(DuckDBConnection.DEFAULT_SCHEMA, table)) {
-                    Iterator<Row> it = s.sql(sql, bound.values()).toLocalIterator();
-                    while (it.hasNext()) {
-                        Row r = it.next();
-                        if (++rows > max) {
-                            throw new QuiverException(ErrorCode.REQUEST_TOO_LARGE, "the Spark answer has more than " + max + " rows "
-                                    + "(quiver.spark.max-result-rows); narrow the work, or let Spark write it to the lake");
-                        }
-                        appender.beginRow();
-                        for (int i = 0; i < columns.size(); i++) {
-                            if (r.isNullAt(i)) {
-                                appender.appendNull();
-                            } else {
-                                appender.append(r.getString(i));
-                            }
-                        }
-                        appender.endRow();
-                    }
-                }
-                try (Statement st = session.connection().createStatement()) {
-                    st.execute("COPY (SELECT " + String.join(", ", back) + " FROM " + table + ") TO "
-                            + DuckDbTypes.literal(target.toAbsolutePath().toString()) + " (FORMAT PARQUET, COMPRESSION ZSTD)");
-                }
-                return rows;
+                st.execute("COPY (" + rows.select() + ") TO " + DuckDbTypes.literal(target.toAbsolutePath().toString())
+                        + " (FORMAT PARQUET, COMPRESSION ZSTD)");
+                return rows.rows();
             } finally {
-                try (Statement st = session.connection().createStatement()) {
-                    st.execute("DROP TABLE IF EXISTS " + table);
-                }
+                rows.drop(session.connection());
             }
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.VIRTUALIZATION_QUERY_FAILED, "the Spark answer could not be written ("

@@ -51,6 +51,9 @@ public class OfflineResource {
 
     /** Names the feature service version a training set was read with. */
     public static final String FEATURE_SERVICE_HEADER = "Quiver-Feature-Service";
+    /** Names the engine a training set ran on (DUCKDB or SPARK); {@link #ENGINE_REASON_HEADER} says why. */
+    public static final String ENGINE_HEADER = "Quiver-Engine";
+    public static final String ENGINE_REASON_HEADER = "Quiver-Engine-Reason";
 
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final int maxJsonRows;
@@ -92,12 +95,14 @@ public class OfflineResource {
     @Operation(summary = "Point-in-time correct training set: the body is the entity table (Arrow IPC stream or Parquet: "
             + "join keys, a timestamp column, any other columns, carried through); the answer has one row per entity row, "
             + "in order, with each requested feature as of that row's timestamp (Arrow or Parquet, by Accept; the "
-            + "request's format by default). Reproducible: asOf reads every group as of a moment, snapshot=group:id pins one")
+            + "request's format by default). Reproducible: asOf reads every group as of a moment, snapshot=group:id pins one. "
+            + "engine=DUCKDB or SPARK chooses where the join runs (by default: the query_executor_type and size rule); the "
+            + "Quiver-Engine header says where it ran and Quiver-Engine-Reason why")
     public Response historicalFeatures(@QueryParam("features") List<String> features,
             @QueryParam("featureService") String featureService,
             @QueryParam("timestampColumn") @DefaultValue("event_timestamp") String timestampColumn,
             @QueryParam("fullFeatureNames") @DefaultValue("false") boolean fullFeatureNames,
-            @QueryParam("asOf") String asOf, @QueryParam("snapshot") List<String> snapshots,
+            @QueryParam("asOf") String asOf, @QueryParam("snapshot") List<String> snapshots, @QueryParam("engine") String engine,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @HeaderParam(HttpHeaders.ACCEPT) String accept, RoutingContext request, InputStream body) {
         ColumnarFormat in = ColumnarFormat.of(contentType).orElseThrow(() -> new WebApplicationException(
@@ -105,7 +110,7 @@ public class OfflineResource {
         ColumnarFormat out = accepted(accept, in);
         io.quiver.registry.FeatureServices.Selection asked = services.select(references(features), featureService);
         HistoricalRetriever.Prepared result = historical.prepare(asked.references(), in, body, timestampColumn,
-                fullFeatureNames, instant("asOf", asOf), pins(snapshots));
+                fullFeatureNames, instant("asOf", asOf), pins(snapshots), engine(engine));
         // closed after writing, or when the exchange ends without the body being written (client gone)
         request.addEndHandler(ended -> result.close());
         StreamingOutput stream = output -> {
@@ -113,7 +118,8 @@ public class OfflineResource {
                 result.writeTo(output, out);
             }
         };
-        Response.ResponseBuilder ok = Response.ok(stream, out.mediaType());
+        Response.ResponseBuilder ok = Response.ok(stream, out.mediaType()).header(ENGINE_HEADER, result.route().engine().name())
+                .header(ENGINE_REASON_HEADER, result.route().reason());
         if (asked.label() != null) {
             ok.header(FEATURE_SERVICE_HEADER, asked.label());
         }
@@ -122,7 +128,7 @@ public class OfflineResource {
 
     /** A training-set request sent as a body: the feature list has no length limit there. */
     public record TrainingSetRequest(List<String> features, String featureService, String timestampColumn, Boolean fullFeatureNames,
-            String asOf, List<String> snapshots, List<Map<String, Object>> entityRows) {
+            String asOf, List<String> snapshots, List<Map<String, Object>> entityRows, String engine) {
     }
 
     @Requires(Role.READER)
@@ -141,7 +147,7 @@ public class OfflineResource {
         }
         try (InputStream body = Files.newInputStream(entities.uploadedFile())) {
             return historicalFeatures(r.features(), r.featureService(), r.timestampColumn() == null ? "event_timestamp" : r.timestampColumn(),
-                    Boolean.TRUE.equals(r.fullFeatureNames()), r.asOf(), r.snapshots(), entities.contentType(), accept, routing, body);
+                    Boolean.TRUE.equals(r.fullFeatureNames()), r.asOf(), r.snapshots(), r.engine(), entities.contentType(), accept, routing, body);
         }
     }
 
@@ -160,6 +166,10 @@ public class OfflineResource {
         if (rows.size() > maxJsonRows) {
             throw new InvalidArgumentException(rows.size() + " entity rows; a JSON body takes at most " + maxJsonRows
                     + " (quiver.ingest.max-graphql-rows): send larger entity tables as Arrow or Parquet (multipart)");
+        }
+        if (engine(r.engine()) == io.quiver.offline.ScaleOutJoin.Engine.SPARK) {
+            throw new InvalidArgumentException("a JSON training set (at most " + maxJsonRows + " rows) runs on DuckDB; send the entity table "
+                    + "as Arrow or Parquet to run it on Spark");
         }
         io.quiver.registry.FeatureServices.Selection asked = services.select(r.features(), r.featureService());
         return new TrainingSet(asked.label(), asked.references(), historical.retrieve(asked.references(), rows,
@@ -181,6 +191,18 @@ public class OfflineResource {
             throw new InvalidArgumentException("the form part 'request' is not the JSON expected ({\"features\": [\"group.feature\", ...], "
                     + "\"featureService\": \"name\", \"timestampColumn\", \"fullFeatureNames\", \"asOf\", \"snapshots\"}): "
                     + io.quiver.api.http.JsonLimits.describe(e));
+        }
+    }
+
+    /** The engine a training set asks for: AUTO (the default), DUCKDB or SPARK. */
+    private static io.quiver.offline.ScaleOutJoin.Engine engine(String engine) {
+        if (engine == null || engine.isBlank()) {
+            return io.quiver.offline.ScaleOutJoin.Engine.AUTO;
+        }
+        try {
+            return io.quiver.offline.ScaleOutJoin.Engine.valueOf(engine.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException("engine must be AUTO, DUCKDB or SPARK, not '" + engine + "'");
         }
     }
 

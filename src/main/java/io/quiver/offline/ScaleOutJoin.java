@@ -1,0 +1,54 @@
+package io.quiver.offline;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.List;
+
+import io.quiver.registry.model.Feature;
+import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.GroupSchema;
+
+/**
+ * A distributed engine a point-in-time join can be handed to (the Spark Connect executor implements it, above this
+ * layer). Its answer must equal {@link PointInTimeJoin}'s row for row: same match, same tie-breakers, same TTL.
+ */
+public interface ScaleOutJoin {
+
+    /** Where a training set may run. */
+    enum Engine {
+        /** Decided by the rule: groups' {@code query_executor_type} and the work's size. */
+        AUTO,
+        /** This node's DuckDB. */
+        DUCKDB,
+        /** The Spark Connect server. */
+        SPARK
+    }
+
+    /** Where a join runs and why, in a sentence (an answer's metadata shows both). */
+    record Route(Engine engine, String reason) {
+    }
+
+    /**
+     * One group of the join.
+     *
+     * @param files its snapshot's data files (local copies), in snapshot order: the write order breaks ties
+     */
+    record Group(GroupSchema schema, List<Feature> features, List<String> outputNames, List<Path> files) {
+    }
+
+    /**
+     * Where a training set of {@code entityRows} rows over {@code groups} runs.
+     *
+     * @param asked the caller's choice; SPARK without a configured server is refused
+     */
+    Route route(List<FeatureGroup> groups, long entityRows, Engine asked);
+
+    /**
+     * Joins the entity rows of {@code entities} (Parquet: {@code __row}, {@code __key_<name>}, {@code __ts}) over the
+     * groups and creates the TEMP table {@code table} on {@code c}: {@code __row}, then each output column typed as its
+     * feature. Entity rows without a match are absent from it.
+     *
+     * @return rows of {@code table}
+     */
+    long join(List<Group> groups, Path entities, Connection c, String table);
+}

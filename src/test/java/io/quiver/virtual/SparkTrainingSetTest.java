@@ -1,0 +1,166 @@
+package io.quiver.virtual;
+
+import static io.quiver.support.GraphQL.entity;
+import static io.quiver.support.GraphQL.feature;
+import static io.quiver.support.GraphQL.group;
+import static io.quiver.support.GraphQL.ok;
+import static io.quiver.support.GraphQL.register;
+import static io.quiver.support.GraphQL.unique;
+import static io.quiver.support.GraphQL.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quiver.ingest.WriteService;
+import io.quiver.offline.WriteMode;
+import io.quiver.support.BulkRest;
+import io.quiver.support.Columnar;
+import io.quiver.support.PostgresTestDatabase;
+import io.quiver.support.RedisTestResource;
+import io.quiver.support.S3ProxyTestResource;
+import io.quiver.support.SparkConnectTestResource;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+
+/**
+ * Training sets on the Spark Connect server (a real Spark 4.2 in local mode): the same answers as DuckDB's on
+ * randomized data, and the routing rule, through REST.
+ */
+@QuarkusTest
+@WithTestResource(value = PostgresTestDatabase.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = S3ProxyTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = SparkConnectTestResource.class, scope = TestResourceScope.RESTRICTED_TO_CLASS)
+class SparkTrainingSetTest {
+
+    private static final Instant BASE = Instant.parse("2026-03-01T00:00:00Z");
+
+    @Inject
+    WriteService writer;
+
+    private static String at(long minutes) {
+        return BASE.plusSeconds(60L * minutes).toString();
+    }
+
+    private static Map<String, Object> row(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static ExtractableResponse<Response> trainingSet(byte[] entities, String query) {
+        return BulkRest.historical(Columnar.ARROW, Columnar.ARROW, entities, query).statusCode(200).extract();
+    }
+
+    /**
+     * Randomized: two groups over the same customers, one with a TTL and a created column (ties on event time go to
+     * the later created time, then the later write), one without either (ties go to the later write); values that are
+     * sometimes null (a null in the matched row is the answer, not an older value); data in many appended files;
+     * entity rows before any data, on the TTL's edge, at a data row's exact time, unknown, and repeated.
+     */
+    @Test
+    void sparkAndDuckDbGiveTheSamePointInTimeAnswers() {
+        String e = unique("cust");
+        String timed = unique("sparkpit");
+        String plain = unique("sparkplain");
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(
+                with(group(timed, e, List.of(feature("v", "BIGINT"), feature("d", "DOUBLE"), feature("s", "STRING"))),
+                        "ttlSeconds", 7 * 60, "createdTimestampColumn", "created"),
+                group(plain, e, List.of(feature("w", "BIGINT"), feature("ts2", "TIMESTAMP")))));
+        Random random = new Random(20261206);
+        long value = 0;
+        for (int batch = 0; batch < 8; batch++) {
+            Map<String, Map<String, Object>> timedRows = new LinkedHashMap<>();
+            Map<String, Map<String, Object>> plainRows = new LinkedHashMap<>();
+            for (int i = 0; i < 60; i++) {
+                long customer = random.nextInt(12);
+                long minute = random.nextInt(40);
+                long created = random.nextInt(4);
+                value++;
+                // within one write (customer, minute, created) is unique: nothing could order two identical rows of one file
+                timedRows.put(customer + "/" + minute + "/" + created, row("customer_id", customer, "event_timestamp", at(minute),
+                        "created", BASE.plusSeconds(created).toString(), "v", value, "d", random.nextInt(5) == 0 ? null : value / 7.0,
+                        "s", random.nextInt(6) == 0 ? null : "s" + value));
+                plainRows.put(customer + "/" + minute, row("customer_id", customer, "event_timestamp", at(minute), "w", value,
+                        "ts2", BASE.plusMillis(value * 1_001).toString()));
+            }
+            writer.write(timed, 0, new ArrayList<>(timedRows.values()), WriteMode.APPEND, null);
+            writer.write(plain, 0, new ArrayList<>(plainRows.values()), WriteMode.APPEND, null);
+        }
+        List<String> entityRows = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            // minutes -3..46: before any data, inside, at the TTL's edge (a data minute + 7), past every row
+            entityRows.add("(" + random.nextInt(14) + ", TIMESTAMPTZ '" + at(random.nextInt(50) - 3) + "', " + i + ")");
+        }
+        entityRows.addAll(entityRows.subList(0, 25)); // repeated entity rows
+        byte[] body = Columnar.arrow(entityRows.stream().collect(Collectors.joining(", ",
+                "SELECT c::BIGINT AS customer_id, ts AS event_timestamp, i::INTEGER AS i FROM (VALUES ", ") t(c, ts, i)")));
+        String features = "features=" + timed + ".v&features=" + timed + ".d&features=" + timed + ".s&features=" + plain + ".w&features="
+                + plain + ".ts2";
+
+        ExtractableResponse<Response> duck = trainingSet(body, features + "&engine=DUCKDB");
+        ExtractableResponse<Response> spark = trainingSet(body, features + "&engine=SPARK");
+
+        assertThat(duck.header("Quiver-Engine")).isEqualTo("DUCKDB");
+        assertThat(spark.header("Quiver-Engine")).isEqualTo("SPARK");
+        List<Map<String, String>> expected = Columnar.readArrowAsText(duck.asByteArray());
+        List<Map<String, String>> actual = Columnar.readArrowAsText(spark.asByteArray());
+        assertThat(actual).hasSize(425);
+        // not vacuous: matches, misses, and nulls inside matches all occur
+        assertThat(expected).filteredOn(r -> r.get("v") != null).hasSizeBetween(100, 380);
+        assertThat(expected).filteredOn(r -> r.get("v") != null && r.get("d") == null).isNotEmpty();
+        assertThat(expected).filteredOn(r -> r.get("w") != null && r.get("v") == null).isNotEmpty();
+        assertThat(Columnar.arrowSchema(spark.asByteArray())).isEqualTo(Columnar.arrowSchema(duck.asByteArray()));
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    void theRuleSendsLargeTrainingSetsOfSparkGroupsToSpark() {
+        String e = unique("cust");
+        String onSpark = unique("routed");
+        String local = unique("local");
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(
+                with(group(onSpark, e, List.of(feature("v", "BIGINT"))), "config", List.of(Map.of("key", "query_executor_type", "value", "SPARK"))),
+                group(local, e, List.of(feature("v", "BIGINT")))));
+        for (String g : List.of(onSpark, local)) {
+            writer.write(g, 0, List.of(row("customer_id", 1, "event_timestamp", at(0), "v", 5)), WriteMode.APPEND, null);
+        }
+        byte[] small = Columnar.arrow("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '" + at(1) + "' AS event_timestamp FROM range(50)");
+        byte[] large = Columnar.arrow("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '" + at(1) + "' AS event_timestamp FROM range(150)");
+
+        ExtractableResponse<Response> notSpark = trainingSet(large, "features=" + local + ".v");
+        assertThat(notSpark.header("Quiver-Engine")).isEqualTo("DUCKDB");
+        assertThat(notSpark.header("Quiver-Engine-Reason")).isEqualTo("no group of the request has query_executor_type SPARK");
+
+        ExtractableResponse<Response> tooSmall = trainingSet(small, "features=" + onSpark + ".v");
+        assertThat(tooSmall.header("Quiver-Engine")).isEqualTo("DUCKDB");
+        assertThat(tooSmall.header("Quiver-Engine-Reason")).contains("50 rows").contains("quiver.spark.min-rows (100)");
+
+        ExtractableResponse<Response> routed = trainingSet(large, "features=" + onSpark + ".v");
+        assertThat(routed.header("Quiver-Engine")).isEqualTo("SPARK");
+        assertThat(routed.header("Quiver-Engine-Reason")).contains("group " + onSpark + " has query_executor_type SPARK").contains("150 rows");
+        assertThat(Columnar.readArrowAsText(routed.asByteArray())).hasSize(150).allSatisfy(r -> assertThat(r).containsEntry("v", "5"));
+
+        // the access metrics show where each training set ran
+        var paths = ok("query($g: String!) { accessMetrics(group: $g) { paths { path count } } }", Map.of("g", onSpark))
+                .getList("data.accessMetrics.paths", Map.class);
+        assertThat(paths).contains(Map.of("path", "HISTORICAL_SPARK", "count", 1), Map.of("path", "HISTORICAL", "count", 1));
+
+        BulkRest.historical(Columnar.ARROW, Columnar.ARROW, small, "features=" + local + ".v&engine=GPU").statusCode(400)
+                .body(org.hamcrest.Matchers.containsString("engine must be AUTO, DUCKDB or SPARK, not 'GPU'"));
+    }
+}
