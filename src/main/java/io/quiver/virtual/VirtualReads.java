@@ -54,11 +54,17 @@ public class VirtualReads implements ComputedGroups {
     private final BoundedExecutor fetchers;
     private final MeterRegistry metrics;
     private final io.quiver.access.AccessRecorder access;
+    private final SparkEngine spark;
+    private final QueryExecutor sparkExecutor;
+    private final io.quiver.metrics.StoreTimers sparkTimers;
 
     public VirtualReads(DataSources dataSources, DataSourceRegistry registry, ObjectFileCache files, QueryExecutor executor,
             ResultCache results, VirtualEngine engine, EffectiveConfigResolver settings, MeterRegistry metrics, QuiverConfig config,
-            io.quiver.access.AccessRecorder access) {
+            io.quiver.access.AccessRecorder access, SparkEngine spark) {
         this.access = access;
+        this.spark = spark;
+        this.sparkExecutor = new SparkQueryExecutor(spark, engine);
+        this.sparkTimers = new io.quiver.metrics.StoreTimers(metrics, "quiver.executor", "executor", "spark");
         this.dataSources = dataSources;
         this.registry = registry;
         this.files = files;
@@ -124,11 +130,30 @@ public class VirtualReads implements ComputedGroups {
                     in.files().stream().map(o -> lease.path(o.key())).toList())));
             QueryExecutor.Query query = new QueryExecutor.Query(prepared.sql(), sources, template.parameters(), prepared.values());
             Path target = engine.scratch().resolve("slice-" + UUID.randomUUID() + ".parquet");
-            executor.slice(query, shape(schema, sortedKeys, from, to), target);
+            QueryExecutor.Shape shape = shape(schema, sortedKeys, from, to);
+            if (onSpark(g, sortedKeys, prepared)) {
+                sparkTimers.time("slice", () -> sparkExecutor.slice(query, shape, target));
+            } else {
+                executor.slice(query, shape, target);
+            }
             ResultCache.Lease result = results.put(key, target);
             timer(g).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             return result;
         }
+    }
+
+    /**
+     * Whether Spark computes a read: a read of every entity (a backfill, a strategy fill, a training set past
+     * {@code max-key-filter} entities) of a group with {@code query_executor_type} SPARK whose sources hold at least
+     * {@code quiver.spark.min-rows} rows, when a server is configured. Reads for given entities stay on DuckDB.
+     */
+    private boolean onSpark(FeatureGroup g, List<List<Object>> keys, Prepared prepared) {
+        if (keys != null || !spark.configured()
+                || !io.quiver.config.QueryExecutorType.SPARK.name().equals(settings.value(g, io.quiver.registry.model.ConfigKey.QUERY_EXECUTOR_TYPE))) {
+            return false;
+        }
+        long rows = prepared.inputs().values().stream().mapToLong(i -> i.source().rowEstimate()).sum();
+        return rows >= spark.config().minRows();
     }
 
     /** The plan the executor runs for a read (tests and operators), optionally after running it. */
