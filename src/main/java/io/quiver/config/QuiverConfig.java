@@ -596,8 +596,18 @@ public interface QuiverConfig {
         @WithDefault("10000000")
         long maxResultRows();
 
-        /** How long to wait for the server when a session is first opened. */
-        @WithDefault("PT30S")
-        Duration connectTimeout();
+        /**
+         * How Spark reads the lake: OBJECT_STORE (the cluster reads snapshot and lake files itself, by their
+         * {@code s3a://} address, with its own credentials; the service fetches nothing for it and stages only a
+         * request's entity table in the object store) or LOCAL_COPIES (the service fetches files into its cache and
+         * Spark reads those paths: a Spark in local mode on this node).
+         */
+        @WithDefault("OBJECT_STORE")
+        LakeAccess lakeAccess();
+
+        enum LakeAccess {
+            OBJECT_STORE,
+            LOCAL_COPIES
+        }
     }
 }

@@ -129,6 +129,12 @@ public class LocalObjectStore implements ObjectStore {
         return "local directory " + root;
     }
 
+    @Override
+    public String uri(String key) {
+        ObjectKeys.check(key);
+        return root.resolve(key).toUri().toString();
+    }
+
     private interface Writer {
         void write(Path temp) throws IOException;
     }

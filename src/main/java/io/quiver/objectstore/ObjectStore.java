@@ -40,4 +40,10 @@ public interface ObjectStore {
 
     /** Where the store keeps its objects, for logs and health output. */
     String location();
+
+    /**
+     * The object's address for an engine that reads the lake itself (Spark): {@code s3a://bucket/key} for S3,
+     * {@code file:///root/key} for a local directory. Checks the key; does not look the object up.
+     */
+    String uri(String key);
 }

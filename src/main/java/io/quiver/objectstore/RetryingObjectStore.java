@@ -93,6 +93,11 @@ public class RetryingObjectStore implements ObjectStore {
         return delegate.location();
     }
 
+    @Override
+    public String uri(String key) {
+        return delegate.uri(key);
+    }
+
     @SuppressWarnings("unchecked")
     private <T> T run(Callable<T> call) {
         try {

@@ -180,6 +180,12 @@ public class S3ObjectStore implements ObjectStore {
         return "S3 bucket '" + bucket + "' at " + endpoint;
     }
 
+    @Override
+    public String uri(String key) {
+        ObjectKeys.check(key);
+        return "s3a://" + bucket + "/" + key;
+    }
+
     private interface S3Call<T> {
         T run() throws Exception;
     }

@@ -66,4 +66,9 @@ public class TimedObjectStore implements ObjectStore {
     public String location() {
         return delegate.location();
     }
+
+    @Override
+    public String uri(String key) {
+        return delegate.uri(key);
+    }
 }

@@ -62,6 +62,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class HistoricalRetriever {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(HistoricalRetriever.class);
+
     private final ObjectMapper mapper;
 
     private final HistoricalPlanner planner;
@@ -74,12 +76,14 @@ public class HistoricalRetriever {
     private final int maxKeyFilter;
     private final AccessRecorder access;
     private final jakarta.enterprise.inject.Instance<ScaleOutJoin> scaleOut;
+    private final io.quiver.objectstore.ObjectStore lake;
 
     public HistoricalRetriever(HistoricalPlanner planner, SnapshotLog snapshots, ObjectFileCache files, DuckDbEngine engine,
             UploadSlots slots, QuiverConfig config, ObjectMapper mapper, jakarta.enterprise.inject.Instance<ComputedGroups> computed,
-            AccessRecorder access, jakarta.enterprise.inject.Instance<ScaleOutJoin> scaleOut) {
+            AccessRecorder access, jakarta.enterprise.inject.Instance<ScaleOutJoin> scaleOut, io.quiver.objectstore.ObjectStore lake) {
         this.access = access;
         this.scaleOut = scaleOut;
+        this.lake = lake;
         this.computed = computed;
         this.maxKeyFilter = config.virtual().maxKeyFilter();
         this.planner = planner;
@@ -112,7 +116,7 @@ public class HistoricalRetriever {
         long t0 = System.nanoTime();
         try (TempDirectory dir = new TempDirectory("quiver-historical"); Connection c = engine.connect(); Statement s = c.createStatement()) {
             loadJsonEntities(s, dir.path(), parsed, plan.keys());
-            try (Snapshots data = snapshotsOf(plan, asOf, pins, c)) {
+            try (Snapshots data = snapshotsOf(plan, asOf, pins, c, true)) {
                 join(s, plan, data, out);
                 recordAccess(data, System.nanoTime() - t0, entityRows.size(), AccessPath.HISTORICAL);
             }
@@ -176,10 +180,12 @@ public class HistoricalRetriever {
             StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), limits, List.of());
             List<String> carried = checkEntityTable(c, upload, plan, timestampColumn);
             ScaleOutJoin.Route route = route(plan, upload.rows(), where);
-            data = snapshotsOf(plan, asOf, pins, c);
+            boolean elsewhere = route.engine() == ScaleOutJoin.Engine.SPARK;
+            // an engine that reads the lake itself gets the snapshots' objects: nothing is fetched for it
+            data = snapshotsOf(plan, asOf, pins, c, !(elsewhere && scaleOut.get().readsLake()));
             List<String> outputs = plan.outputs().stream().map(DuckDbTypes::quoteAny).toList();
             try (Statement s = c.createStatement()) {
-                if (route.engine() == ScaleOutJoin.Engine.SPARK) {
+                if (elsewhere) {
                     joinElsewhere(s, plan, data, dir.path(), carried, outputs);
                 } else {
                     s.execute("CREATE TEMP TABLE result AS " + PointInTimeJoin.sql(plan.parts(c, data.paths()), "entity",
@@ -265,14 +271,43 @@ public class HistoricalRetriever {
      */
     private void joinElsewhere(Statement s, HistoricalPlanner.Plan plan, Snapshots data, Path dir, List<String> carried, List<String> outputs)
             throws SQLException {
+        ScaleOutJoin engine = scaleOut.get();
         Path entities = dir.resolve("entities.parquet");
         List<String> columns = new ArrayList<>(List.of(PointInTimeJoin.ROW, PointInTimeJoin.TS));
         plan.keys().keySet().forEach(k -> columns.add(PointInTimeJoin.keyColumn(k)));
         s.execute("COPY (SELECT " + String.join(", ", columns) + " FROM entity) TO " + DuckDbTypes.literal(entities.toString())
                 + " (FORMAT PARQUET)");
-        List<ScaleOutJoin.Group> groups = plan.selection().groups().stream().map(r -> new ScaleOutJoin.Group(r.schema(), r.features(),
-                r.names(), data.paths().getOrDefault(r.schema(), List.of()))).toList();
-        scaleOut.get().join(groups, entities, s.getConnection(), "scale_out_result");
+        // files only this node has (the entity table, computed groups' rows) are staged in the object store for an
+        // engine that reads the lake, and removed after the join, whatever its outcome: no snapshot refers to them
+        String staging = "_scratch/scale-out/" + java.util.UUID.randomUUID() + "/";
+        List<String> staged = new ArrayList<>();
+        java.util.function.Function<Path, String> address = file -> {
+            if (!engine.readsLake()) {
+                return file.toAbsolutePath().normalize().toUri().toString();
+            }
+            String key = staging + staged.size() + ".parquet";
+            staged.add(key);
+            lake.put(key, file);
+            return lake.uri(key);
+        };
+        try {
+            String entitiesAt = address.apply(entities);
+            List<ScaleOutJoin.Group> groups = plan.selection().groups().stream().map(r -> {
+                List<Path> local = data.paths().get(r.schema());
+                List<String> files = local != null ? local.stream().map(address).toList()
+                        : data.objects().getOrDefault(r.schema(), List.of()).stream().map(f -> lake.uri(f.key())).toList();
+                return new ScaleOutJoin.Group(r.schema(), r.features(), r.names(), files);
+            }).toList();
+            engine.join(groups, entitiesAt, s.getConnection(), "scale_out_result");
+        } finally {
+            if (!staged.isEmpty()) {
+                try {
+                    lake.delete(staged);
+                } catch (RuntimeException e) {
+                    LOG.warnf("could not remove the staged files of a scale-out join under %s: %s", staging, e.getMessage());
+                }
+            }
+        }
         List<String> select = new ArrayList<>(List.of("e." + PointInTimeJoin.ROW));
         carried.forEach(col -> select.add("e." + col));
         outputs.forEach(col -> select.add("r." + col));
@@ -324,7 +359,8 @@ public class HistoricalRetriever {
      *
      * @param c holds the TEMP table or view {@code entity} (keys and timestamp), for the computed groups' scope
      */
-    private Snapshots snapshotsOf(HistoricalPlanner.Plan plan, Instant asOf, List<SnapshotPin> pins, Connection c) throws SQLException {
+    private Snapshots snapshotsOf(HistoricalPlanner.Plan plan, Instant asOf, List<SnapshotPin> pins, Connection c, boolean fetch)
+            throws SQLException {
         Map<String, Long> pinned = new LinkedHashMap<>();
         for (SnapshotPin pin : pins == null ? List.<SnapshotPin>of() : pins.stream().filter(Objects::nonNull).toList()) {
             if (plan.groups().stream().noneMatch(g -> g.group().name().equals(pin.group()))) {
@@ -353,9 +389,11 @@ public class HistoricalRetriever {
         }
         Map<GroupSchema, List<Path>> paths = new LinkedHashMap<>();
         List<ComputedGroups.Rows> rows = new ArrayList<>();
-        ObjectFileCache.Lease lease = files.leaseFiles(keys.values().stream().flatMap(List::stream).toList());
+        ObjectFileCache.Lease lease = files.leaseFiles(fetch ? keys.values().stream().flatMap(List::stream).toList() : List.of());
         try {
-            keys.forEach((g, k) -> paths.put(g, k.stream().map(f -> lease.path(f.key())).toList()));
+            if (fetch) {
+                keys.forEach((g, k) -> paths.put(g, k.stream().map(f -> lease.path(f.key())).toList()));
+            }
             if (!computedGroups.isEmpty()) {
                 EntityScope scope = EntityScope.of(c, plan.keys(), maxKeyFilter);
                 for (GroupSchema g : computedGroups) {
@@ -370,14 +408,20 @@ public class HistoricalRetriever {
             throw e;
         }
         Map<GroupSchema, List<Path>> ordered = new LinkedHashMap<>();
-        plan.groups().forEach(g -> ordered.put(g, paths.get(g)));
-        return new Snapshots(lease, ordered, rows, List.copyOf(computedGroups));
+        plan.groups().forEach(g -> {
+            if (paths.containsKey(g)) {
+                ordered.put(g, paths.get(g));
+            }
+        });
+        return new Snapshots(lease, ordered, keys, rows, List.copyOf(computedGroups));
     }
 
     /** Counts one point-in-time read of each group: how it was served, and the bytes of the files it joined. */
     private void recordAccess(Snapshots data, long nanos, long entityRows, AccessPath path) {
-        data.paths().forEach((g, files) -> {
-            long bytes = files.stream().mapToLong(f -> f.toFile().length()).sum();
+        Map<GroupSchema, Long> read = new LinkedHashMap<>();
+        data.objects().forEach((g, files) -> read.put(g, files.stream().mapToLong(SnapshotFile::bytes).sum()));
+        data.paths().forEach((g, files) -> read.put(g, files.stream().mapToLong(f -> f.toFile().length()).sum()));
+        read.forEach((g, bytes) -> {
             access.access(g.group().name(), path, data.virtual().contains(g) ? Mode.VIRTUALIZED : Mode.MATERIALIZED,
                     nanos, entityRows, bytes);
         });
@@ -387,8 +431,12 @@ public class HistoricalRetriever {
         plan.groups().forEach(g -> access.failure(g.group().name(), AccessPath.HISTORICAL));
     }
 
-    private record Snapshots(ObjectFileCache.Lease lease, Map<GroupSchema, List<Path>> paths, List<ComputedGroups.Rows> computed,
-            List<GroupSchema> virtual) implements AutoCloseable {
+    /**
+     * @param paths local copies of each group's files (all groups when fetched; else only computed groups)
+     * @param objects each stored group's snapshot files in the object store
+     */
+    private record Snapshots(ObjectFileCache.Lease lease, Map<GroupSchema, List<Path>> paths, Map<GroupSchema, List<SnapshotFile>> objects,
+            List<ComputedGroups.Rows> computed, List<GroupSchema> virtual) implements AutoCloseable {
         @Override
         public void close() {
             computed.forEach(ComputedGroups.Rows::close);

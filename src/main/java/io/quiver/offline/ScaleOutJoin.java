@@ -1,6 +1,5 @@
 package io.quiver.offline;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
 
@@ -31,10 +30,18 @@ public interface ScaleOutJoin {
     /**
      * One group of the join.
      *
-     * @param files its snapshot's data files (local copies), in snapshot order: the write order breaks ties
+     * @param files the addresses of its snapshot's data files ({@code s3a://} objects or {@code file:} local copies,
+     *        see {@link #readsLake}), in snapshot order: the write order breaks ties
      */
-    record Group(GroupSchema schema, List<Feature> features, List<String> outputNames, List<Path> files) {
+    record Group(GroupSchema schema, List<Feature> features, List<String> outputNames, List<String> files) {
     }
+
+    /**
+     * Whether the engine reads the object store itself: then it is given objects' addresses ({@code ObjectStore.uri})
+     * and nothing is fetched for it, and files only this node has are staged in the object store for the request.
+     * Otherwise it is given local copies' paths.
+     */
+    boolean readsLake();
 
     /**
      * Where a training set of {@code entityRows} rows over {@code groups} runs.
@@ -44,11 +51,11 @@ public interface ScaleOutJoin {
     Route route(List<FeatureGroup> groups, long entityRows, Engine asked);
 
     /**
-     * Joins the entity rows of {@code entities} (Parquet: {@code __row}, {@code __key_<name>}, {@code __ts}) over the
+     * Joins the entity rows of {@code entities} (the address of a Parquet file: {@code __row}, {@code __key_<name>}, {@code __ts}) over the
      * groups and creates the TEMP table {@code table} on {@code c}: {@code __row}, then each output column typed as its
      * feature. Entity rows without a match are absent from it.
      *
      * @return rows of {@code table}
      */
-    long join(List<Group> groups, Path entities, Connection c, String table);
+    long join(List<Group> groups, String entities, Connection c, String table);
 }

@@ -18,8 +18,16 @@ import io.quiver.registry.model.TemplateSql;
  */
 public interface QueryExecutor {
 
-    /** A data source as a query sees it: its registered schema and the local copies of the files the read needs. */
-    record SourceInput(DataSource source, List<Path> files) {
+    /**
+     * A data source as a query sees it: its registered schema and the files the read needs, as local copies or, for
+     * an engine that reads the lake itself, as their object addresses ({@code locations}, e.g. {@code s3a://...}).
+     */
+    record SourceInput(DataSource source, List<Path> files, List<String> locations) {
+
+        /** Local copies only. */
+        public SourceInput(DataSource source, List<Path> files) {
+            this(source, files, List.of());
+        }
     }
 
     /**

@@ -165,7 +165,7 @@ public class SparkQueryExecutor implements QueryExecutor {
         try {
             for (Map.Entry<String, SourceInput> e : query.sources().entrySet()) {
                 SourceInput input = e.getValue();
-                if (input.files().isEmpty()) {
+                if (input.files().isEmpty() && input.locations().isEmpty()) {
                     views.put(e.getKey(), emptyRelation(input.source()));
                     continue;
                 }
@@ -192,7 +192,8 @@ public class SparkQueryExecutor implements QueryExecutor {
         DataSource source = input.source();
         String schema = source.columns().stream().map(c -> quote(c.name()) + " " + SparkTypes.toSpark(c.type())).collect(Collectors.joining(", "));
         DataFrameReader reader = s.read().schema(schema);
-        List<String> paths = input.files().stream().map(p -> p.toAbsolutePath().normalize().toUri().toString()).toList();
+        List<String> paths = !input.locations().isEmpty() ? input.locations()
+                : input.files().stream().map(p -> p.toAbsolutePath().normalize().toUri().toString()).toList();
         if (source.columns().stream().anyMatch(SourceColumn::partition)) {
             reader = reader.option("basePath", basePath(paths.get(0)));
         }

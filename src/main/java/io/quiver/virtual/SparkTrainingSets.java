@@ -1,6 +1,5 @@
 package io.quiver.virtual;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -79,13 +78,18 @@ public class SparkTrainingSets implements ScaleOutJoin {
     }
 
     @Override
-    public long join(List<Group> groups, Path entities, Connection c, String table) {
+    public boolean readsLake() {
+        return spark.config().lakeAccess() == io.quiver.config.QuiverConfig.Spark.LakeAccess.OBJECT_STORE;
+    }
+
+    @Override
+    public long join(List<Group> groups, String entities, Connection c, String table) {
         return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> {
             String prefix = "__quiver_" + UUID.randomUUID().toString().replace("-", "");
             List<String> views = new ArrayList<>();
             try {
                 String entityView = prefix + "_e";
-                s.read().parquet(uri(entities)).createOrReplaceTempView(entityView);
+                s.read().parquet(entities).createOrReplaceTempView(entityView);
                 views.add(entityView);
                 List<SparkPointInTime.Part> parts = new ArrayList<>();
                 List<QueryExecutor.Column> columns = new ArrayList<>();
@@ -147,14 +151,10 @@ public class SparkTrainingSets implements ScaleOutJoin {
                 .collect(Collectors.joining(", "));
         Dataset<Row> all = null;
         for (int i = 0; i < g.files().size(); i++) {
-            Dataset<Row> file = s.read().schema(schema).parquet(uri(g.files().get(i)))
+            Dataset<Row> file = s.read().schema(schema).parquet(g.files().get(i))
                     .selectExpr("*", "shiftleft(CAST(" + i + " AS BIGINT), 40) + _metadata.row_index AS __quiver_w");
             all = all == null ? file : all.unionAll(file);
         }
         return all;
-    }
-
-    private static String uri(Path file) {
-        return file.toAbsolutePath().normalize().toUri().toString();
     }
 }

@@ -57,11 +57,13 @@ public class VirtualReads implements ComputedGroups {
     private final SparkEngine spark;
     private final QueryExecutor sparkExecutor;
     private final io.quiver.metrics.StoreTimers sparkTimers;
+    private final io.quiver.objectstore.ObjectStore lake;
 
     public VirtualReads(DataSources dataSources, DataSourceRegistry registry, ObjectFileCache files, QueryExecutor executor,
             ResultCache results, VirtualEngine engine, EffectiveConfigResolver settings, MeterRegistry metrics, QuiverConfig config,
-            io.quiver.access.AccessRecorder access, SparkEngine spark) {
+            io.quiver.access.AccessRecorder access, SparkEngine spark, io.quiver.objectstore.ObjectStore lake) {
         this.access = access;
+        this.lake = lake;
         this.spark = spark;
         this.sparkExecutor = new SparkQueryExecutor(spark, engine);
         this.sparkTimers = new io.quiver.metrics.StoreTimers(metrics, "quiver.executor", "executor", "spark");
@@ -123,23 +125,32 @@ public class VirtualReads implements ComputedGroups {
         }
         access.cache(g.name(), false);
         counter(g, "miss").increment();
-        List<ObjectInfo> objects = prepared.inputs().values().stream().flatMap(i -> i.files().stream()).distinct().toList();
-        try (ObjectFileCache.Lease lease = files.leaseVersions(objects, fetchers)) {
+        QueryExecutor.Shape shape = shape(schema, sortedKeys, from, to);
+        Path target = engine.scratch().resolve("slice-" + UUID.randomUUID() + ".parquet");
+        if (onSpark(g, sortedKeys, prepared) && spark.config().lakeAccess() == QuiverConfig.Spark.LakeAccess.OBJECT_STORE) {
+            // the cluster reads the lake itself: nothing is fetched here
             Map<String, QueryExecutor.SourceInput> sources = new LinkedHashMap<>();
-            prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(),
-                    in.files().stream().map(o -> lease.path(o.key())).toList())));
+            prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(), List.of(),
+                    in.files().stream().map(o -> lake.uri(o.key())).toList())));
             QueryExecutor.Query query = new QueryExecutor.Query(prepared.sql(), sources, template.parameters(), prepared.values());
-            Path target = engine.scratch().resolve("slice-" + UUID.randomUUID() + ".parquet");
-            QueryExecutor.Shape shape = shape(schema, sortedKeys, from, to);
-            if (onSpark(g, sortedKeys, prepared)) {
-                sparkTimers.time("slice", () -> sparkExecutor.slice(query, shape, target));
-            } else {
-                executor.slice(query, shape, target);
+            sparkTimers.time("slice", () -> sparkExecutor.slice(query, shape, target));
+        } else {
+            List<ObjectInfo> objects = prepared.inputs().values().stream().flatMap(i -> i.files().stream()).distinct().toList();
+            try (ObjectFileCache.Lease lease = files.leaseVersions(objects, fetchers)) {
+                Map<String, QueryExecutor.SourceInput> sources = new LinkedHashMap<>();
+                prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(),
+                        in.files().stream().map(o -> lease.path(o.key())).toList())));
+                QueryExecutor.Query query = new QueryExecutor.Query(prepared.sql(), sources, template.parameters(), prepared.values());
+                if (onSpark(g, sortedKeys, prepared)) {
+                    sparkTimers.time("slice", () -> sparkExecutor.slice(query, shape, target));
+                } else {
+                    executor.slice(query, shape, target);
+                }
             }
-            ResultCache.Lease result = results.put(key, target);
-            timer(g).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-            return result;
         }
+        ResultCache.Lease result = results.put(key, target);
+        timer(g).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        return result;
     }
 
     /**

@@ -4,7 +4,7 @@ const charts = new WeakMap();
 
 window.addEventListener('resize', () => document.querySelectorAll('.chart').forEach((el) => charts.get(el) && charts.get(el).resize()));
 
-const READ_PATHS = ['ONLINE', 'HISTORICAL', 'VIRTUAL_TABLE'];
+const READ_PATHS = ['ONLINE', 'HISTORICAL', 'HISTORICAL_SPARK', 'VIRTUAL_TABLE'];
 
 /** Reads (from stored data and computed), errors and the slowest read path's p99 per bucket. */
 export async function accessChart(host, series, window) {

@@ -29,6 +29,13 @@ class LocalObjectStoreTest extends ObjectStoreContract {
     }
 
     @Test
+    void anObjectsUriIsItsFile() throws IOException {
+        store.put("lake/a=b.parquet", new byte[] {1, 2});
+        assertThat(Files.readAllBytes(Path.of(java.net.URI.create(store.uri("lake/a=b.parquet"))))).containsExactly(1, 2);
+        assertThatThrownBy(() -> store.uri("../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void writesLeaveNoTemporaryFilesBehind() throws IOException {
         store.put("x/y.parquet", new byte[] {1, 2});
         try (var files = Files.walk(root)) {

@@ -41,6 +41,7 @@ class S3ObjectStoreTest extends ObjectStoreContract {
     @Test
     void theServiceUsesTheConfiguredBucket() {
         assertThat(store.location()).contains("S3 bucket 'quiver-test'");
+        assertThat(store.uri("lake/tx/a.parquet")).isEqualTo("s3a://quiver-test/lake/tx/a.parquet");
     }
 
     @Test

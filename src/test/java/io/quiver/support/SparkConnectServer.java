@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * from {@code tools/spark-server/pom.xml} into {@code target/spark-server.classpath} (about 300 MB of jars, cached in
  * the local repository). Ready in 5-10 s; one server is shared by every test of the JVM and stopped at its exit.
  */
-public final class SparkConnectServer {
+public final class SparkConnectServer implements AutoCloseable {
 
     private static final Path CLASSPATH = Path.of("target", "spark-server.classpath").toAbsolutePath();
     private static SparkConnectServer shared;
@@ -59,13 +59,22 @@ public final class SparkConnectServer {
     }
 
     private static SparkConnectServer start() {
+        return start(java.util.Map.of());
+    }
+
+    /**
+     * A server of the caller's own, with more Spark settings ({@code spark.hadoop.fs.s3a.*}, say); {@link #close()} it.
+     */
+    public static SparkConnectServer start(java.util.Map<String, String> conf) {
         try {
             String classpath = classpath();
             int port = Ports.free();
             Path dir = Files.createTempDirectory("spark-connect");
             Path log = dir.resolve("server.log");
             String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> command = new ArrayList<>(List.of(java, "-Xmx2g", "-XX:+IgnoreUnrecognizedVMOptions"));
+            // -DsparkTestXmx: benchmarks give the server more (a 10M-row window sort spills less)
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx" + System.getProperty("sparkTestXmx", "2g"),
+                    "-XX:+IgnoreUnrecognizedVMOptions"));
             for (String p : List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",
                     "java.util.concurrent", "java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs",
                     "sun.security.action", "sun.util.calendar")) {
@@ -75,7 +84,9 @@ public final class SparkConnectServer {
                     "-Dspark.sql.shuffle.partitions=4", "-Dspark.sql.session.timeZone=UTC", "-Dspark.sql.runSQLOnFiles=false",
                     "-Dspark.local.dir=" + dir.resolve("local"), "-Dspark.sql.warehouse.dir=" + dir.resolve("warehouse"),
                     "-Dspark.connect.grpc.binding.address=127.0.0.1", "-Dspark.connect.grpc.binding.port=" + port,
-                    "-Dderby.system.home=" + dir, "-cp", classpath, "org.apache.spark.sql.connect.service.SparkConnectServer"));
+                    "-Dderby.system.home=" + dir));
+            conf.forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.addAll(List.of("-cp", classpath, "org.apache.spark.sql.connect.service.SparkConnectServer"));
             Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             SparkConnectServer server = new SparkConnectServer(process, port, log);
@@ -126,6 +137,11 @@ public final class SparkConnectServer {
         }
         stop();
         throw new IllegalStateException("the Spark Connect server did not open port " + port + " within " + timeout + ": " + log());
+    }
+
+    /** Stops a server started with {@link #start(java.util.Map)}. */
+    public void close() {
+        stop();
     }
 
     private void stop() {

@@ -54,6 +54,11 @@ class DuckDbQueryExecutorTest extends QueryExecutorContract {
     }
 
     @Override
+    java.time.Duration queryTimeout() {
+        return java.time.Duration.ofSeconds(1);
+    }
+
+    @Override
     String timeoutSetting() {
         return "quiver.virtual.query-timeout";
     }

@@ -34,7 +34,7 @@ class SparkQueryExecutorTest extends QueryExecutorContract {
     @BeforeAll
     static void start() throws Exception {
         var config = QuiverConfigDefaultsTest.config(Map.of("quiver.spark.url", SparkConnectServer.shared().url(),
-                "quiver.spark.query-timeout", "PT8S", "quiver.virtual.scratch-directory", dir.resolve("scratch").toString()));
+                "quiver.spark.query-timeout", "PT20S", "quiver.virtual.scratch-directory", dir.resolve("scratch").toString()));
         ObjectFileCache cache = new ObjectFileCache(new LocalObjectStore(dir.resolve("objects")), dir.resolve("cache"), 1L << 30);
         cacheDir = cache.directory();
         engine = new VirtualEngine(config, cache);
@@ -74,6 +74,11 @@ class SparkQueryExecutorTest extends QueryExecutorContract {
                 "SELECT * FROM {{silver.tx}}, read_files('/etc/hosts')")) {
             assertThat(executor().describe(query(escape, List.of(), List.of(), Map.of())).problems()).as(escape).isNotEmpty();
         }
+    }
+
+    @Override
+    java.time.Duration queryTimeout() {
+        return java.time.Duration.ofSeconds(20);
     }
 
     @Override
