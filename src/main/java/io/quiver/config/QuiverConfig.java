@@ -584,8 +584,11 @@ public interface QuiverConfig {
         /** Bearer token sent to the server (as {@code ;token=}); kept out of logs and answers. */
         java.util.Optional<String> token();
 
-        /** Rows of work (a training set's labels times its groups, or a backfill's source rows) from which a SPARK group's work goes to Spark. */
-        @WithDefault("1000000")
+        /**
+         * Rows of work (a training set's entity rows times its groups, or a whole-group read's source rows) from which a
+         * SPARK group's work goes to Spark: below it, DuckDB on this node is faster (docs/performance.md).
+         */
+        @WithDefault("10000000")
         long minRows();
 
         /** Longest a Spark query may run; past it, its operations are interrupted on the server. */
