@@ -27,6 +27,11 @@ public final class BulkRest {
         return spec.when().post("/api/v1/historical-features" + (query == null || query.isEmpty() ? "" : "?" + query)).then();
     }
 
+    /** A training set of an Arrow entity table, answered as Arrow with 200 (headers and body to read). */
+    public static io.restassured.response.ExtractableResponse<io.restassured.response.Response> trainingSet(byte[] entities, String query) {
+        return historical(Columnar.ARROW, Columnar.ARROW, entities, query).statusCode(200).extract();
+    }
+
     private static RequestSpecification binary(String contentType, byte[] body) {
         return given().config(RestAssured.config().encoderConfig(EncoderConfig.encoderConfig()
                 .appendDefaultContentCharsetToContentTypeIfUndefined(false))).contentType(contentType).body(body);

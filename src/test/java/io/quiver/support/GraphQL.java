@@ -69,6 +69,15 @@ public final class GraphQL {
         return g;
     }
 
+    /** A row for writes and entity lists: keys and values in turn, in that order. */
+    public static Map<String, Object> row(Object... keyValues) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+
     public static Map<String, Object> with(Map<String, Object> base, Object... keyValues) {
         Map<String, Object> m = new HashMap<>(base);
         for (int i = 0; i < keyValues.length; i += 2) {

@@ -5,8 +5,10 @@ import static io.quiver.support.GraphQL.feature;
 import static io.quiver.support.GraphQL.group;
 import static io.quiver.support.GraphQL.ok;
 import static io.quiver.support.GraphQL.register;
+import static io.quiver.support.GraphQL.row;
 import static io.quiver.support.GraphQL.unique;
 import static io.quiver.support.GraphQL.with;
+import static io.quiver.support.BulkRest.trainingSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -51,17 +53,7 @@ class SparkLakeTest {
     @Inject
     ObjectStore objects;
 
-    private static Map<String, Object> row(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 
-    private static ExtractableResponse<Response> trainingSet(byte[] entities, String query) {
-        return BulkRest.historical(Columnar.ARROW, Columnar.ARROW, entities, query).statusCode(200).extract();
-    }
 
     @Test
     void aTrainingSetOnSparkReadsTheSnapshotsFromTheLakeNotThroughTheService() {
@@ -134,8 +126,6 @@ class SparkLakeTest {
 
     /** Object-store downloads so far, from the service's own metrics. */
     private static double downloads() {
-        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("quiver_store_seconds_count{") && l.contains("operation=\"download\""))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return io.quiver.support.Metrics.sum("quiver_store_seconds_count", "operation=\"download\"");
     }
 }

@@ -5,8 +5,10 @@ import static io.quiver.support.GraphQL.feature;
 import static io.quiver.support.GraphQL.group;
 import static io.quiver.support.GraphQL.ok;
 import static io.quiver.support.GraphQL.register;
+import static io.quiver.support.GraphQL.row;
 import static io.quiver.support.GraphQL.unique;
 import static io.quiver.support.GraphQL.with;
+import static io.quiver.support.BulkRest.trainingSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -58,17 +60,7 @@ class SparkTrainingSetTest {
         return BASE.plusSeconds(60L * minutes).toString();
     }
 
-    private static Map<String, Object> row(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 
-    private static ExtractableResponse<Response> trainingSet(byte[] entities, String query) {
-        return BulkRest.historical(Columnar.ARROW, Columnar.ARROW, entities, query).statusCode(200).extract();
-    }
 
     /**
      * Randomized: two groups over the same customers, one with a TTL and a created column (ties on event time go to
@@ -210,9 +202,6 @@ class SparkTrainingSetTest {
 
     /** Spark slices so far, from the service's own metrics. */
     private static double sparkSlices() {
-        String metrics = io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200).extract().asString();
-        return metrics.lines().filter(l -> l.startsWith("quiver_executor_seconds_count{") && l.contains("executor=\"spark\"")
-                && l.contains("operation=\"slice\"") && l.contains("outcome=\"success\"")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
-                .sum();
+        return io.quiver.support.Metrics.sum("quiver_executor_seconds_count", "executor=\"spark\"", "operation=\"slice\"", "outcome=\"success\"");
     }
 }
