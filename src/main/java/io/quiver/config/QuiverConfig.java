@@ -576,16 +576,16 @@ public interface QuiverConfig {
 
     interface Spark {
         /**
-         * The Spark Connect server, {@code sc://host:15002} (its parameters, such as {@code ;use_ssl=true}, may
-         * follow). Without it, SPARK groups run on DuckDB and say so in their answers' metadata.
+         * The Spark Connect server, {@code sc://host:15002} (parameters follow a slash: {@code sc://host:15002/;use_ssl=true}).
+         * Without it, SPARK groups run on DuckDB and say so in their answers' metadata.
          */
         java.util.Optional<String> url();
 
-        /** Bearer token sent to the server (as {@code ;token=}); kept out of logs and answers. */
+        /** Bearer token sent to the server (as {@code ;token=}, which makes Spark's client use TLS); kept out of logs and answers. */
         java.util.Optional<String> token();
 
         /**
-         * Rows of work (a training set's entity rows times its groups, or a whole-group read's source rows) from which a
+         * Rows of work (a training set's entity rows plus the stored feature rows it reads, or a whole-group read's source rows) from which a
          * SPARK group's work goes to Spark: below it, DuckDB on this node is faster (docs/performance.md).
          */
         @WithDefault("10000000")
@@ -595,8 +595,8 @@ public interface QuiverConfig {
         @WithDefault("PT30M")
         Duration queryTimeout();
 
-        /** Most rows a Spark answer may bring back to this service (the rest of a large job stays on the cluster). */
-        @WithDefault("10000000")
+        /** Most rows a Spark read of a virtual group may bring back to this service (a training set's answer has one row per entity row). */
+        @WithDefault("100000000")
         long maxResultRows();
 
         /**

@@ -179,10 +179,11 @@ public class HistoricalRetriever {
             c = engine.connect();
             StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), limits, List.of());
             List<String> carried = checkEntityTable(c, upload, plan, timestampColumn);
-            ScaleOutJoin.Route route = route(plan, upload.rows(), where);
+            Resolved resolved = resolve(plan, asOf, pins);
+            ScaleOutJoin.Route route = route(plan, upload.rows(), resolved.storedRows(), where);
             boolean elsewhere = route.engine() == ScaleOutJoin.Engine.SPARK;
             // an engine that reads the lake itself gets the snapshots' objects: nothing is fetched for it
-            data = snapshotsOf(plan, asOf, pins, c, !(elsewhere && scaleOut.get().readsLake()));
+            data = fetch(plan, resolved, c, !(elsewhere && scaleOut.get().readsLake()));
             List<String> outputs = plan.outputs().stream().map(DuckDbTypes::quoteAny).toList();
             try (Statement s = c.createStatement()) {
                 if (elsewhere) {
@@ -255,14 +256,14 @@ public class HistoricalRetriever {
     }
 
     /** Where the join runs: DuckDB when no scale-out engine is present, else as its rule or the caller says. */
-    private ScaleOutJoin.Route route(HistoricalPlanner.Plan plan, long rows, ScaleOutJoin.Engine asked) {
+    private ScaleOutJoin.Route route(HistoricalPlanner.Plan plan, long entityRows, long storedRows, ScaleOutJoin.Engine asked) {
         if (!scaleOut.isResolvable()) {
             if (asked == ScaleOutJoin.Engine.SPARK) {
                 throw new InvalidArgumentException("this build has no Spark executor; leave engine out or use DUCKDB");
             }
             return new ScaleOutJoin.Route(ScaleOutJoin.Engine.DUCKDB, "this build has no scale-out engine");
         }
-        return scaleOut.get().route(plan.groups().stream().map(GroupSchema::group).toList(), rows, asked);
+        return scaleOut.get().route(plan.groups(), entityRows, storedRows, asked);
     }
 
     /**
@@ -361,6 +362,18 @@ public class HistoricalRetriever {
      */
     private Snapshots snapshotsOf(HistoricalPlanner.Plan plan, Instant asOf, List<SnapshotPin> pins, Connection c, boolean fetch)
             throws SQLException {
+        return fetch(plan, resolve(plan, asOf, pins), c, fetch);
+    }
+
+    /** Each stored group's snapshot files (pinned, as of a moment, or current), and the groups computed from the lake. */
+    private record Resolved(Map<GroupSchema, List<SnapshotFile>> keys, List<GroupSchema> computedGroups) {
+
+        long storedRows() {
+            return keys.values().stream().flatMap(List::stream).mapToLong(SnapshotFile::rows).sum();
+        }
+    }
+
+    private Resolved resolve(HistoricalPlanner.Plan plan, Instant asOf, List<SnapshotPin> pins) {
         Map<String, Long> pinned = new LinkedHashMap<>();
         for (SnapshotPin pin : pins == null ? List.<SnapshotPin>of() : pins.stream().filter(Objects::nonNull).toList()) {
             if (plan.groups().stream().noneMatch(g -> g.group().name().equals(pin.group()))) {
@@ -387,6 +400,15 @@ public class HistoricalRetriever {
                     : snapshots.asOf(g.group().name(), g.group().version(), asOf);
             keys.put(g, snapshot.map(snapshots::files).orElse(List.of()));
         }
+        return new Resolved(keys, computedGroups);
+    }
+
+    /**
+     * @param fetch whether the stored groups' files are fetched (local copies); the computed groups' rows always are
+     */
+    private Snapshots fetch(HistoricalPlanner.Plan plan, Resolved resolved, Connection c, boolean fetch) throws SQLException {
+        Map<GroupSchema, List<SnapshotFile>> keys = resolved.keys();
+        List<GroupSchema> computedGroups = resolved.computedGroups();
         Map<GroupSchema, List<Path>> paths = new LinkedHashMap<>();
         List<ComputedGroups.Rows> rows = new ArrayList<>();
         ObjectFileCache.Lease lease = files.leaseFiles(fetch ? keys.values().stream().flatMap(List::stream).toList() : List.of());

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.util.List;
 
 import io.quiver.registry.model.Feature;
-import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 
 /**
@@ -44,16 +43,18 @@ public interface ScaleOutJoin {
     boolean readsLake();
 
     /**
-     * Where a training set of {@code entityRows} rows over {@code groups} runs.
+     * Where a training set runs.
      *
+     * @param entityRows rows of its entity table
+     * @param storedRows rows of the stored groups' snapshots it reads (computed groups' rows are not known before)
      * @param asked the caller's choice; SPARK without a configured server is refused
      */
-    Route route(List<FeatureGroup> groups, long entityRows, Engine asked);
+    Route route(List<GroupSchema> groups, long entityRows, long storedRows, Engine asked);
 
     /**
      * Joins the entity rows of {@code entities} (the address of a Parquet file: {@code __row}, {@code __key_<name>}, {@code __ts}) over the
      * groups and creates the TEMP table {@code table} on {@code c}: {@code __row}, then each output column typed as its
-     * feature. Entity rows without a match are absent from it.
+     * feature, one row per entity row (nulls where nothing matches).
      *
      * @return rows of {@code table}
      */

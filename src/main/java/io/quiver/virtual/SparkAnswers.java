@@ -25,8 +25,8 @@ import io.quiver.error.QuiverException;
  * Brings a Spark answer into DuckDB. Spark sends each column in a text form both engines read the same way (times as
  * ISO text with microseconds and offset, arrays and maps as JSON, bytes as base64, the rest as Spark's canonical
  * text); the rows stream back over Spark Connect (Arrow batches) into a VARCHAR table of the given connection, and
- * {@link Fetched#select} casts them to the stored types. Exact for every type Quiver stores: doubles print as the
- * shortest text that reads back to the same value.
+ * {@link Fetched#select} casts them to the stored types. Exact for the types {@link SparkTypes} carries: doubles
+ * print as the shortest text that reads back to the same value, times with microseconds, nested ones too.
  */
 final class SparkAnswers {
 
@@ -72,7 +72,9 @@ final class SparkAnswers {
                 transport.add("date_format(" + value + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS')");
                 cast = "CAST(" + raw + " AS TIMESTAMP)";
             } else if (type.endsWith("[]") || type.startsWith("MAP(") || type.startsWith("STRUCT(")) {
-                transport.add("to_json(" + value + ")");
+                // nested times keep their microseconds and offset (to_json's default format stops at milliseconds)
+                transport.add("to_json(" + value + ", map('timestampFormat', 'yyyy-MM-dd HH:mm:ss.SSSSSSxxx', "
+                        + "'timestampNTZFormat', 'yyyy-MM-dd HH:mm:ss.SSSSSS'))");
                 cast = "CAST(CAST(" + raw + " AS JSON) AS " + col.type() + ")";
             } else if (type.equals("BLOB")) {
                 transport.add("base64(" + value + ")");
@@ -84,7 +86,11 @@ final class SparkAnswers {
             back.add(cast + " AS " + DuckDbTypes.quoteAny(col.name()));
         }
         String query = "SELECT " + String.join(", ", transport) + " FROM (" + sql + ") AS " + ALIAS
-                + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order)) + " LIMIT " + (cut ? limit : limit + 1);
+                + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order))
+                // only a query's own LIMIT goes to Spark: an ORDER BY with a LIMIT becomes a top-k that allocates the limit
+                // (a bound of 100 M rows ran a 2 GB server out of heap); a bound is counted here, and passing it stops
+                // the query on the server
+                + (cut ? " LIMIT " + Math.min(limit, Integer.MAX_VALUE) : "");
         String raw = "__quiver_spark_" + UUID.randomUUID().toString().replace("-", "");
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TEMP TABLE " + raw + " (" + IntStream.range(0, columns.size()).mapToObj(i -> "c" + i + " VARCHAR")

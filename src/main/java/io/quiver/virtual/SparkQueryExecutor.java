@@ -29,7 +29,8 @@ import io.quiver.registry.model.TemplateParameter;
 /**
  * The Spark Connect executor ({@code query_executor_type = SPARK}): templates run on the Spark Connect server, over
  * views of the read's files that this executor makes (the template cannot name a path: {@code runSQLOnFiles} is off
- * and the checks below refuse Spark's reflection and file functions). Every value is a bound positional parameter.
+ * and the checks below refuse Spark's reflection and file functions, before every run). Every value is a bound named
+ * marker.
  * Templates are Quiver's SQL, the dialect DuckDB checks at registration; Spark runs those that both engines read the
  * same way, and {@link #describe} reports the rest. Results stream back to this service as Arrow batches (the Spark
  * Connect protocol), are appended to the local sandbox's DuckDB as text in Spark's canonical spelling and cast there
@@ -68,17 +69,9 @@ public class SparkQueryExecutor implements QueryExecutor {
 
     @Override
     public Description describe(Query query) {
-        Map<String, String> names = new LinkedHashMap<>();
-        query.template().sources().forEach(s -> names.put(s, "__quiver_src_" + names.size()));
-        String parsed = query.template().render(names::get, p -> "NULL", new ArrayList<>());
-        try (VirtualEngine.Session session = local.open()) {
-            List<String> problems = SqlSandbox.problems(session.connection(), parsed, Set.copyOf(names.values()), DENIED);
-            if (!problems.isEmpty()) {
-                return new Description(List.of(), problems);
-            }
-        } catch (SQLException e) {
-            throw new QuiverException(ErrorCode.VIRTUALIZATION_QUERY_FAILED, "could not read the query template ("
-                    + DuckDbQueryExecutor.message(e) + ")", e);
+        List<String> problems = sandboxProblems(query);
+        if (!problems.isEmpty()) {
+            return new Description(List.of(), problems);
         }
         String empty = query.template().render(ref -> emptyRelation(query.sources().get(ref).source()),
                 p -> "CAST(NULL AS " + parameterType(query, p) + ")", new ArrayList<>());
@@ -101,6 +94,7 @@ public class SparkQueryExecutor implements QueryExecutor {
 
     @Override
     public long slice(Query query, Shape shape, Path target) {
+        checkTemplate(query);
         checkInputs(query);
         return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> withViews(s, query, views -> {
             Bound bound = sliceSql(query, shape, views);
@@ -110,6 +104,7 @@ public class SparkQueryExecutor implements QueryExecutor {
 
     @Override
     public long select(Query query, Selection selection, Path target) {
+        checkTemplate(query);
         checkInputs(query);
         return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> withViews(s, query, views -> {
             Params values = new Params();
@@ -134,6 +129,7 @@ public class SparkQueryExecutor implements QueryExecutor {
 
     @Override
     public String explain(Query query, Shape shape, boolean analyze) {
+        checkTemplate(query);
         checkInputs(query);
         return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> withViews(s, query, views -> {
             Bound bound = sliceSql(query, shape, views);
@@ -144,6 +140,30 @@ public class SparkQueryExecutor implements QueryExecutor {
             }
             return plan.toString();
         }));
+    }
+
+    /**
+     * What the template may not do, as DuckDB reads it (the registration checks) and with Spark's own ways out
+     * ({@link #DENIED}): checked before every run too, since registration checks against DuckDB only.
+     */
+    private List<String> sandboxProblems(Query query) {
+        Map<String, String> names = new LinkedHashMap<>();
+        query.template().sources().forEach(s -> names.put(s, "__quiver_src_" + names.size()));
+        String parsed = query.template().render(names::get, p -> "NULL", new ArrayList<>());
+        try (VirtualEngine.Session session = local.open()) {
+            return SqlSandbox.problems(session.connection(), parsed, Set.copyOf(names.values()), DENIED);
+        } catch (SQLException e) {
+            throw new QuiverException(ErrorCode.VIRTUALIZATION_QUERY_FAILED, "could not read the query template ("
+                    + DuckDbQueryExecutor.message(e) + ")", e);
+        }
+    }
+
+    private void checkTemplate(Query query) {
+        List<String> problems = sandboxProblems(query);
+        if (!problems.isEmpty()) {
+            throw new QuiverException(ErrorCode.VIRTUALIZATION_QUERY_FAILED, "the template may not run on Spark: " + String.join("; ", problems)
+                    + "; change the group's template, or set its query_executor_type to DUCKDB");
+        }
     }
 
     /** Every file a query names must be one the local sandbox may read too: Spark reads nothing this service would not. */

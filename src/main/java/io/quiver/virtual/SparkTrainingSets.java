@@ -26,18 +26,22 @@ import io.quiver.registry.model.DataType;
 import io.quiver.registry.model.Feature;
 import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.FeatureGroup;
+import io.quiver.registry.model.GroupSchema;
 import io.quiver.registry.model.JoinKey;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Point-in-time training sets on the Spark Connect server. The rule: a training set runs on Spark when a server is
- * configured ({@code quiver.spark.url}), at least one of its groups has {@code query_executor_type} SPARK, and its
- * work (entity rows times groups) reaches {@code quiver.spark.min-rows}; otherwise on DuckDB. A request may ask for
+ * configured ({@code quiver.spark.url}), at least one of its groups has {@code query_executor_type} SPARK, every
+ * feature's type crosses to Spark, and its work (entity rows plus the stored groups' snapshot rows it reads) reaches
+ * {@code quiver.spark.min-rows}; otherwise on DuckDB. A request may ask for
  * either engine. Spark reads the entity table and the snapshots' files itself and sends back only the answer: each
  * entity row's feature values, which join the entity table's own columns locally.
  */
 @ApplicationScoped
 public class SparkTrainingSets implements ScaleOutJoin {
+
+    private static final String TRAINING_SET_ADVICE = "retry, or use engine=DUCKDB if the Spark Connect server cannot run it";
 
     private final SparkEngine spark;
     private final EffectiveConfigResolver settings;
@@ -48,18 +52,24 @@ public class SparkTrainingSets implements ScaleOutJoin {
     }
 
     @Override
-    public Route route(List<FeatureGroup> groups, long entityRows, Engine asked) {
+    public Route route(List<GroupSchema> groups, long entityRows, long storedRows, Engine asked) {
         if (asked == Engine.DUCKDB) {
             return new Route(Engine.DUCKDB, "the request asked for DuckDB");
         }
+        String unsupported = groups.stream().flatMap(g -> g.features().stream().filter(f -> !SparkTypes.carries(DuckDbTypes.of(f.dataTypeDetail())))
+                .map(f -> g.group().name() + "." + f.name() + " (" + f.dataTypeDetail() + ")")).findFirst().orElse(null);
         if (asked == Engine.SPARK) {
             if (!spark.configured()) {
                 throw new InvalidArgumentException("engine=SPARK needs a Spark Connect server, and this service has none (quiver.spark.url); "
                         + "leave engine out or use DUCKDB");
             }
+            if (unsupported != null) {
+                throw new InvalidArgumentException("engine=SPARK cannot carry the type of " + unsupported + "; leave engine out or use DUCKDB");
+            }
             return new Route(Engine.SPARK, "the request asked for Spark");
         }
-        List<String> onSpark = groups.stream().filter(g -> QueryExecutorType.SPARK.name().equals(settings.value(g, ConfigKey.QUERY_EXECUTOR_TYPE)))
+        List<String> onSpark = groups.stream().map(GroupSchema::group)
+                .filter(g -> QueryExecutorType.SPARK.name().equals(settings.value(g, ConfigKey.QUERY_EXECUTOR_TYPE)))
                 .map(FeatureGroup::name).distinct().toList();
         if (onSpark.isEmpty()) {
             return new Route(Engine.DUCKDB, "no group of the request has query_executor_type SPARK");
@@ -68,13 +78,17 @@ public class SparkTrainingSets implements ScaleOutJoin {
             return new Route(Engine.DUCKDB, "group " + onSpark.get(0) + " has query_executor_type SPARK, but no Spark Connect server is "
                     + "configured (quiver.spark.url)");
         }
-        long work = entityRows * Math.max(1, groups.size());
-        long min = spark.config().minRows();
-        if (work < min) {
-            return new Route(Engine.DUCKDB, "the work, " + work + " rows (entity rows x groups), is under quiver.spark.min-rows (" + min + ")");
+        if (unsupported != null) {
+            return new Route(Engine.DUCKDB, "the type of " + unsupported + " does not cross to Spark");
         }
-        return new Route(Engine.SPARK, "group " + onSpark.get(0) + " has query_executor_type SPARK and the work, " + work
-                + " rows (entity rows x groups), reaches quiver.spark.min-rows (" + min + ")");
+        long work = entityRows + storedRows;
+        long min = spark.config().minRows();
+        String rows = work + " rows read (" + entityRows + " entity rows and " + storedRows + " stored feature rows)";
+        if (work < min) {
+            return new Route(Engine.DUCKDB, "the work, " + rows + ", is under quiver.spark.min-rows (" + min + ")");
+        }
+        return new Route(Engine.SPARK, "group " + onSpark.get(0) + " has query_executor_type SPARK and the work, " + rows
+                + ", reaches quiver.spark.min-rows (" + min + ")");
     }
 
     @Override
@@ -84,7 +98,7 @@ public class SparkTrainingSets implements ScaleOutJoin {
 
     @Override
     public long join(List<Group> groups, String entities, Connection c, String table) {
-        return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> {
+        return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", TRAINING_SET_ADVICE, s -> {
             String prefix = "__quiver_" + UUID.randomUUID().toString().replace("-", "");
             List<String> views = new ArrayList<>();
             try {
@@ -107,7 +121,8 @@ public class SparkTrainingSets implements ScaleOutJoin {
                     }
                 }
                 String sql = SparkPointInTime.sql(parts, entityView);
-                SparkAnswers.Fetched fetched = SparkAnswers.fetch(s, sql, Map.of(), columns, List.of(), c, spark.config().maxResultRows(), false);
+                // one answer row per entity row: the entity table's own bound (an upload) bounds it
+                SparkAnswers.Fetched fetched = SparkAnswers.fetch(s, sql, Map.of(), columns, List.of(), c, Long.MAX_VALUE - 1, false);
                 try (Statement st = c.createStatement()) {
                     st.execute("CREATE TEMP TABLE " + table + " AS " + fetched.select());
                 } finally {

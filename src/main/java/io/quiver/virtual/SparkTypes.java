@@ -16,6 +16,7 @@ import io.quiver.error.QuiverException;
  */
 final class SparkTypes {
 
+    private static final Pattern FIELD = Pattern.compile("\\s*(?:\"((?:[^\"]|\"\")*)\"|([A-Za-z_][A-Za-z0-9_]*))\\s+(.+)", Pattern.DOTALL);
     private static final Pattern DECIMAL = Pattern.compile("(?:DECIMAL|NUMERIC)\\s*\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)");
 
     private SparkTypes() {
@@ -32,8 +33,21 @@ final class SparkTypes {
             return "DECIMAL(" + d.group(1) + "," + d.group(2) + ")";
         }
         if (t.startsWith("MAP(") && t.endsWith(")")) {
-            List<String> parts = split(t.substring(4, t.length() - 1));
+            List<String> parts = pair(t.substring(4, t.length() - 1));
             return "MAP<" + toSpark(parts.get(0)) + "," + toSpark(parts.get(1)) + ">";
+        }
+        if (t.startsWith("STRUCT(") && t.endsWith(")")) {
+            // field names keep their case: read them from the original spelling, "name" TYPE, ...
+            List<String> out = new ArrayList<>();
+            for (String field : split(duckdb.strip().substring(7, duckdb.strip().length() - 1))) {
+                Matcher f = FIELD.matcher(field);
+                if (!f.matches()) {
+                    throw new QuiverException(ErrorCode.VIRTUALIZATION_QUERY_FAILED, "the struct field '" + field + "' has no name and type");
+                }
+                String name = f.group(1) != null ? f.group(1).replace("\"\"", "\"") : f.group(2);
+                out.add("`" + name.replace("`", "``") + "`: " + toSpark(f.group(3)));
+            }
+            return "STRUCT<" + String.join(", ", out) + ">";
         }
         return switch (t) {
             case "BIGINT", "INT8", "LONG" -> "BIGINT";
@@ -60,7 +74,7 @@ final class SparkTypes {
             return toDuckDb(t.substring(6, t.length() - 1)) + "[]";
         }
         if (t.startsWith("MAP<") && t.endsWith(">")) {
-            List<String> parts = split(t.substring(4, t.length() - 1));
+            List<String> parts = pair(t.substring(4, t.length() - 1));
             return "MAP(" + toDuckDb(parts.get(0)) + ", " + toDuckDb(parts.get(1)) + ")";
         }
         if (t.startsWith("DECIMAL")) {
@@ -83,6 +97,25 @@ final class SparkTypes {
         };
     }
 
+    /** Whether values of this DuckDB type can cross to Spark and back exactly. */
+    static boolean carries(String duckdb) {
+        try {
+            toSpark(duckdb);
+            return true;
+        } catch (QuiverException e) {
+            return false;
+        }
+    }
+
+    /** A map's key and value types. */
+    private static List<String> pair(String inner) {
+        List<String> parts = split(inner);
+        if (parts.size() != 2) {
+            throw new QuiverException(ErrorCode.VIRTUALIZATION_QUERY_FAILED, "the map type (" + inner + ") needs a key and a value type");
+        }
+        return parts;
+    }
+
     /** Splits {@code a, b} at top-level commas (nested types keep theirs). */
     private static List<String> split(String inner) {
         List<String> parts = new ArrayList<>();
@@ -100,9 +133,6 @@ final class SparkTypes {
             }
         }
         parts.add(inner.substring(start).strip());
-        if (parts.size() != 2) {
-            throw new QuiverException(ErrorCode.VIRTUALIZATION_QUERY_FAILED, "the map type (" + inner + ") needs a key and a value type");
-        }
         return parts;
     }
 }

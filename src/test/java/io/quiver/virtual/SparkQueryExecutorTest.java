@@ -65,7 +65,7 @@ class SparkQueryExecutorTest extends QueryExecutorContract {
     }
 
     @Test
-    void sparkOwnWaysOutAreRefused() {
+    void sparkOwnWaysOutAreRefused() throws Exception {
         for (String escape : List.of(
                 "SELECT reflect('java.lang.System', 'getenv', 'HOME') AS h, * FROM {{silver.tx}}",
                 "SELECT java_method('java.lang.Runtime', 'getRuntime') AS r, * FROM {{silver.tx}}",
@@ -74,6 +74,11 @@ class SparkQueryExecutorTest extends QueryExecutorContract {
                 "SELECT * FROM {{silver.tx}}, read_files('/etc/hosts')")) {
             assertThat(executor().describe(query(escape, List.of(), List.of(), Map.of())).problems()).as(escape).isNotEmpty();
         }
+        // registration checks templates with DuckDB only: a run checks them again, with Spark's own list
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> executor().slice(query("SELECT customer_id, ts, "
+                + "CAST(reflect('java.lang.System', 'getenv', 'HOME') AS DOUBLE) AS amount FROM {{silver.tx}}", List.of(lakeFile()), List.of(),
+                Map.of()), new QueryExecutor.Shape(LAYOUT, List.of("customer_id"), null, "ts", null, null, List.of()), outputs().resolve("r.parquet")))
+                .isInstanceOf(io.quiver.error.QuiverException.class).hasMessageContaining("may not run on Spark").hasMessageContaining("reflect");
     }
 
     @Override

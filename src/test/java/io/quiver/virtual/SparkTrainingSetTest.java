@@ -76,7 +76,9 @@ class SparkTrainingSetTest {
         register(List.of(entity(e, "customer_id", "BIGINT")), List.of(
                 with(group(timed, e, List.of(feature("v", "BIGINT"), feature("d", "DOUBLE"), feature("s", "STRING"))),
                         "ttlSeconds", 7 * 60, "createdTimestampColumn", "created"),
-                group(plain, e, List.of(feature("w", "BIGINT"), feature("ts2", "TIMESTAMP")))));
+                group(plain, e, List.of(feature("w", "BIGINT"), feature("ts2", "TIMESTAMP"), feature("amt", "DECIMAL(10,2)"),
+                        feature("day", "DATE"), feature("tags", "ARRAY<STRING>"), feature("times", "ARRAY<TIMESTAMP>"),
+                        feature("m", "MAP<STRING,DOUBLE>"), feature("addr", "STRUCT<city:STRING,zip:INT>")))));
         Random random = new Random(20261206);
         long value = 0;
         for (int batch = 0; batch < 8; batch++) {
@@ -91,8 +93,13 @@ class SparkTrainingSetTest {
                 timedRows.put(customer + "/" + minute + "/" + created, row("customer_id", customer, "event_timestamp", at(minute),
                         "created", BASE.plusSeconds(created).toString(), "v", value, "d", random.nextInt(5) == 0 ? null : value / 7.0,
                         "s", random.nextInt(6) == 0 ? null : "s" + value));
+                // nested and exact types too: microseconds inside arrays, decimals, dates, maps and structs
                 plainRows.put(customer + "/" + minute, row("customer_id", customer, "event_timestamp", at(minute), "w", value,
-                        "ts2", BASE.plusMillis(value * 1_001).toString()));
+                        "ts2", BASE.plusMillis(value * 1_001).toString(), "amt", (value * 37 % 100000) / 100.0 + "",
+                        "day", BASE.plusSeconds(86400 * (value % 30)).toString().substring(0, 10),
+                        "tags", value % 5 == 0 ? List.of() : List.of("t" + value, "x, \"y\""),
+                        "times", List.of(BASE.plusNanos(value * 1_234_567_000L).toString()),
+                        "m", Map.of("k" + value % 3, value / 8.0), "addr", Map.of("city", "c" + value % 7, "zip", (int) (value % 90000))));
             }
             writer.write(timed, 0, new ArrayList<>(timedRows.values()), WriteMode.APPEND, null);
             writer.write(plain, 0, new ArrayList<>(plainRows.values()), WriteMode.APPEND, null);
@@ -106,7 +113,8 @@ class SparkTrainingSetTest {
         byte[] body = Columnar.arrow(entityRows.stream().collect(Collectors.joining(", ",
                 "SELECT c::BIGINT AS customer_id, ts AS event_timestamp, i::INTEGER AS i FROM (VALUES ", ") t(c, ts, i)")));
         String features = "features=" + timed + ".v&features=" + timed + ".d&features=" + timed + ".s&features=" + plain + ".w&features="
-                + plain + ".ts2";
+                + plain + ".ts2&features=" + plain + ".amt&features=" + plain + ".day&features=" + plain + ".tags&features=" + plain
+                + ".times&features=" + plain + ".m&features=" + plain + ".addr";
 
         ExtractableResponse<Response> duck = trainingSet(body, features + "&engine=DUCKDB");
         ExtractableResponse<Response> spark = trainingSet(body, features + "&engine=SPARK");
@@ -120,6 +128,7 @@ class SparkTrainingSetTest {
         assertThat(expected).filteredOn(r -> r.get("v") != null).hasSizeBetween(100, 380);
         assertThat(expected).filteredOn(r -> r.get("v") != null && r.get("d") == null).isNotEmpty();
         assertThat(expected).filteredOn(r -> r.get("w") != null && r.get("v") == null).isNotEmpty();
+        assertThat(expected).filteredOn(r -> r.get("times") != null && r.get("times").matches(".*\\.\\d{6}\\D.*")).isNotEmpty();
         assertThat(Columnar.arrowSchema(spark.asByteArray())).isEqualTo(Columnar.arrowSchema(duck.asByteArray()));
         assertThat(actual).isEqualTo(expected);
     }
@@ -144,11 +153,13 @@ class SparkTrainingSetTest {
 
         ExtractableResponse<Response> tooSmall = trainingSet(small, "features=" + onSpark + ".v");
         assertThat(tooSmall.header("Quiver-Engine")).isEqualTo("DUCKDB");
-        assertThat(tooSmall.header("Quiver-Engine-Reason")).contains("50 rows").contains("quiver.spark.min-rows (100)");
+        assertThat(tooSmall.header("Quiver-Engine-Reason")).contains("51 rows read (50 entity rows and 1 stored feature rows)")
+                .contains("quiver.spark.min-rows (100)");
 
         ExtractableResponse<Response> routed = trainingSet(large, "features=" + onSpark + ".v");
         assertThat(routed.header("Quiver-Engine")).isEqualTo("SPARK");
-        assertThat(routed.header("Quiver-Engine-Reason")).contains("group " + onSpark + " has query_executor_type SPARK").contains("150 rows");
+        assertThat(routed.header("Quiver-Engine-Reason")).contains("group " + onSpark + " has query_executor_type SPARK")
+                .contains("151 rows read (150 entity rows and 1 stored feature rows)");
         assertThat(Columnar.readArrowAsText(routed.asByteArray())).hasSize(150).allSatisfy(r -> assertThat(r).containsEntry("v", "5"));
 
         // the access metrics show where each training set ran
