@@ -127,7 +127,8 @@ public class VirtualReads implements ComputedGroups {
         counter(g, "miss").increment();
         QueryExecutor.Shape shape = shape(schema, sortedKeys, from, to);
         Path target = engine.scratch().resolve("slice-" + UUID.randomUUID() + ".parquet");
-        if (onSpark(g, sortedKeys, prepared) && spark.config().lakeAccess() == QuiverConfig.Spark.LakeAccess.OBJECT_STORE) {
+        boolean onSpark = onSpark(g, sortedKeys, prepared);
+        if (onSpark && spark.config().lakeAccess() == QuiverConfig.Spark.LakeAccess.OBJECT_STORE) {
             // the cluster reads the lake itself: nothing is fetched here
             Map<String, QueryExecutor.SourceInput> sources = new LinkedHashMap<>();
             prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(), List.of(),
@@ -141,7 +142,7 @@ public class VirtualReads implements ComputedGroups {
                 prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(),
                         in.files().stream().map(o -> lease.path(o.key())).toList())));
                 QueryExecutor.Query query = new QueryExecutor.Query(prepared.sql(), sources, template.parameters(), prepared.values());
-                if (onSpark(g, sortedKeys, prepared)) {
+                if (onSpark) {
                     sparkTimers.time("slice", () -> sparkExecutor.slice(query, shape, target));
                 } else {
                     executor.slice(query, shape, target);
