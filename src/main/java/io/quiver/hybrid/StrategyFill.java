@@ -1,9 +1,11 @@
 package io.quiver.hybrid;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
@@ -13,6 +15,7 @@ import io.quiver.columnar.DuckDbTypes;
 import io.quiver.columnar.StagedUpload;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
+import io.quiver.offline.ExternalWrite;
 import io.quiver.offline.OfflineWriter;
 import io.quiver.offline.ParquetFileWriter;
 import io.quiver.offline.WriteMode;
@@ -23,6 +26,7 @@ import io.quiver.online.OnlineLoader;
 import io.quiver.online.OnlineStore;
 import io.quiver.registry.model.GroupSchema;
 import io.quiver.virtual.ResultCache;
+import io.quiver.virtual.SparkFills;
 import io.quiver.virtual.VirtualReads;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -44,9 +48,11 @@ public class StrategyFill {
     private final OnlineLoader loader;
     private final DuckDbEngine engine;
     private final OnlineStore store;
+    private final SparkFills spark;
 
-    public StrategyFill(VirtualReads reads, OfflineWriter writer, OnlineLoader loader, DuckDbEngine engine, OnlineStore store) {
+    public StrategyFill(VirtualReads reads, OfflineWriter writer, OnlineLoader loader, DuckDbEngine engine, OnlineStore store, SparkFills spark) {
         this.store = store;
+        this.spark = spark;
         this.reads = reads;
         this.writer = writer;
         this.loader = loader;
@@ -63,6 +69,9 @@ public class StrategyFill {
      * @throws QuiverException when any step fails
      */
     public Filled fill(GroupSchema schema, Materializer.Progress progress) {
+        if (spark.runs(schema)) {
+            return fillOnSpark(schema, progress);
+        }
         try (ResultCache.Lease result = reads.slice(schema, null, null, null); Connection c = engine.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TEMP VIEW hybrid_fill AS SELECT *, file_row_number AS " + StagedUpload.POSITION + " FROM read_parquet("
                     + DuckDbTypes.literal(result.file().toString()) + ", file_row_number = true)");
@@ -75,23 +84,58 @@ public class StrategyFill {
             String select = "SELECT " + ParquetFileWriter.columns(schema).keySet().stream().map(DuckDbTypes::quoteAny)
                     .collect(Collectors.joining(", ")) + " FROM hybrid_fill";
             // the online generation is loaded from the written files while they are still here (inside the commit's callback)
-            return writer.writeStaged(schema, c, select, rows, WriteMode.OVERWRITE, null, null, write -> {
-                if (!schema.group().onlineEnabled()) {
-                    return new Filled(rows, 0, null);
-                }
-                String table = OnlineCodec.generation(schema.group(), write.snapshot().id());
-                try {
-                    OnlineLoader.Loaded loaded = loader.load(schema, table, write.files(), null, null, progress::entities);
-                    progress.entities(loaded.entities());
-                    return new Filled(rows, loaded.entities(), table);
-                } catch (RuntimeException e) {
-                    dropGeneration(table);
-                    throw new QuiverException(ErrorCode.ONLINE_STORE_UNAVAILABLE, "the snapshot was stored but loading the online store failed ("
-                            + Failures.classify(e).getMessage() + ")", e);
-                }
-            });
+            return writer.writeStaged(schema, c, select, rows, WriteMode.OVERWRITE, null, null,
+                    write -> loadOnline(schema, write.snapshot().id(), rows, write.files(), progress));
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not read the query's result to store it", e);
+        }
+    }
+
+    /**
+     * The fill of a group that Spark computes ({@link SparkFills}): Spark writes the snapshot's files, the offline
+     * writer commits them; when Spark wrote into the object store, only each entity's latest row comes back, for the
+     * online load, otherwise the local files are loaded as on DuckDB.
+     */
+    private Filled fillOnSpark(GroupSchema schema, Materializer.Progress progress) {
+        boolean direct = spark.writesLake();
+        String[] location = {null};
+        ExternalWrite engine = spark.writer(schema);
+        return writer.writeExternal(schema, direct, at -> {
+            location[0] = at;
+            List<ExternalWrite.File> files = engine.write(at);
+            progress.started(null, files.stream().mapToLong(ExternalWrite.File::rows).sum(), null);
+            return files;
+        }, write -> {
+            if (!direct || !schema.group().onlineEnabled()) {
+                return loadOnline(schema, write.snapshot().id(), write.rows(), write.files(), progress);
+            }
+            Path latest = spark.latest(schema, location[0]);
+            try {
+                return loadOnline(schema, write.snapshot().id(), write.rows(), List.of(latest), progress);
+            } finally {
+                try {
+                    java.nio.file.Files.deleteIfExists(latest);
+                } catch (java.io.IOException e) {
+                    LOG.debugf("could not remove %s: %s", latest, e.getMessage());
+                }
+            }
+        });
+    }
+
+    /** Loads the latest values among {@code files} into the online generation of the fill's snapshot (online-enabled groups). */
+    private Filled loadOnline(GroupSchema schema, long snapshotId, long rows, List<Path> files, Materializer.Progress progress) {
+        if (!schema.group().onlineEnabled()) {
+            return new Filled(rows, 0, null);
+        }
+        String table = OnlineCodec.generation(schema.group(), snapshotId);
+        try {
+            OnlineLoader.Loaded loaded = loader.load(schema, table, files, null, null, progress::entities);
+            progress.entities(loaded.entities());
+            return new Filled(rows, loaded.entities(), table);
+        } catch (RuntimeException e) {
+            dropGeneration(table);
+            throw new QuiverException(ErrorCode.ONLINE_STORE_UNAVAILABLE, "the snapshot was stored but loading the online store failed ("
+                    + Failures.classify(e).getMessage() + ")", e);
         }
     }
 

@@ -13,7 +13,9 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 import io.quiver.columnar.TempDirectory;
+import io.quiver.error.ErrorCode;
 import io.quiver.error.InvalidArgumentException;
+import io.quiver.error.QuiverException;
 import io.quiver.registry.EffectiveConfigResolver;
 import io.quiver.registry.RegistryCatalog;
 import io.quiver.registry.model.FeatureGroup;
@@ -108,6 +110,36 @@ public class OfflineWriter {
             parquet.writeSlices(connection, g, select, rows, dir.path(), w -> upload(session, local, w));
             return backfillStart != null ? commitBackfill(schema, session, backfillStart, backfillEnd, dir.path(), local, then)
                     : commit(schema, session, mode, local, then);
+        }
+    }
+
+    /**
+     * Commits the data files an engine wrote itself ({@link ExternalWrite}: a fill computed on Spark) as one OVERWRITE
+     * snapshot of the version. With {@code direct} the engine writes into the object store, in a directory of this
+     * write's own under the version's data prefix, and no data passes through this service; otherwise it writes into a
+     * local directory whose files are uploaded like the service's own. Either way the commit runs the same protocol
+     * (intent, size checks, clean-up of a write that did not land); the {@link CommittedWrite} lists the local files,
+     * none when direct.
+     */
+    public <T> T writeExternal(GroupSchema schema, boolean direct, ExternalWrite engine, AfterCommit<T> then) {
+        FeatureGroup g = schema.group();
+        try (TempDirectory dir = new TempDirectory("quiver-external");
+                WriteSessions.Session session = sessions.open(g, SnapshotOperation.OVERWRITE, !direct)) {
+            List<LocalFile> local = java.util.Collections.synchronizedList(new ArrayList<>());
+            if (direct) {
+                session.adopt(engine.write(session.directoryUri()));
+            } else {
+                Path out = dir.path().resolve("out");
+                for (ExternalWrite.File f : engine.write(out.toUri().toString())) {
+                    Path file = out.resolve(io.quiver.objectstore.ObjectKeys.check(f.name()));
+                    upload(session, local, new ParquetFileWriter.Written(file, f.rows(), java.nio.file.Files.size(file), f.minEventTime(),
+                            f.maxEventTime(), f.minKey(), f.maxKey()));
+                }
+            }
+            return commit(schema, session, WriteMode.OVERWRITE, local, then);
+        } catch (java.io.IOException e) {
+            throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "a data file the engine wrote for " + g.name() + " version "
+                    + g.version() + " could not be read; nothing was committed, retry", e);
         }
     }
 

@@ -75,7 +75,8 @@ public class SnapshotMaintenance {
     /**
      * Deletes the group version's data files that no snapshot row records, no live write intent claims, and that are
      * older than {@code quiver.offline.sweep-grace}. Intents not renewed for that long are fenced first, so their
-     * commits can no longer land. Only files directly in the version's data prefix are considered.
+     * commits can no longer land. Files directly in the version's data prefix are considered, and those in a write's own
+     * directory ({@code <id>_files/}, where an engine wrote them).
      *
      * @return the keys deleted
      */
@@ -88,10 +89,11 @@ public class SnapshotMaintenance {
         List<String> doomed = new ArrayList<>();
         for (ObjectInfo o : objects.list(g.dataPrefix())) {
             String name = o.key().substring(g.dataPrefix().length());
-            if (name.contains("/") || recorded.contains(o.key())) {
-                continue;
+            int slash = name.indexOf('/');
+            String writeId = WriteSessions.writeIdOf(slash < 0 ? name : name.substring(0, slash));
+            if (recorded.contains(o.key()) || (slash >= 0 && writeId == null)) {
+                continue; // nested files count only in a write's own directory (an engine's output)
             }
-            String writeId = WriteSessions.writeIdOf(name);
             if ((writeId == null || !live.contains(writeId)) && o.lastModified().isBefore(graceLimit)) {
                 doomed.add(o.key());
             }

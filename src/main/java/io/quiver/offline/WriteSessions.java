@@ -80,7 +80,10 @@ public class WriteSessions {
         return new Session(g, intents.open(g, operation), background);
     }
 
-    /** The write id a data file's name carries ({@code <id>_<n>.parquet}), or null for files named otherwise. */
+    /**
+     * The write id a data file's name carries ({@code <id>_<n>.parquet}, or {@code <id>_files/...} for the directory
+     * an engine wrote into), or null for files named otherwise.
+     */
     static String writeIdOf(String fileName) {
         int cut = fileName.indexOf('_');
         return cut == 36 ? fileName.substring(0, cut) : null;
@@ -100,6 +103,8 @@ public class WriteSessions {
         private Snapshot committed;
         /** Set once settled: true when the commit provably did not land (and never will). */
         private Boolean notLanded;
+        /** The key prefix of the directory an engine wrote this write's files into ({@link #directoryUri}), or null. */
+        private String directory;
 
         private Session(FeatureGroup group, String id, boolean background) {
             this.group = group;
@@ -163,6 +168,30 @@ public class WriteSessions {
             /** True when the upload had not started and now never will. */
             boolean withdraw() {
                 return claimed.compareAndSet(false, true);
+            }
+        }
+
+        /**
+         * The address of a directory under the version's data prefix, named after this write ({@code <id>_files}), for
+         * an engine that writes the files itself ({@link #adopt}). Whatever lands in it belongs to this write: what
+         * the commit does not reference is removed after it, all of it when the write does not land, and the sweeper
+         * treats it like the write's own files should this process die first.
+         */
+        public String directoryUri() {
+            directory = group.dataPrefix() + id + "_files";
+            return objects.uri(directory);
+        }
+
+        /** Takes data files an engine wrote into {@link #directoryUri} as this write's (the commit checks their sizes). */
+        public void adopt(List<ExternalWrite.File> files) {
+            if (directory == null) {
+                throw new IllegalStateException("no directory was given out for this write");
+            }
+            for (ExternalWrite.File f : files) {
+                String key = io.quiver.objectstore.ObjectKeys.check(directory + "/" + f.name());
+                keys.add(key);
+                pending.add(java.util.concurrent.CompletableFuture.completedFuture(new SnapshotFile(key, f.rows(), f.bytes(),
+                        f.minEventTime(), f.maxEventTime(), f.minKey(), f.maxKey())));
             }
         }
 
@@ -293,6 +322,7 @@ public class WriteSessions {
             inFlight.acquireUninterruptibly(UPLOADS_IN_FLIGHT); // running uploads have ended
             inFlight.release(UPLOADS_IN_FLIGHT);
             if (committed != null) {
+                tidyDirectory();
                 return;
             }
             intents.release(id);
@@ -308,6 +338,23 @@ public class WriteSessions {
                     left = List.copyOf(keys);
                 }
                 deleteQuietly(left);
+                tidyDirectory();
+            }
+        }
+
+        /**
+         * Removes what an engine left in this write's directory that no snapshot references: after the commit, its
+         * markers and empty files; when the write did not land, everything (the adopted files are deleted above).
+         */
+        private void tidyDirectory() {
+            if (directory == null) {
+                return;
+            }
+            try {
+                java.util.Set<String> used = committed == null ? java.util.Set.of() : java.util.Set.copyOf(keys);
+                deleteQuietly(objects.list(directory + "/").stream().map(ObjectInfo::key).filter(k -> !used.contains(k)).toList());
+            } catch (QuiverException e) {
+                LOG.warnf("could not list the files write %s left in %s; the sweeper removes them after the grace period", id, directory);
             }
         }
     }

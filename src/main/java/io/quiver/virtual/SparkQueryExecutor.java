@@ -21,6 +21,7 @@ import org.apache.spark.sql.types.StructField;
 import io.quiver.columnar.DuckDbTypes;
 import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
+import io.quiver.offline.ExternalWrite;
 import io.quiver.registry.model.DataSource;
 import io.quiver.registry.model.FeatureDataType;
 import io.quiver.registry.model.SourceColumn;
@@ -127,6 +128,90 @@ public class SparkQueryExecutor implements QueryExecutor {
         }));
     }
 
+    /**
+     * Runs the whole read on Spark and has Spark write its rows as data files into the directory at {@code location}
+     * (which must not exist): the shape's columns cast to their types, sorted by its order, zstd, at most
+     * {@code fileRows} rows a file. No row comes back: each file's statistics are computed on Spark from the files.
+     *
+     * @return the files with rows, in name order, which is their write order
+     */
+    List<ExternalWrite.File> writeFiles(Query query, Shape shape, String location, long fileRows) {
+        checkTemplate(query);
+        checkInputs(query);
+        return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> withViews(s, query, views -> {
+            Bound bound = sliceSql(query, shape, views);
+            String order = shape.order().stream().map(o -> SparkAnswers.ALIAS + "." + quote(o)).collect(Collectors.joining(", "));
+            String sorted = "SELECT * FROM (SELECT " + shape.columns().stream().map(SparkQueryExecutor::cast).collect(Collectors.joining(", "))
+                    + " FROM (" + bound.sql() + ") AS " + ALIAS + ") AS " + SparkAnswers.ALIAS + " ORDER BY " + order;
+            s.sql(sorted, bound.values()).write().option("compression", "zstd").option("maxRecordsPerFile", fileRows).parquet(location);
+            return statistics(s, location, shape);
+        }));
+    }
+
+    /** Each written file's rows, size, event-time range and first key's range (as DuckDB's text), read on Spark. */
+    private static List<ExternalWrite.File> statistics(SparkSession s, String location, Shape shape) {
+        String view = "__quiver_" + UUID.randomUUID().toString().replace("-", "") + "_w";
+        String ts = shape.timeColumn();
+        String key = shape.keyColumns().get(0);
+        s.read().schema(schema(shape, List.of(key, ts))).parquet(location).selectExpr("_metadata.file_name AS n", "_metadata.file_size AS b",
+                "CAST(" + quote(ts) + " AS TIMESTAMP) AS t", quote(key) + " AS k").createOrReplaceTempView(view);
+        try {
+            List<ExternalWrite.File> files = new ArrayList<>();
+            for (Row r : s.sql("SELECT n, count(*), b, unix_micros(min(t)), unix_micros(max(t)), CAST(min(k) AS STRING), CAST(max(k) AS STRING) "
+                    + "FROM " + view + " GROUP BY n, b ORDER BY n").collectAsList()) {
+                files.add(new ExternalWrite.File(r.getString(0), r.getLong(1), r.getLong(2), micros(r, 3), micros(r, 4),
+                        r.isNullAt(5) ? null : r.getString(5), r.isNullAt(6) ? null : r.getString(6)));
+            }
+            return files;
+        } finally {
+            dropQuietly(s, view);
+        }
+    }
+
+    /**
+     * The latest row of each entity among the data files at {@code location} (written by {@link #writeFiles}), chosen
+     * as the online store chooses it: latest event time, then created time (nulls first), then write order (the
+     * file's name, then the row's place in it); written, cast to the shape's columns, as one local Parquet file.
+     *
+     * @return entities
+     */
+    long latest(String location, Shape shape, String createdColumn, Path target) {
+        return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> {
+            String view = "__quiver_" + UUID.randomUUID().toString().replace("-", "") + "_l";
+            s.read().schema(schema(shape, shape.columns().stream().map(Column::name).toList())).parquet(location)
+                    .selectExpr("*", "_metadata.file_name AS __quiver_f", "_metadata.row_index AS __quiver_r").createOrReplaceTempView(view);
+            try {
+                String order = "CAST(" + quote(shape.timeColumn()) + " AS TIMESTAMP) DESC"
+                        + (createdColumn == null ? "" : ", CAST(" + quote(createdColumn) + " AS TIMESTAMP) DESC NULLS LAST")
+                        + ", __quiver_f DESC, __quiver_r DESC";
+                String sql = "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY " + shape.keyColumns().stream().map(SparkQueryExecutor::quote)
+                        .collect(Collectors.joining(", ")) + " ORDER BY " + order + ") AS __quiver_n FROM " + view + ") AS " + ALIAS
+                        + " WHERE __quiver_n = 1";
+                return write(s, new Bound(sql, Map.of()), shape.columns(), List.of(), target);
+            } finally {
+                dropQuietly(s, view);
+            }
+        });
+    }
+
+    /** A DDL schema of the shape's named columns, in Spark's types. */
+    private static String schema(Shape shape, List<String> names) {
+        return shape.columns().stream().filter(c -> names.contains(c.name())).map(c -> quote(c.name()) + " " + SparkTypes.toSpark(c.type()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static java.time.Instant micros(Row r, int i) {
+        return r.isNullAt(i) ? null : java.time.Instant.EPOCH.plus(r.getLong(i), java.time.temporal.ChronoUnit.MICROS);
+    }
+
+    private static void dropQuietly(SparkSession s, String view) {
+        try {
+            s.catalog().dropTempView(view);
+        } catch (RuntimeException dropFailed) {
+            // a view lives only as long as the session
+        }
+    }
+
     @Override
     public String explain(Query query, Shape shape, boolean analyze) {
         checkTemplate(query);
@@ -195,15 +280,7 @@ public class SparkQueryExecutor implements QueryExecutor {
             }
             return action.apply(views);
         } finally {
-            for (String view : views.values()) {
-                if (view.startsWith(prefix)) {
-                    try {
-                        s.catalog().dropTempView(view);
-                    } catch (RuntimeException dropFailed) {
-                        // a view lives only as long as the session; one left behind reads nothing new
-                    }
-                }
-            }
+            views.values().stream().filter(v -> v.startsWith(prefix)).forEach(v -> dropQuietly(s, v));
         }
     }
 

@@ -127,27 +127,10 @@ public class VirtualReads implements ComputedGroups {
         counter(g, "miss").increment();
         QueryExecutor.Shape shape = shape(schema, sortedKeys, from, to);
         Path target = engine.scratch().resolve("slice-" + UUID.randomUUID() + ".parquet");
-        boolean onSpark = onSpark(g, sortedKeys, prepared);
-        if (onSpark && spark.config().lakeAccess() == QuiverConfig.Spark.LakeAccess.OBJECT_STORE) {
-            // the cluster reads the lake itself: nothing is fetched here
-            Map<String, QueryExecutor.SourceInput> sources = new LinkedHashMap<>();
-            prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(), List.of(),
-                    in.files().stream().map(o -> lake.uri(o.key())).toList())));
-            QueryExecutor.Query query = new QueryExecutor.Query(prepared.sql(), sources, template.parameters(), prepared.values());
-            sparkTimers.time("slice", () -> sparkExecutor.slice(query, shape, target));
+        if (onSpark(g, sortedKeys, prepared)) {
+            withSparkQuery(prepared, template, query -> sparkTimers.time("slice", () -> sparkExecutor.slice(query, shape, target)));
         } else {
-            List<ObjectInfo> objects = prepared.inputs().values().stream().flatMap(i -> i.files().stream()).distinct().toList();
-            try (ObjectFileCache.Lease lease = files.leaseVersions(objects, fetchers)) {
-                Map<String, QueryExecutor.SourceInput> sources = new LinkedHashMap<>();
-                prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(),
-                        in.files().stream().map(o -> lease.path(o.key())).toList())));
-                QueryExecutor.Query query = new QueryExecutor.Query(prepared.sql(), sources, template.parameters(), prepared.values());
-                if (onSpark) {
-                    sparkTimers.time("slice", () -> sparkExecutor.slice(query, shape, target));
-                } else {
-                    executor.slice(query, shape, target);
-                }
-            }
+            withLocalCopies(prepared, template, query -> executor.slice(query, shape, target));
         }
         ResultCache.Lease result = results.put(key, target);
         timer(g).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -155,11 +138,36 @@ public class VirtualReads implements ComputedGroups {
     }
 
     /**
+     * Runs {@code action} with the read's query as the Spark executor takes it: the lake files' addresses when Spark
+     * reads the lake itself (nothing is fetched here), otherwise local copies, held for the action.
+     */
+    <T> T withSparkQuery(Prepared prepared, QueryTemplate template, java.util.function.Function<QueryExecutor.Query, T> action) {
+        Map<String, QueryExecutor.SourceInput> sources = new LinkedHashMap<>();
+        if (spark.config().lakeAccess() == QuiverConfig.Spark.LakeAccess.OBJECT_STORE) {
+            prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(), List.of(),
+                    in.files().stream().map(o -> lake.uri(o.key())).toList())));
+            return action.apply(new QueryExecutor.Query(prepared.sql(), sources, template.parameters(), prepared.values()));
+        }
+        return withLocalCopies(prepared, template, action);
+    }
+
+    /** Runs {@code action} with the read's query over local copies of its files, fetched as needed and held for the action. */
+    private <T> T withLocalCopies(Prepared prepared, QueryTemplate template, java.util.function.Function<QueryExecutor.Query, T> action) {
+        List<ObjectInfo> objects = prepared.inputs().values().stream().flatMap(i -> i.files().stream()).distinct().toList();
+        try (ObjectFileCache.Lease lease = files.leaseVersions(objects, fetchers)) {
+            Map<String, QueryExecutor.SourceInput> sources = new LinkedHashMap<>();
+            prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(),
+                    in.files().stream().map(o -> lease.path(o.key())).toList())));
+            return action.apply(new QueryExecutor.Query(prepared.sql(), sources, template.parameters(), prepared.values()));
+        }
+    }
+
+    /**
      * Whether Spark computes a read: a read of every entity (a backfill, a strategy fill, a training set past
      * {@code max-key-filter} entities) of a group with {@code query_executor_type} SPARK whose sources hold at least
      * {@code quiver.spark.min-rows} rows, when a server is configured. Reads for given entities stay on DuckDB.
      */
-    private boolean onSpark(FeatureGroup g, List<List<Object>> keys, Prepared prepared) {
+    boolean onSpark(FeatureGroup g, List<List<Object>> keys, Prepared prepared) {
         if (keys != null || !spark.configured()
                 || !io.quiver.config.QueryExecutorType.SPARK.name().equals(settings.value(g, io.quiver.registry.model.ConfigKey.QUERY_EXECUTOR_TYPE))) {
             return false;
@@ -171,14 +179,7 @@ public class VirtualReads implements ComputedGroups {
     /** The plan the executor runs for a read (tests and operators), optionally after running it. */
     public String explain(GroupSchema schema, List<List<Object>> keys, Instant from, Instant to, boolean analyze) {
         Prepared prepared = prepare(schema, from, to);
-        List<ObjectInfo> objects = prepared.inputs().values().stream().flatMap(i -> i.files().stream()).distinct().toList();
-        try (ObjectFileCache.Lease lease = files.leaseVersions(objects, fetchers)) {
-            Map<String, QueryExecutor.SourceInput> sources = new LinkedHashMap<>();
-            prepared.inputs().forEach((ref, in) -> sources.put(ref, new QueryExecutor.SourceInput(in.source(),
-                    in.files().stream().map(o -> lease.path(o.key())).toList())));
-            return executor.explain(new QueryExecutor.Query(prepared.sql(), sources, schema.group().queryTemplate().parameters(),
-                    prepared.values()), shape(schema, keys, from, to), analyze);
-        }
+        return withLocalCopies(prepared, schema.group().queryTemplate(), query -> executor.explain(query, shape(schema, keys, from, to), analyze));
     }
 
     /** A source reference with the data source it names and the files a read of [from, to] needs. */

@@ -1,5 +1,6 @@
 package io.quiver.virtual;
 
+import static io.quiver.support.GraphQL.dataPrefix;
 import static io.quiver.support.GraphQL.entity;
 import static io.quiver.support.GraphQL.feature;
 import static io.quiver.support.GraphQL.group;
@@ -30,6 +31,7 @@ import io.quiver.support.Columnar;
 import io.quiver.support.PostgresTestDatabase;
 import io.quiver.support.RedisTestResource;
 import io.quiver.support.SparkLakeResource;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -122,6 +124,106 @@ class SparkLakeTest {
         assertThat(downloads()).as("DuckDB fetches the files registration did not").isGreaterThan(downloads);
         assertThat(viaSpark).hasSize(40).isEqualTo(viaDuck);
         assertThat(viaSpark).filteredOn(r -> r.get("v") != null).isNotEmpty();
+    }
+
+    /**
+     * A hybrid group on Spark turned MATERIALIZED: Spark computes the template over the lake and writes the snapshot's
+     * files into the object store itself, in the write's own directory; the service commits them and loads the online
+     * store from each entity's latest row, the only rows that come back. Online and historical reads of those files
+     * answer as the same group filled on DuckDB does, with created-time ties and nulls.
+     */
+    @Test
+    void aFillOnSparkWritesTheSnapshotIntoTheLakeItself() throws InterruptedException {
+        // (customer, ts) pairs repeat after 180 rows: the later created time wins
+        String source = lakeSource("i % 20 AS customer_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_minutes(CAST(i % 45 AS BIGINT)) AS ts, "
+                + "TIMESTAMPTZ '2026-03-02 00:00:00+00' + to_seconds(CAST(i AS BIGINT)) AS created, CASE WHEN i % 7 = 0 THEN NULL ELSE i / 4.0 END AS v");
+        String e = unique("cust");
+        String onSpark = unique("fillspark");
+        String onDuck = unique("fillduck");
+        String template = "SELECT customer_id, ts, created, v * 2 AS v FROM {{silver." + source + "}}";
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(hybrid(onSpark, e, template, "SPARK"), hybrid(onDuck, e, template, "DUCKDB")));
+
+        double downloads = downloads();
+        forceMaterialized(onSpark);
+        assertThat(waitForFill(onSpark)).isEqualTo("SUCCEEDED");
+        assertThat(downloads()).as("object-store downloads while Spark filled the group").isEqualTo(downloads);
+        String prefix = dataPrefix(onSpark);
+        List<String> keys = objects.list(prefix).stream().map(io.quiver.objectstore.ObjectInfo::key).toList();
+        assertThat(keys).isNotEmpty().allMatch(k -> k.substring(prefix.length()).matches("[0-9a-f-]{36}_files/part-[^/]+\\.parquet"));
+        forceMaterialized(onDuck);
+        assertThat(waitForFill(onDuck)).isEqualTo("SUCCEEDED");
+
+        List<Map<String, Object>> entities = new ArrayList<>();
+        for (int c = 0; c < 22; c++) {
+            entities.add(Map.of("customer_id", c)); // two unknown
+        }
+        String online = "query($f: [String!]!, $e: [JSON!]!) { onlineFeatures(features: $f, entities: $e) { columns { values statuses eventTimestamps } "
+                + "metadata { groups { source } } } }";
+        JsonPath spark = ok(online, Map.of("f", List.of(onSpark + ".v"), "e", entities));
+        JsonPath duck = ok(online, Map.of("f", List.of(onDuck + ".v"), "e", entities));
+        assertThat(spark.getString("data.onlineFeatures.metadata.groups[0].source")).isEqualTo("ONLINE");
+        assertThat(spark.<Object>getList("data.onlineFeatures.columns")).isEqualTo(duck.getList("data.onlineFeatures.columns"));
+        assertThat(spark.<String>getList("data.onlineFeatures.columns[1].statuses")).contains("PRESENT", "NOT_FOUND");
+
+        byte[] body = Columnar.arrow("SELECT i % 23 AS customer_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_minutes(CAST(i * 7 % 60 AS BIGINT)) "
+                + "AS event_timestamp FROM range(60) t(i)");
+        List<Map<String, String>> fromSpark = Columnar.readArrowAsText(trainingSet(body, "features=" + onSpark + ".v&engine=DUCKDB").asByteArray());
+        List<Map<String, String>> fromDuck = Columnar.readArrowAsText(trainingSet(body, "features=" + onDuck + ".v&engine=DUCKDB").asByteArray());
+        assertThat(fromSpark).hasSize(60).isEqualTo(fromDuck);
+        assertThat(fromSpark).filteredOn(r -> r.get("v") != null).isNotEmpty();
+    }
+
+    /** A fill that fails on Spark midway commits nothing and leaves nothing in the group's data prefix. */
+    @Test
+    void aFillThatFailsOnSparkLeavesNoTrace() throws InterruptedException {
+        // Spark divides by zero with an error (ANSI), where DuckDB answers null: the failure comes while Spark writes
+        String source = lakeSource("i % 20 AS customer_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_minutes(CAST(i AS BIGINT)) AS ts, "
+                + "CAST(i % 50 AS BIGINT) AS d");
+        String e = unique("cust");
+        String g = unique("fillfail");
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(hybrid(g, e,
+                "SELECT customer_id, ts, CAST(NULL AS TIMESTAMPTZ) AS created, 100 / d AS v FROM {{silver." + source + "}}", "SPARK")));
+        forceMaterialized(g);
+        assertThat(waitForFill(g)).isEqualTo("FAILED");
+        assertThat(objects.list(dataPrefix(g))).as("files left by the failed fill").isEmpty();
+        assertThat(ok("query($g: String!) { featureGroup(name: $g) { servedAs } }", Map.of("g", g)).getString("data.featureGroup.servedAs"))
+                .isEqualTo("VIRTUALIZED");
+    }
+
+    /** A silver source of six files in the lake: 300 rows of these columns over {@code i}, a sixth in each file. */
+    private String lakeSource(String columns) {
+        String source = unique("lakesrc");
+        String lake = "lake/" + source + "/";
+        for (int f = 0; f < 6; f++) {
+            objects.put(lake + (char) ('a' + f) + ".parquet", Columnar.parquet("SELECT " + columns + " FROM range(300) t(i) WHERE i % 6 = " + f));
+        }
+        ok(VirtualFeaturesTest.REGISTER_SOURCE, Map.of("s", Map.of("name", source, "layer", "SILVER", "location", lake, "format", "PARQUET")));
+        return source;
+    }
+
+    private static Map<String, Object> hybrid(String name, String entity, String template, String executor) {
+        Map<String, Object> g = new LinkedHashMap<>(group(name, entity, List.of(feature("v", "DOUBLE"))));
+        g.putAll(Map.of("eventTimestampColumn", "ts", "createdTimestampColumn", "created", "mode", "HYBRID", "queryTemplate", template,
+                "config", List.of(Map.of("key", "query_executor_type", "value", executor))));
+        return g;
+    }
+
+    private static void forceMaterialized(String g) {
+        ok("mutation($g: String!) { forceStrategy(group: $g, strategy: MATERIALIZED, reason: \"test\") { forced } }", Map.of("g", g));
+    }
+
+    /** The fill's end state, SUCCEEDED or FAILED, within 90 s. */
+    private static String waitForFill(String g) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            String state = ok("query($g: String!) { featureGroup(name: $g) { strategy { fillState } } }", Map.of("g", g))
+                    .getString("data.featureGroup.strategy.fillState");
+            if ("SUCCEEDED".equals(state) || "FAILED".equals(state)) {
+                return state;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the fill of " + g + " did not end within 90 s");
     }
 
     /** Object-store downloads so far, from the service's own metrics. */
