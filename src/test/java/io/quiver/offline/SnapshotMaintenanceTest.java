@@ -106,6 +106,12 @@ class SnapshotMaintenanceTest {
         append(1, 1);
         String orphan = dataPrefix(name) + "interrupted-write.parquet";
         objects.put(orphan, new byte[] {1, 2, 3});
+        // an engine's output directory left by a write whose process died, and a directory no write owns
+        String engineDir = dataPrefix(name) + java.util.UUID.randomUUID() + "_files/";
+        objects.put(engineDir + "part-00000-c000.zstd.parquet", new byte[] {4});
+        objects.put(engineDir + "_SUCCESS", new byte[0]);
+        String foreign = dataPrefix(name) + "other/x.parquet";
+        objects.put(foreign, new byte[] {5});
         String expire = "mutation($g: String!, $t: DateTime!) { expireSnapshots(group: $g, olderThan: $t) { deletedFiles } }";
 
         JsonPath fresh = ok(expire, Map.of("g", name, "t", Instant.now().toString()));
@@ -115,8 +121,9 @@ class SnapshotMaintenanceTest {
         // The grace period is real time on the object store's clock (2 s in the test profile).
         Thread.sleep(2_500);
         JsonPath later = ok(expire, Map.of("g", name, "t", Instant.now().toString()));
-        assertThat(later.getList("data.expireSnapshots.deletedFiles")).containsExactly(orphan);
-        assertThat(dataFiles()).hasSize(1).doesNotContain(orphan);
+        assertThat(later.getList("data.expireSnapshots.deletedFiles")).containsExactlyInAnyOrder(orphan, engineDir + "part-00000-c000.zstd.parquet",
+                engineDir + "_SUCCESS");
+        assertThat(dataFiles()).hasSize(2).contains(foreign).doesNotContain(orphan);
     }
 
     @Test

@@ -76,6 +76,9 @@ class WriteSafetyTest {
     @Inject
     QuiverConfig config;
 
+    @Inject
+    OfflineWriter writer;
+
     @TempDir
     Path tmp;
 
@@ -237,5 +240,48 @@ class WriteSafetyTest {
         assertThat(objects.list(deletedPrefix)).isEmpty();
         assertThat(objects.list(prefix)).extracting(ObjectInfo::key).hasSize(1);
         assertThat(log.files(log.current(current()).orElseThrow())).hasSize(1);
+    }
+
+    /**
+     * Files an engine wrote itself into the write's directory: the commit takes exactly the files it reported, after
+     * checking their sizes, and removes the rest of the directory (its _SUCCESS marker); an engine that fails midway,
+     * or reports a file that is not whole, leaves nothing behind.
+     */
+    @Test
+    void anEngineWrittenSnapshotLandsWholeOrLeavesNothing() {
+        io.quiver.registry.model.GroupSchema schema = catalog.group(name, 0);
+        String prefix = current().dataPrefix();
+        byte[] data = io.quiver.support.Columnar.parquet("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '2026-01-01 00:00:00+00' AS event_timestamp, 7 AS v");
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        ExternalWrite.File part = new ExternalWrite.File("part-00000.zstd.parquet", 1, data.length, t, t, "1", "1");
+
+        assertThatThrownBy(() -> writer.writeExternal(schema, true, location -> {
+            objects.put(keyIn(prefix, location, part.name()), data);
+            throw new QuiverException(io.quiver.error.ErrorCode.VIRTUALIZATION_QUERY_FAILED, "the engine failed midway");
+        }, w -> w)).hasMessageContaining("the engine failed midway");
+        assertThat(objects.list(prefix)).as("files of a write that failed in the engine").isEmpty();
+
+        assertThatThrownBy(() -> writer.writeExternal(schema, true, location -> {
+            objects.put(keyIn(prefix, location, part.name()), data);
+            return List.of(new ExternalWrite.File(part.name(), 1, data.length + 1, t, t, "1", "1"));
+        }, w -> w)).hasMessageContaining("missing from the object store or incomplete");
+        assertThat(objects.list(prefix)).as("files of a write whose file was not whole").isEmpty();
+        assertThat(log.current(current())).isEmpty();
+
+        CommittedWrite landed = writer.writeExternal(schema, true, location -> {
+            objects.put(keyIn(prefix, location, part.name()), data);
+            objects.put(keyIn(prefix, location, "_SUCCESS"), new byte[0]);
+            return List.of(part);
+        }, w -> w);
+        List<String> committed = log.files(landed.snapshot()).stream().map(SnapshotFile::key).toList();
+        assertThat(committed).singleElement().satisfies(k -> assertThat(k).matches(java.util.regex.Pattern.quote(prefix)
+                + "[0-9a-f-]{36}_files/part-00000\\.zstd\\.parquet"));
+        assertThat(objects.list(prefix).stream().map(ObjectInfo::key)).as("what the snapshot does not use is removed").containsExactlyElementsOf(committed);
+        assertThat(landed.rows()).isEqualTo(1);
+    }
+
+    /** The object key of a file an engine writes into the directory at {@code location} (its last segment is the directory's name). */
+    private static String keyIn(String prefix, String location, String file) {
+        return prefix + location.substring(location.lastIndexOf('/') + 1) + "/" + file;
     }
 }

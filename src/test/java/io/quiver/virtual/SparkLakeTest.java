@@ -182,9 +182,11 @@ class SparkLakeTest {
         String e = unique("cust");
         String g = unique("fillfail");
         register(List.of(entity(e, "customer_id", "BIGINT")), List.of(hybrid(g, e,
-                "SELECT customer_id, ts, CAST(NULL AS TIMESTAMPTZ) AS created, 100 / d AS v FROM {{silver." + source + "}}", "SPARK")));
+                "SELECT customer_id, ts, ts AS created, 100 / d AS v FROM {{silver." + source + "}}", "SPARK")));
         forceMaterialized(g);
         assertThat(waitForFill(g)).isEqualTo("FAILED");
+        assertThat(ok("query($g: String!) { strategyHistory(group: $g) { kind reason } }", Map.of("g", g)).<String>getList("data.strategyHistory.reason"))
+                .anyMatch(r -> r.contains("the fill failed") && r.contains("DIVIDE_BY_ZERO"));
         assertThat(objects.list(dataPrefix(g))).as("files left by the failed fill").isEmpty();
         assertThat(ok("query($g: String!) { featureGroup(name: $g) { servedAs } }", Map.of("g", g)).getString("data.featureGroup.servedAs"))
                 .isEqualTo("VIRTUALIZED");
@@ -201,19 +203,19 @@ class SparkLakeTest {
         return source;
     }
 
-    private static Map<String, Object> hybrid(String name, String entity, String template, String executor) {
+    static Map<String, Object> hybrid(String name, String entity, String template, String executor) {
         Map<String, Object> g = new LinkedHashMap<>(group(name, entity, List.of(feature("v", "DOUBLE"))));
         g.putAll(Map.of("eventTimestampColumn", "ts", "createdTimestampColumn", "created", "mode", "HYBRID", "queryTemplate", template,
                 "config", List.of(Map.of("key", "query_executor_type", "value", executor))));
         return g;
     }
 
-    private static void forceMaterialized(String g) {
+    static void forceMaterialized(String g) {
         ok("mutation($g: String!) { forceStrategy(group: $g, strategy: MATERIALIZED, reason: \"test\") { forced } }", Map.of("g", g));
     }
 
     /** The fill's end state, SUCCEEDED or FAILED, within 90 s. */
-    private static String waitForFill(String g) throws InterruptedException {
+    static String waitForFill(String g) throws InterruptedException {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             String state = ok("query($g: String!) { featureGroup(name: $g) { strategy { fillState } } }", Map.of("g", g))

@@ -211,6 +211,49 @@ class SparkTrainingSetTest {
         assertThat(viaSpark).filteredOn(r -> r.get("label") != null && r.get("v") == null).isNotEmpty();
     }
 
+    /**
+     * A fill of a hybrid group on Spark when Spark reads local copies ({@code LOCAL_COPIES}): Spark writes the files
+     * into a local directory, the service uploads and commits them as its own, and the group then reads online as
+     * the same group filled on DuckDB.
+     */
+    @Test
+    void aFillOnSparkWithLocalCopiesIsWrittenBySparkAndUploaded() throws InterruptedException {
+        String source = unique("fillsrc");
+        String lake = "lake/" + source + "/";
+        String rows = "SELECT i % 20 AS customer_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_minutes(CAST(i % 45 AS BIGINT)) AS ts, "
+                + "CASE WHEN i % 9 = 0 THEN NULL ELSE i / 4.0 END AS v FROM range(300) t(i)";
+        objects.put(lake + "a.parquet", Columnar.parquet(rows + " WHERE i < 150"));
+        objects.put(lake + "b.parquet", Columnar.parquet(rows + " WHERE i >= 150"));
+        ok(VirtualFeaturesTest.REGISTER_SOURCE, Map.of("s", Map.of("name", source, "layer", "SILVER", "location", lake, "format", "PARQUET")));
+        String e = unique("cust");
+        String onSpark = unique("lfspark");
+        String onDuck = unique("lfduck");
+        String template = "SELECT customer_id, ts, ts AS created, v * 2 AS v FROM {{silver." + source + "}}";
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(SparkLakeTest.hybrid(onSpark, e, template, "SPARK"),
+                SparkLakeTest.hybrid(onDuck, e, template, "DUCKDB")));
+
+        double writes = sparkWrites();
+        SparkLakeTest.forceMaterialized(onSpark);
+        SparkLakeTest.forceMaterialized(onDuck);
+        assertThat(SparkLakeTest.waitForFill(onSpark)).isEqualTo("SUCCEEDED");
+        assertThat(SparkLakeTest.waitForFill(onDuck)).isEqualTo("SUCCEEDED");
+        assertThat(sparkWrites()).as("fills Spark wrote").isEqualTo(writes + 1);
+        String prefix = io.quiver.support.GraphQL.dataPrefix(onSpark);
+        assertThat(objects.list(prefix)).isNotEmpty().allMatch(o -> o.key().substring(prefix.length()).matches("[0-9a-f-]{36}_\\d+\\.parquet"));
+
+        List<Map<String, Object>> entities = java.util.stream.IntStream.range(0, 22).<Map<String, Object>>mapToObj(c -> Map.of("customer_id", c)).toList();
+        String online = "query($f: [String!]!, $e: [JSON!]!) { onlineFeatures(features: $f, entities: $e) { columns { values statuses eventTimestamps } } }";
+        io.restassured.path.json.JsonPath spark = ok(online, Map.of("f", List.of(onSpark + ".v"), "e", entities));
+        assertThat(spark.<Object>getList("data.onlineFeatures.columns"))
+                .isEqualTo(ok(online, Map.of("f", List.of(onDuck + ".v"), "e", entities)).getList("data.onlineFeatures.columns"));
+        assertThat(spark.<String>getList("data.onlineFeatures.columns[1].statuses")).contains("PRESENT", "NOT_FOUND");
+    }
+
+    /** Fills Spark wrote so far, from the service's own metrics. */
+    private static double sparkWrites() {
+        return io.quiver.support.Metrics.sum("quiver_executor_seconds_count", "executor=\"spark\"", "operation=\"write\"", "outcome=\"success\"");
+    }
+
     /** Spark slices so far, from the service's own metrics. */
     private static double sparkSlices() {
         return io.quiver.support.Metrics.sum("quiver_executor_seconds_count", "executor=\"spark\"", "operation=\"slice\"", "outcome=\"success\"");
