@@ -292,7 +292,6 @@ public class HybridSelector implements ServingStrategy {
                 throw new QuiverException(job.errorCode() == null ? ErrorCode.FEATURE_MATERIALIZATION_FAILED : ErrorCode.valueOf(job.errorCode()),
                         job.error() + " (job " + job.id() + ")");
             }
-            long rows = filled[0].rows();
             String generation = filled[0].onlineTable();
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
             List<String> dropNow = new java.util.ArrayList<>();
@@ -301,7 +300,7 @@ public class HybridSelector implements ServingStrategy {
                 store.update(g.id(), c -> {
                     dropNow.clear();
                     promote(c.row, generation, dropNow);
-                    switchedNow[0] = succeeded(g, c, rows, job, millis);
+                    switchedNow[0] = succeeded(g, c, filled[0], job, millis);
                 });
             } catch (RuntimeException e) {
                 // did the promotion land? only a generation no read can use is dropped
@@ -359,7 +358,7 @@ public class HybridSelector implements ServingStrategy {
     }
 
     /** Records a successful fill on the row; returns whether reads switched to MATERIALIZED with it. */
-    private boolean succeeded(FeatureGroup g, StrategyStore.Change c, long rows, MaterializationJob job, long millis) {
+    private boolean succeeded(FeatureGroup g, StrategyStore.Change c, StrategyFill.Filled filled, MaterializationJob job, long millis) {
         c.row.fillState = "SUCCEEDED";
         c.row.fillMillis = millis;
         c.row.filledAt = StrategyStore.now();
@@ -372,8 +371,8 @@ public class HybridSelector implements ServingStrategy {
             c.row.serving = Mode.MATERIALIZED.name();
             c.row.storedUntil = null;
             c.event(StrategyEvent.Kind.SWITCHED, Mode.VIRTUALIZED, Mode.MATERIALIZED, "reads are served from stored data from now on: "
-                    + rows + " rows stored from the query by job " + job.id() + " in " + millis + " ms (" + (c.row.forced != null
-                            ? "forced: " + c.row.forcedReason : c.row.reason) + ")", null);
+                    + filled.rows() + " rows stored from the query by job " + job.id() + " in " + millis + " ms on " + filled.engine() + " ("
+                    + (c.row.forced != null ? "forced: " + c.row.forcedReason : c.row.reason) + ")", null);
             return true;
         }
         return false;

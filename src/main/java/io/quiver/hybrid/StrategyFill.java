@@ -59,8 +59,11 @@ public class StrategyFill {
         this.engine = engine;
     }
 
-    /** What a fill stored: rows offline, entities whose latest values went online, the online table they are in (null: none). */
-    public record Filled(long rows, long entities, String onlineTable) {
+    /**
+     * What a fill stored: rows offline, entities whose latest values went online, the online table they are in (null:
+     * none), and the engine that computed it ("DuckDB", or "Spark" when Spark computed and wrote it).
+     */
+    public record Filled(long rows, long entities, String onlineTable, String engine) {
     }
 
     /**
@@ -85,7 +88,7 @@ public class StrategyFill {
                     .collect(Collectors.joining(", ")) + " FROM hybrid_fill";
             // the online generation is loaded from the written files while they are still here (inside the commit's callback)
             return writer.writeStaged(schema, c, select, rows, WriteMode.OVERWRITE, null, null,
-                    write -> loadOnline(schema, write.snapshot().id(), rows, write.files(), progress));
+                    write -> loadOnline(schema, write.snapshot().id(), rows, write.files(), progress, "DuckDB"));
         } catch (SQLException e) {
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "could not read the query's result to store it", e);
         }
@@ -107,11 +110,11 @@ public class StrategyFill {
             return files;
         }, write -> {
             if (!direct || !schema.group().onlineEnabled()) {
-                return loadOnline(schema, write.snapshot().id(), write.rows(), write.files(), progress);
+                return loadOnline(schema, write.snapshot().id(), write.rows(), write.files(), progress, "Spark");
             }
             Path latest = spark.latest(schema, location[0]);
             try {
-                return loadOnline(schema, write.snapshot().id(), write.rows(), List.of(latest), progress);
+                return loadOnline(schema, write.snapshot().id(), write.rows(), List.of(latest), progress, "Spark");
             } finally {
                 try {
                     java.nio.file.Files.deleteIfExists(latest);
@@ -123,15 +126,15 @@ public class StrategyFill {
     }
 
     /** Loads the latest values among {@code files} into the online generation of the fill's snapshot (online-enabled groups). */
-    private Filled loadOnline(GroupSchema schema, long snapshotId, long rows, List<Path> files, Materializer.Progress progress) {
+    private Filled loadOnline(GroupSchema schema, long snapshotId, long rows, List<Path> files, Materializer.Progress progress, String engine) {
         if (!schema.group().onlineEnabled()) {
-            return new Filled(rows, 0, null);
+            return new Filled(rows, 0, null, engine);
         }
         String table = OnlineCodec.generation(schema.group(), snapshotId);
         try {
             OnlineLoader.Loaded loaded = loader.load(schema, table, files, null, null, progress::entities);
             progress.entities(loaded.entities());
-            return new Filled(rows, loaded.entities(), table);
+            return new Filled(rows, loaded.entities(), table, engine);
         } catch (RuntimeException e) {
             dropGeneration(table);
             throw new QuiverException(ErrorCode.ONLINE_STORE_UNAVAILABLE, "the snapshot was stored but loading the online store failed ("

@@ -174,13 +174,14 @@ public class HistoricalRetriever {
         }
         Snapshots data = null;
         Connection c = null;
+        ScaleOutJoin.Route route = null;
         long t0 = System.nanoTime();
         try {
             c = engine.connect();
             StagedUpload upload = StagedUpload.stage(c, format, entityTable, "the entity table", dir.path(), limits, List.of());
             List<String> carried = checkEntityTable(c, upload, plan, timestampColumn);
             Resolved resolved = resolve(plan, asOf, pins);
-            ScaleOutJoin.Route route = route(plan, upload.rows(), resolved.storedRows(), where);
+            route = route(plan, upload.rows(), resolved.storedRows(), where);
             boolean elsewhere = route.engine() == ScaleOutJoin.Engine.SPARK;
             // an engine that reads the lake itself gets the snapshots' objects: nothing is fetched for it
             data = fetch(plan, resolved, c, !(elsewhere && scaleOut.get().readsLake()));
@@ -195,19 +196,18 @@ public class HistoricalRetriever {
             }
             List<String> columns = new ArrayList<>(carried);
             columns.addAll(outputs);
-            recordAccess(data, System.nanoTime() - t0, upload.rows(), route.engine() == ScaleOutJoin.Engine.SPARK
-                    ? AccessPath.HISTORICAL_SPARK : AccessPath.HISTORICAL);
+            recordAccess(data, System.nanoTime() - t0, upload.rows(), path(route));
             return new Prepared(slot, dir, data, c, "SELECT " + String.join(", ", columns) + " FROM result ORDER BY " + PointInTimeJoin.ROW, route);
         } catch (SQLException e) {
             closeAll(dir, data, c);
             slot.close();
-            recordFailure(plan);
+            recordFailure(plan, path(route));
             throw new QuiverException(ErrorCode.FEATURE_MATERIALIZATION_FAILED, "the point-in-time join failed in the query engine; "
                     + "retry, or report it with the request id", e);
         } catch (RuntimeException e) {
             closeAll(dir, data, c);
             slot.close();
-            recordFailure(plan);
+            recordFailure(plan, path(route));
             throw e;
         }
     }
@@ -450,7 +450,16 @@ public class HistoricalRetriever {
     }
 
     private void recordFailure(HistoricalPlanner.Plan plan) {
-        plan.groups().forEach(g -> access.failure(g.group().name(), AccessPath.HISTORICAL));
+        recordFailure(plan, AccessPath.HISTORICAL);
+    }
+
+    private void recordFailure(HistoricalPlanner.Plan plan, AccessPath path) {
+        plan.groups().forEach(g -> access.failure(g.group().name(), path));
+    }
+
+    /** The access path of a training set: on Spark or on this node (also before it was routed). */
+    private static AccessPath path(ScaleOutJoin.Route route) {
+        return route != null && route.engine() == ScaleOutJoin.Engine.SPARK ? AccessPath.HISTORICAL_SPARK : AccessPath.HISTORICAL;
     }
 
     /**

@@ -147,6 +147,8 @@ class SparkLakeTest {
         forceMaterialized(onSpark);
         assertThat(waitForFill(onSpark)).isEqualTo("SUCCEEDED");
         assertThat(downloads()).as("object-store downloads while Spark filled the group").isEqualTo(downloads);
+        assertThat(ok("query($g: String!) { strategyHistory(group: $g) { kind reason } }", Map.of("g", onSpark)).<String>getList("data.strategyHistory.reason"))
+                .anyMatch(r -> r.contains("rows stored from the query") && r.contains("on Spark"));
         String prefix = dataPrefix(onSpark);
         List<String> keys = objects.list(prefix).stream().map(io.quiver.objectstore.ObjectInfo::key).toList();
         assertThat(keys).isNotEmpty().allMatch(k -> k.substring(prefix.length()).matches("[0-9a-f-]{36}_files/part-[^/]+\\.parquet"));

@@ -171,6 +171,24 @@ class SparkTrainingSetTest {
                 .body(org.hamcrest.Matchers.containsString("engine must be AUTO, DUCKDB or SPARK, not 'GPU'"));
     }
 
+    /** A training set routed to Spark that fails (its snapshot's file is gone) counts as a failure of the Spark path. */
+    @Test
+    void aTrainingSetThatFailsAfterItWasRoutedToSparkCountsOnTheSparkPath() {
+        String e = unique("cust");
+        String g = unique("lost");
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(
+                with(group(g, e, List.of(feature("v", "BIGINT"))), "config", List.of(Map.of("key", "query_executor_type", "value", "SPARK")))));
+        writer.write(g, 0, List.of(row("customer_id", 1, "event_timestamp", at(0), "v", 5)), WriteMode.APPEND, null);
+        objects.delete(objects.list(io.quiver.support.GraphQL.dataPrefix(g)).stream().map(io.quiver.objectstore.ObjectInfo::key).toList());
+        byte[] large = Columnar.arrow("SELECT 1::BIGINT AS customer_id, TIMESTAMPTZ '" + at(1) + "' AS event_timestamp FROM range(150)");
+
+        BulkRest.historical(Columnar.ARROW, Columnar.ARROW, large, "features=" + g + ".v&engine=SPARK").statusCode(org.hamcrest.Matchers.not(200));
+        var paths = ok("query($g: String!) { accessMetrics(group: $g) { paths { path count errors } } }", Map.of("g", g))
+                .getList("data.accessMetrics.paths", Map.class);
+        assertThat(paths).contains(Map.of("path", "HISTORICAL_SPARK", "count", 0, "errors", 1));
+        assertThat(paths).noneMatch(p -> "HISTORICAL".equals(p.get("path")) && !Integer.valueOf(0).equals(p.get("errors")));
+    }
+
     /**
      * A virtual group with query_executor_type SPARK: a read of every entity (here a training set past
      * max-key-filter) runs its template on Spark, and answers as the same group on DuckDB does.
