@@ -4,17 +4,19 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.apache.spark.sql.Row;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.spark.connect.proto.ExecutePlanResponse;
 import org.apache.spark.sql.connect.SparkSession;
-import org.duckdb.DuckDBAppender;
+import org.apache.spark.sql.util.CloseableIterator;
 import org.duckdb.DuckDBConnection;
 
 import io.quiver.columnar.DuckDbTypes;
@@ -22,20 +24,23 @@ import io.quiver.error.ErrorCode;
 import io.quiver.error.QuiverException;
 
 /**
- * Brings a Spark answer into DuckDB. Spark sends each column in a text form both engines read the same way (times as
- * ISO text with microseconds and offset, arrays and maps as JSON, bytes as base64, the rest as Spark's canonical
- * text); the rows stream back over Spark Connect (Arrow batches) into a VARCHAR table of the given connection, and
- * {@link Fetched#select} casts them to the stored types. Exact for the types {@link SparkTypes} carries: doubles
- * print as the shortest text that reads back to the same value, times with microseconds, nested ones too.
+ * Brings a Spark answer into DuckDB as Arrow: Spark casts each column to the Spark spelling of its stored type and
+ * sends the rows as Arrow batches (the Spark Connect protocol); {@link SparkArrowReader} hands them to DuckDB through
+ * the C data interface as they arrive, and DuckDB casts them into a table of the stored types. Values keep their
+ * types on the way (instants as microseconds, decimals as decimals, nested values as Arrow lists, maps and structs),
+ * so the answer is exact for the types {@link SparkTypes} carries. The client's public API gives rows, not Arrow: the
+ * answer is read through its execute call on the session's plan (Spark 4.2's client, pinned in the pom).
  */
 final class SparkAnswers {
 
     static final String ALIAS = "__quiver_a";
+    /** Most bytes the batches being read may hold at once (Spark sends batches of at most 4 MiB by default). */
+    private static final long ARROW_BYTES = 1L << 30;
 
     private SparkAnswers() {
     }
 
-    /** Rows fetched into {@code raw}; {@link #select} reads them typed. Drop with {@link #drop}. */
+    /** Rows fetched into {@code raw}; {@link #select} reads them under their names. Drop with {@link #drop}. */
     record Fetched(String raw, String select, long rows) {
 
         void drop(Connection c) {
@@ -48,8 +53,8 @@ final class SparkAnswers {
     }
 
     /**
-     * Runs {@code sql} (whose output has every column of {@code columns}, by name) on Spark and appends its rows to a
-     * new table of {@code c}.
+     * Runs {@code sql} (whose output has every column of {@code columns}, by name) on Spark and inserts its rows into
+     * a new table of {@code c}, typed as the columns.
      *
      * @param order Spark ORDER BY items over the query's output (as {@code __quiver_a.`name`}), or none
      * @param limit rows at most
@@ -58,32 +63,13 @@ final class SparkAnswers {
     static Fetched fetch(SparkSession s, String sql, Map<String, Object> params, List<QueryExecutor.Column> columns, List<String> order,
             Connection c, long limit, boolean cut) throws SQLException {
         List<String> transport = new ArrayList<>();
+        List<String> typed = new ArrayList<>();
         List<String> back = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             QueryExecutor.Column col = columns.get(i);
-            String type = col.type().toUpperCase(Locale.ROOT);
-            String value = "CAST(" + ALIAS + "." + SparkQueryExecutor.quote(col.name()) + " AS " + SparkTypes.toSpark(col.type()) + ")";
-            String raw = "c" + i;
-            String cast;
-            if (type.equals("TIMESTAMPTZ") || type.equals("TIMESTAMP WITH TIME ZONE")) {
-                transport.add("date_format(" + value + ", 'yyyy-MM-dd HH:mm:ss.SSSSSSxxx')");
-                cast = "CAST(" + raw + " AS TIMESTAMPTZ)";
-            } else if (type.equals("TIMESTAMP")) {
-                transport.add("date_format(" + value + ", 'yyyy-MM-dd HH:mm:ss.SSSSSS')");
-                cast = "CAST(" + raw + " AS TIMESTAMP)";
-            } else if (type.endsWith("[]") || type.startsWith("MAP(") || type.startsWith("STRUCT(")) {
-                // nested times keep their microseconds and offset (to_json's default format stops at milliseconds)
-                transport.add("to_json(" + value + ", map('timestampFormat', 'yyyy-MM-dd HH:mm:ss.SSSSSSxxx', "
-                        + "'timestampNTZFormat', 'yyyy-MM-dd HH:mm:ss.SSSSSS'))");
-                cast = "CAST(CAST(" + raw + " AS JSON) AS " + col.type() + ")";
-            } else if (type.equals("BLOB")) {
-                transport.add("base64(" + value + ")");
-                cast = "from_base64(" + raw + ")";
-            } else {
-                transport.add("CAST(" + value + " AS STRING)");
-                cast = "CAST(" + raw + " AS " + col.type() + ")";
-            }
-            back.add(cast + " AS " + DuckDbTypes.quoteAny(col.name()));
+            transport.add("CAST(" + ALIAS + "." + SparkQueryExecutor.quote(col.name()) + " AS " + SparkTypes.toSpark(col.type()) + ") AS c" + i);
+            typed.add("c" + i + " " + col.type());
+            back.add("c" + i + " AS " + DuckDbTypes.quoteAny(col.name()));
         }
         String query = "SELECT " + String.join(", ", transport) + " FROM (" + sql + ") AS " + ALIAS
                 + (order.isEmpty() ? "" : " ORDER BY " + String.join(", ", order))
@@ -93,33 +79,33 @@ final class SparkAnswers {
                 + (cut ? " LIMIT " + Math.min(limit, Integer.MAX_VALUE) : "");
         String raw = "__quiver_spark_" + UUID.randomUUID().toString().replace("-", "");
         try (Statement st = c.createStatement()) {
-            st.execute("CREATE TEMP TABLE " + raw + " (" + IntStream.range(0, columns.size()).mapToObj(i -> "c" + i + " VARCHAR")
-                    .collect(Collectors.joining(", ")) + ")");
+            st.execute("CREATE TEMP TABLE " + raw + " (" + String.join(", ", typed) + ")");
         }
         Fetched fetched = new Fetched(raw, "SELECT " + String.join(", ", back) + " FROM " + raw, 0);
-        long rows = 0;
-        try (DuckDBAppender appender = c.unwrap(DuckDBConnection.class).createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, raw)) {
-            Iterator<Row> it = s.sql(query, params).toLocalIterator();
-            while (it.hasNext()) {
-                Row r = it.next();
-                if (++rows > limit) {
-                    throw new QuiverException(ErrorCode.REQUEST_TOO_LARGE, "the Spark answer has more than " + limit + " rows "
-                            + "(quiver.spark.max-result-rows); narrow the work");
-                }
-                appender.beginRow();
-                for (int i = 0; i < columns.size(); i++) {
-                    if (r.isNullAt(i)) {
-                        appender.appendNull();
-                    } else {
-                        appender.append(r.getString(i));
-                    }
-                }
-                appender.endRow();
+        SparkArrowReader reader = null;
+        try (CloseableIterator<ExecutePlanResponse> responses = s.client().execute(s.sql(query, params).plan(), scala.Option.empty());
+                BufferAllocator allocator = new RootAllocator(ARROW_BYTES);
+                SparkArrowReader answer = new SparkArrowReader(responses.asJava(), allocator, cut ? Long.MAX_VALUE : limit);
+                ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator)) {
+            reader = answer;
+            Data.exportArrayStream(allocator, answer, stream);
+            String name = raw + "_arrow";
+            c.unwrap(DuckDBConnection.class).registerArrowStream(name, stream);
+            try (Statement st = c.createStatement()) {
+                st.execute("INSERT INTO " + raw + " SELECT " + IntStream.range(0, columns.size()).mapToObj(i -> "CAST(c" + i + " AS "
+                        + columns.get(i).type() + ")").collect(Collectors.joining(", ")) + " FROM " + name);
             }
-        } catch (RuntimeException | SQLException e) {
+            return new Fetched(raw, fetched.select(), answer.rows());
+        } catch (SQLException | RuntimeException e) {
             fetched.drop(c);
+            if (reader != null && reader.failure() != null) {
+                throw reader.failure();
+            }
             throw e;
+        } catch (Exception e) { // closing the response iterator declares Exception
+            fetched.drop(c);
+            throw new QuiverException(ErrorCode.VIRTUALIZATION_QUERY_FAILED, "the Spark answer could not be read ("
+                    + SparkEngine.message(e) + ")", e);
         }
-        return new Fetched(raw, fetched.select(), rows);
     }
 }

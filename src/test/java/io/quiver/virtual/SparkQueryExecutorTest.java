@@ -81,6 +81,31 @@ class SparkQueryExecutorTest extends QueryExecutorContract {
                 .isInstanceOf(io.quiver.error.QuiverException.class).hasMessageContaining("may not run on Spark").hasMessageContaining("reflect");
     }
 
+    /** An answer past quiver.spark.max-result-rows fails as too large and writes no answer file; one within it is whole. */
+    @Test
+    void anAnswerPastTheRowBoundIsRefused() throws Exception {
+        var config = QuiverConfigDefaultsTest.config(Map.of("quiver.spark.url", SparkConnectServer.shared().url(),
+                "quiver.spark.max-result-rows", "500", "quiver.virtual.scratch-directory", dir.resolve("scratch").toString()));
+        SparkEngine bounded = new SparkEngine(config);
+        try {
+            SparkQueryExecutor small = new SparkQueryExecutor(bounded, engine);
+            Path file = lakeFile();
+            QueryExecutor.Shape shape = new QueryExecutor.Shape(LAYOUT, List.of("customer_id"), null, "ts", null, null, List.of("customer_id", "ts"));
+            Path tooLarge = outputs().resolve("too-large.parquet");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> small.slice(query("SELECT customer_id, ts, amount FROM {{silver.tx}}",
+                    List.of(file), List.of(), Map.of()), shape, tooLarge)).isInstanceOf(io.quiver.error.QuiverException.class)
+                    .hasMessageContaining("more than 500 rows").hasMessageContaining("quiver.spark.max-result-rows")
+                    .satisfies(e -> assertThat(((io.quiver.error.QuiverException) e).code()).isEqualTo(io.quiver.error.ErrorCode.REQUEST_TOO_LARGE));
+            assertThat(tooLarge).doesNotExist();
+            Path within = outputs().resolve("within.parquet");
+            assertThat(small.slice(query("SELECT customer_id, ts, amount FROM {{silver.tx}} WHERE customer_id < 50", List.of(file), List.of(),
+                    Map.of()), shape, within)).isEqualTo(500);
+            assertThat(rows(within)).hasSize(500);
+        } finally {
+            bounded.close();
+        }
+    }
+
     @Override
     java.time.Duration queryTimeout() {
         return java.time.Duration.ofSeconds(20);
