@@ -18,6 +18,7 @@ import io.quiver.error.QuiverException;
 import io.quiver.offline.ExternalWrite;
 import io.quiver.offline.OfflineWriter;
 import io.quiver.offline.ParquetFileWriter;
+import io.quiver.offline.ScaleOutLoad;
 import io.quiver.offline.WriteMode;
 import io.quiver.error.Failures;
 import io.quiver.online.Materializer;
@@ -49,10 +50,13 @@ public class StrategyFill {
     private final DuckDbEngine engine;
     private final OnlineStore store;
     private final SparkFills spark;
+    private final ScaleOutLoad loads;
 
-    public StrategyFill(VirtualReads reads, OfflineWriter writer, OnlineLoader loader, DuckDbEngine engine, OnlineStore store, SparkFills spark) {
+    public StrategyFill(VirtualReads reads, OfflineWriter writer, OnlineLoader loader, DuckDbEngine engine, OnlineStore store, SparkFills spark,
+            ScaleOutLoad loads) {
         this.store = store;
         this.spark = spark;
+        this.loads = loads;
         this.reads = reads;
         this.writer = writer;
         this.loader = loader;
@@ -101,18 +105,18 @@ public class StrategyFill {
      */
     private Filled fillOnSpark(GroupSchema schema, Materializer.Progress progress) {
         boolean direct = spark.writesLake();
-        String[] location = {null};
+        List<String> written = new java.util.ArrayList<>();
         ExternalWrite engine = spark.writer(schema);
         return writer.writeExternal(schema, direct, at -> {
-            location[0] = at;
             List<ExternalWrite.File> files = engine.write(at);
+            files.forEach(f -> written.add(at + "/" + f.name()));
             progress.started(null, files.stream().mapToLong(ExternalWrite.File::rows).sum(), null);
             return files;
         }, write -> {
-            if (!direct || !schema.group().onlineEnabled()) {
+            if (!direct || !schema.group().onlineEnabled() || written.isEmpty()) {
                 return loadOnline(schema, write.snapshot().id(), write.rows(), write.files(), progress, "Spark");
             }
-            Path latest = spark.latest(schema, location[0]);
+            Path latest = loads.latest(schema, written, null, null);
             try {
                 return loadOnline(schema, write.snapshot().id(), write.rows(), List.of(latest), progress, "Spark");
             } finally {

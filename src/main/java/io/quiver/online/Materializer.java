@@ -1,5 +1,6 @@
 package io.quiver.online;
 
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,10 @@ import io.quiver.error.ErrorCode;
 import io.quiver.error.Failures;
 import io.quiver.error.InvalidArgumentException;
 import io.quiver.error.QuiverException;
+import io.quiver.objectstore.ObjectStore;
 import io.quiver.offline.ObjectFileCache;
+import io.quiver.offline.ScaleOutJoin;
+import io.quiver.offline.ScaleOutLoad;
 import io.quiver.offline.Snapshot;
 import io.quiver.offline.SnapshotFile;
 import io.quiver.offline.SnapshotLog;
@@ -56,6 +60,9 @@ public class Materializer {
     private final OnlineSync.PendingWrites pending;
     private final BoundedExecutor runner;
     private final io.micrometer.core.instrument.MeterRegistry meters;
+    /** Spark, when the service has it: large loads pick the latest rows there. */
+    private final jakarta.enterprise.inject.Instance<ScaleOutLoad> scaleOut;
+    private final ObjectStore objects;
     /** How long a job's hold on its group lasts unrenewed; a replica that dies mid-job frees it after this. */
     private final Duration lease;
     /** Renews the leases of running jobs, three times per lease, whatever the job is doing (downloading, loading). */
@@ -66,7 +73,9 @@ public class Materializer {
 
     public Materializer(RegistryCatalog catalog, SnapshotLog snapshots, ObjectFileCache files, OnlineLoader loader,
             MaterializationJobs jobs, OnlineSync.PendingWrites pending, QuiverConfig config, EffectiveConfigResolver settings,
-            io.micrometer.core.instrument.MeterRegistry meters) {
+            io.micrometer.core.instrument.MeterRegistry meters, jakarta.enterprise.inject.Instance<ScaleOutLoad> scaleOut, ObjectStore objects) {
+        this.scaleOut = scaleOut;
+        this.objects = objects;
         this.meters = meters;
         this.lease = config.online().jobLease();
         this.settings = settings;
@@ -272,15 +281,46 @@ public class Materializer {
                 .toList();
         progress.started(snapshot.map(Snapshot::id).orElse(null), relevant.stream().mapToLong(SnapshotFile::rows).sum(), start);
         AtomicLong entities = new AtomicLong();
-        try (ObjectFileCache.Lease files = this.files.leaseFiles(relevant)) {
-            loader.load(schema, files.paths(), start, job.end(), n -> {
-                entities.set(n);
-                progress.entities(n);
-            });
+        java.util.function.LongConsumer loaded = n -> {
+            entities.set(n);
+            progress.entities(n);
+        };
+        ScaleOutJoin.Route route = relevant.isEmpty() || !scaleOut.isResolvable() ? null
+                : scaleOut.get().route(schema, relevant.stream().mapToLong(SnapshotFile::rows).sum());
+        if (route != null && route.engine() == ScaleOutJoin.Engine.SPARK) {
+            LOG.infof("materialization job %d of %s@%d picks the latest rows on Spark: %s", job.id(), g.name(), g.version(), route.reason());
+            Path latest = latestElsewhere(schema, relevant, start, job.end());
+            try {
+                loader.load(schema, List.of(latest), null, null, loaded);
+            } finally {
+                try {
+                    java.nio.file.Files.deleteIfExists(latest);
+                } catch (java.io.IOException e) {
+                    LOG.debugf("could not remove %s: %s", latest, e.getMessage());
+                }
+            }
+        } else {
+            try (ObjectFileCache.Lease files = this.files.leaseFiles(relevant)) {
+                loader.load(schema, files.paths(), start, job.end(), loaded);
+            }
         }
         progress.entities(entities.get());
         pending.clear(flagged.ids());
         return entities.get();
+    }
+
+    /**
+     * The latest row of each entity of [start, end) among the snapshot's files, picked by the scale-out engine: from
+     * the object store itself when it reads the lake (nothing is fetched here), else from local copies.
+     */
+    private Path latestElsewhere(GroupSchema schema, List<SnapshotFile> relevant, Instant start, Instant end) {
+        ScaleOutLoad engine = scaleOut.get();
+        if (engine.readsLake()) {
+            return engine.latest(schema, relevant.stream().map(f -> objects.uri(f.key())).toList(), start, end);
+        }
+        try (ObjectFileCache.Lease files = this.files.leaseFiles(relevant)) {
+            return engine.latest(schema, files.paths().stream().map(p -> p.toAbsolutePath().toUri().toString()).toList(), start, end);
+        }
     }
 
     /** Extends the job's lease; marks it lost when another job holds the group now (this one lapsed). */

@@ -1,8 +1,5 @@
 package io.quiver.virtual;
 
-import java.nio.file.Path;
-import java.util.UUID;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quiver.config.QuiverConfig;
 import io.quiver.metrics.StoreTimers;
@@ -15,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Materializing a virtual group on the Spark Connect server: Spark computes the group's template over the lake and
  * writes the rows as the group's data files itself ({@link ExternalWrite}), straight into the object store when it
  * reads the lake ({@code lake-access = OBJECT_STORE}), and the offline writer commits them; only the latest row of
- * each entity comes back, for the online store. A fill runs here by the rule of whole-group reads: a group with
+ * each entity comes back, for the online store ({@link SparkOnlineLoads}). A fill runs here by the rule of whole-group reads: a group with
  * {@code query_executor_type} SPARK whose sources hold at least {@code quiver.spark.min-rows} rows, when a server is
  * configured.
  */
@@ -27,11 +24,9 @@ public class SparkFills {
     private final SparkQueryExecutor executor;
     private final StoreTimers timers;
     private final long fileRows;
-    private final VirtualEngine engine;
 
     public SparkFills(VirtualReads reads, SparkEngine spark, VirtualEngine engine, MeterRegistry metrics, QuiverConfig config) {
         this.reads = reads;
-        this.engine = engine;
         this.spark = spark;
         this.executor = new SparkQueryExecutor(spark, engine);
         this.timers = new StoreTimers(metrics, "quiver.executor", "executor", "spark");
@@ -57,16 +52,5 @@ public class SparkFills {
             return reads.withSparkQuery(prepared, schema.group().queryTemplate(),
                     query -> timers.time("write", () -> executor.writeFiles(query, shape, location, fileRows)));
         };
-    }
-
-    /**
-     * The latest row of each entity among the files Spark wrote into {@code location}, chosen as the online store
-     * chooses it, as one local Parquet file for the online load; the caller deletes it.
-     */
-    public Path latest(GroupSchema schema, String location) {
-        Path target = engine.scratch().resolve("latest-" + UUID.randomUUID() + ".parquet");
-        timers.time("latest", () -> executor.latest(location, VirtualReads.shape(schema, null, null, null),
-                schema.group().createdTimestampColumn(), target));
-        return target;
     }
 }

@@ -169,25 +169,35 @@ public class SparkQueryExecutor implements QueryExecutor {
     }
 
     /**
-     * The latest row of each entity among the data files at {@code location} (written by {@link #writeFiles}), chosen
-     * as the online store chooses it: latest event time, then created time (nulls first), then write order (the
-     * file's name, then the row's place in it); written, cast to the shape's columns, as one local Parquet file.
+     * The latest row of each entity among a snapshot's data files ({@code files}: addresses in snapshot order) whose
+     * event time lies in [from, to) (null: unbounded), chosen as the online store chooses it: latest event time, then
+     * created time (nulls first), then write order; written, cast to the shape's columns, as one local Parquet file.
      *
      * @return entities
      */
-    long latest(String location, Shape shape, String createdColumn, Path target) {
+    long latest(List<String> files, Shape shape, String createdColumn, java.time.Instant from, java.time.Instant to, Path target) {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("the latest rows need at least one file");
+        }
         return spark.run(spark.config().queryTimeout(), "quiver.spark.query-timeout", s -> {
             String view = "__quiver_" + UUID.randomUUID().toString().replace("-", "") + "_l";
-            s.read().schema(schema(shape, shape.columns().stream().map(Column::name).toList())).parquet(location)
-                    .selectExpr("*", "_metadata.file_name AS __quiver_f", "_metadata.row_index AS __quiver_r").createOrReplaceTempView(view);
+            SparkTrainingSets.inWriteOrder(s, schema(shape, shape.columns().stream().map(Column::name).toList()), files).createOrReplaceTempView(view);
             try {
-                String order = "CAST(" + quote(shape.timeColumn()) + " AS TIMESTAMP) DESC"
-                        + (createdColumn == null ? "" : ", CAST(" + quote(createdColumn) + " AS TIMESTAMP) DESC NULLS LAST")
-                        + ", __quiver_f DESC, __quiver_r DESC";
+                Params values = new Params();
+                String ts = "CAST(" + quote(shape.timeColumn()) + " AS TIMESTAMP)";
+                List<String> where = new ArrayList<>();
+                if (from != null) {
+                    where.add(ts + " >= CAST(" + values.mark(from.toString()) + " AS TIMESTAMP)");
+                }
+                if (to != null) {
+                    where.add(ts + " < CAST(" + values.mark(to.toString()) + " AS TIMESTAMP)");
+                }
+                String order = ts + " DESC" + (createdColumn == null ? "" : ", CAST(" + quote(createdColumn) + " AS TIMESTAMP) DESC NULLS LAST")
+                        + ", __quiver_w DESC";
                 String sql = "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY " + shape.keyColumns().stream().map(SparkQueryExecutor::quote)
-                        .collect(Collectors.joining(", ")) + " ORDER BY " + order + ") AS __quiver_n FROM " + view + ") AS " + ALIAS
-                        + " WHERE __quiver_n = 1";
-                return write(s, new Bound(sql, Map.of()), shape.columns(), List.of(), target);
+                        .collect(Collectors.joining(", ")) + " ORDER BY " + order + ") AS __quiver_n FROM " + view
+                        + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ") AS " + ALIAS + " WHERE __quiver_n = 1";
+                return write(s, new Bound(sql, values.values), shape.columns(), List.of(), target);
             } finally {
                 dropQuietly(s, view);
             }

@@ -144,11 +144,7 @@ public class SparkTrainingSets implements ScaleOutJoin {
         });
     }
 
-    /**
-     * The group's rows the join needs (keys, event and created time, the requested features) with their write order,
-     * {@code __quiver_w}: the file's position in the snapshot above the row's index in the file, as DuckDB's scan
-     * numbers them. A column a file lacks (added to the version later) reads as nulls.
-     */
+    /** The group's rows the join needs (keys, event and created time, the requested features) with their write order. */
     private static Dataset<Row> groupRows(SparkSession s, Group g) {
         FeatureGroup group = g.schema().group();
         Map<String, String> columns = new LinkedHashMap<>();
@@ -162,11 +158,19 @@ public class SparkTrainingSets implements ScaleOutJoin {
         for (Feature f : g.features()) {
             columns.putIfAbsent(f.name(), SparkPointInTime.type(f));
         }
-        String schema = columns.entrySet().stream().map(e -> SparkQueryExecutor.quote(e.getKey()) + " " + e.getValue())
-                .collect(Collectors.joining(", "));
+        return inWriteOrder(s, columns.entrySet().stream().map(e -> SparkQueryExecutor.quote(e.getKey()) + " " + e.getValue())
+                .collect(Collectors.joining(", ")), g.files());
+    }
+
+    /**
+     * The rows of a snapshot's files (addresses, in snapshot order) read with this DDL schema, with each row's write
+     * order as {@code __quiver_w}: the file's position in the snapshot above the row's index in the file, as DuckDB's
+     * scan numbers them. A column a file lacks (added to the version later) reads as nulls.
+     */
+    static Dataset<Row> inWriteOrder(SparkSession s, String schema, List<String> files) {
         Dataset<Row> all = null;
-        for (int i = 0; i < g.files().size(); i++) {
-            Dataset<Row> file = s.read().schema(schema).parquet(g.files().get(i))
+        for (int i = 0; i < files.size(); i++) {
+            Dataset<Row> file = s.read().schema(schema).parquet(files.get(i))
                     .selectExpr("*", "shiftleft(CAST(" + i + " AS BIGINT), 40) + _metadata.row_index AS __quiver_w");
             all = all == null ? file : all.unionAll(file);
         }

@@ -175,6 +175,65 @@ class SparkLakeTest {
         assertThat(fromSpark).filteredOn(r -> r.get("v") != null).isNotEmpty();
     }
 
+    /**
+     * A materialization job of a large SPARK group picks each entity's latest row of its range on Spark, from the
+     * snapshot's files in the lake: the service downloads nothing, and the online store then answers as for the same
+     * data loaded on DuckDB, created-time and write-order ties and the range's end included.
+     */
+    @Test
+    void aMaterializationJobOfASparkGroupPicksTheLatestRowsOnSpark() {
+        String e = unique("cust");
+        String onSpark = unique("matspark");
+        String onDuck = unique("matduck");
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(stored(onSpark, e, false, "SPARK"), stored(onDuck, e, false, "DUCKDB")));
+        for (int batch = 0; batch < 3; batch++) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int c = 0; c < 10; c++) {
+                for (int minute = 0; minute < 10; minute++) {
+                    // even customers: the first batch has the latest created time; odd ones tie on it, and the write order decides
+                    rows.add(row("customer_id", c, "event_timestamp", BASE.plusSeconds(60L * minute).toString(), "created",
+                            BASE.plusSeconds(c % 2 == 0 ? 2 - batch : 0).toString(), "v", minute == 4 && c == 3 ? null : 1000L * batch + 10L * c + minute));
+                }
+            }
+            for (String g : List.of(onSpark, onDuck)) {
+                writer.write(g, 0, rows, WriteMode.APPEND, null);
+            }
+        }
+        register(List.of(entity(e, "customer_id", "BIGINT")), List.of(stored(onSpark, e, true, "SPARK"), stored(onDuck, e, true, "DUCKDB")));
+        String materialize = "mutation($g: String!, $s: DateTime!, $e: DateTime!) { materialize(group: $g, start: $s, end: $e, wait: true) { status error } }";
+        Map<String, Object> range = Map.of("s", BASE.toString(), "e", BASE.plusSeconds(300).toString());
+
+        double downloads = downloads();
+        double latest = io.quiver.support.Metrics.sum("quiver_executor_seconds_count", "executor=\"spark\"", "operation=\"latest\"", "outcome=\"success\"");
+        assertThat(ok(materialize, with(range, "g", onSpark)).getString("data.materialize.status")).isEqualTo("SUCCEEDED");
+        assertThat(downloads()).as("object-store downloads while Spark picked the latest rows").isEqualTo(downloads);
+        assertThat(io.quiver.support.Metrics.sum("quiver_executor_seconds_count", "executor=\"spark\"", "operation=\"latest\"", "outcome=\"success\""))
+                .isEqualTo(latest + 1);
+        assertThat(ok(materialize, with(range, "g", onDuck)).getString("data.materialize.status")).isEqualTo("SUCCEEDED");
+
+        List<Map<String, Object>> entities = new ArrayList<>();
+        for (int c = 0; c < 12; c++) {
+            entities.add(Map.of("customer_id", c));
+        }
+        String online = "query($f: [String!]!, $e: [JSON!]!) { onlineFeatures(features: $f, entities: $e) { columns { values statuses eventTimestamps } } }";
+        JsonPath spark = ok(online, Map.of("f", List.of(onSpark + ".v"), "e", entities));
+        assertThat(spark.<Object>getList("data.onlineFeatures.columns"))
+                .isEqualTo(ok(online, Map.of("f", List.of(onDuck + ".v"), "e", entities)).getList("data.onlineFeatures.columns"));
+        List<Object> expected = new ArrayList<>();
+        for (int c = 0; c < 10; c++) {
+            // at the range's last minute: the first batch's value (latest created time) or the last batch's (written last)
+            expected.add(c == 3 ? null : (c % 2 == 0 ? 0 : 2000) + 10 * c + 4);
+        }
+        expected.add(null);
+        expected.add(null);
+        assertThat(spark.<Object>getList("data.onlineFeatures.columns[1].values")).isEqualTo(expected);
+    }
+
+    private static Map<String, Object> stored(String name, String entity, boolean online, String executor) {
+        return with(group(name, entity, List.of(feature("v", "BIGINT"))), "createdTimestampColumn", "created", "onlineEnabled", online,
+                "config", List.of(Map.of("key", "query_executor_type", "value", executor)));
+    }
+
     /** A fill that fails on Spark midway commits nothing and leaves nothing in the group's data prefix. */
     @Test
     void aFillThatFailsOnSparkLeavesNoTrace() throws InterruptedException {
