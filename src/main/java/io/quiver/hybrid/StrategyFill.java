@@ -18,6 +18,7 @@ import io.quiver.error.QuiverException;
 import io.quiver.offline.ExternalWrite;
 import io.quiver.offline.OfflineWriter;
 import io.quiver.offline.ParquetFileWriter;
+import io.quiver.offline.ScaleOutJoin;
 import io.quiver.offline.ScaleOutLoad;
 import io.quiver.offline.WriteMode;
 import io.quiver.error.Failures;
@@ -76,8 +77,9 @@ public class StrategyFill {
      * @throws QuiverException when any step fails
      */
     public Filled fill(GroupSchema schema, Materializer.Progress progress) {
-        if (spark.runs(schema)) {
-            return fillOnSpark(schema, progress);
+        ScaleOutJoin.Route route = spark.route(schema);
+        if (route.engine() == ScaleOutJoin.Engine.SPARK) {
+            return fillOnSpark(schema, progress, route);
         }
         try (ResultCache.Lease result = reads.slice(schema, null, null, null); Connection c = engine.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TEMP VIEW hybrid_fill AS SELECT *, file_row_number AS " + StagedUpload.POSITION + " FROM read_parquet("
@@ -87,7 +89,7 @@ public class StrategyFill {
                 r.next();
                 rows = r.getLong(1);
             }
-            progress.started(null, rows, null);
+            progress.started(null, rows, null, route.engine().name(), route.reason());
             String select = "SELECT " + ParquetFileWriter.columns(schema).keySet().stream().map(DuckDbTypes::quoteAny)
                     .collect(Collectors.joining(", ")) + " FROM hybrid_fill";
             // the online generation is loaded from the written files while they are still here (inside the commit's callback)
@@ -103,20 +105,26 @@ public class StrategyFill {
      * writer commits them; when Spark wrote into the object store, only each entity's latest row comes back, for the
      * online load, otherwise the local files are loaded as on DuckDB.
      */
-    private Filled fillOnSpark(GroupSchema schema, Materializer.Progress progress) {
+    private Filled fillOnSpark(GroupSchema schema, Materializer.Progress progress, ScaleOutJoin.Route route) {
         boolean direct = spark.writesLake();
         List<String> written = new java.util.ArrayList<>();
         ExternalWrite engine = spark.writer(schema);
         return writer.writeExternal(schema, direct, at -> {
             List<ExternalWrite.File> files = engine.write(at);
             files.forEach(f -> written.add(at + "/" + f.name()));
-            progress.started(null, files.stream().mapToLong(ExternalWrite.File::rows).sum(), null);
+            progress.started(null, files.stream().mapToLong(ExternalWrite.File::rows).sum(), null, route.engine().name(), route.reason());
             return files;
         }, write -> {
             if (!direct || !schema.group().onlineEnabled() || written.isEmpty()) {
                 return loadOnline(schema, write.snapshot().id(), write.rows(), write.files(), progress, "Spark");
             }
-            Path latest = loads.latest(schema, written, null, null);
+            Path latest;
+            try {
+                latest = loads.latest(schema, written, null, null);
+            } catch (RuntimeException e) {
+                throw new QuiverException(Failures.classify(e).code(), "the snapshot was stored but picking its latest rows on Spark for the "
+                        + "online store failed (" + Failures.classify(e).getMessage() + ")", e);
+            }
             try {
                 return loadOnline(schema, write.snapshot().id(), write.rows(), List.of(latest), progress, "Spark");
             } finally {

@@ -280,7 +280,7 @@ public class HistoricalRetriever {
                 + " (FORMAT PARQUET)");
         // files only this node has (the entity table, computed groups' rows) are staged in the object store for an
         // engine that reads the lake, and removed after the join, whatever its outcome: no snapshot refers to them
-        String staging = "_scratch/scale-out/" + java.util.UUID.randomUUID() + "/";
+        String staging = SnapshotMaintenance.SCRATCH + "scale-out/" + java.util.UUID.randomUUID() + "/";
         List<String> staged = new ArrayList<>();
         java.util.function.Function<Path, String> address = file -> {
             if (!engine.readsLake()) {

@@ -40,6 +40,11 @@ public class SnapshotMaintenance {
     private final ObjectFileCache cache;
     private final ParquetFileWriter parquet;
     private final Duration sweepGrace;
+    /** The longest a request may hold a file it staged under {@link #SCRATCH}: a Spark query's time limit. */
+    private final Duration scratchHold;
+
+    /** Where requests stage files for a scale-out engine; nothing refers to them once the request ended. */
+    public static final String SCRATCH = "_scratch/";
 
     public SnapshotMaintenance(RegistryCatalog catalog, SnapshotLog snapshots, WriteIntents intents, WriteSessions sessions,
             DeletedPrefixes deletedPrefixes, ObjectStore objects, ObjectFileCache cache, ParquetFileWriter parquet, QuiverConfig config) {
@@ -52,6 +57,7 @@ public class SnapshotMaintenance {
         this.cache = cache;
         this.parquet = parquet;
         this.sweepGrace = config.offline().sweepGrace();
+        this.scratchHold = config.spark().queryTimeout();
     }
 
     /**
@@ -89,11 +95,11 @@ public class SnapshotMaintenance {
         List<String> doomed = new ArrayList<>();
         for (ObjectInfo o : objects.list(g.dataPrefix())) {
             String name = o.key().substring(g.dataPrefix().length());
+            if (recorded.contains(o.key()) || !sweepable(name)) {
+                continue;
+            }
             int slash = name.indexOf('/');
             String writeId = WriteSessions.writeIdOf(slash < 0 ? name : name.substring(0, slash));
-            if (recorded.contains(o.key()) || (slash >= 0 && writeId == null)) {
-                continue; // nested files count only in a write's own directory (an engine's output)
-            }
             if ((writeId == null || !live.contains(writeId)) && o.lastModified().isBefore(graceLimit)) {
                 doomed.add(o.key());
             }
@@ -105,7 +111,28 @@ public class SnapshotMaintenance {
         return doomed;
     }
 
-    /** The scheduled sweep: every group version, then the prefixes of deleted versions. */
+    /** Whether a file under a data prefix is the sweeper's: directly in it, or in a write's own directory (an engine's output). */
+    private static boolean sweepable(String name) {
+        int slash = name.indexOf('/');
+        return slash < 0 || WriteSessions.writeIdOf(name.substring(0, slash)) != null;
+    }
+
+    /**
+     * Deletes files staged under {@code _scratch/} before {@code before}. A request removes what it staged when it
+     * ends, whatever its outcome; these are left by a process that died mid-request.
+     *
+     * @return the keys deleted
+     */
+    public List<String> sweepScratch(Instant before) {
+        List<String> doomed = objects.list(SCRATCH).stream().filter(o -> o.lastModified().isBefore(before)).map(ObjectInfo::key).toList();
+        objects.delete(doomed);
+        if (!doomed.isEmpty()) {
+            LOG.infof("swept %d staged files that outlived their requests", doomed.size());
+        }
+        return doomed;
+    }
+
+    /** The scheduled sweep: every group version, then the prefixes of deleted versions, then staged files left behind. */
     @Scheduled(every = "${quiver.offline.sweep-interval:PT1H}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sweepAll() {
         int swept = 0;
@@ -117,6 +144,11 @@ public class SnapshotMaintenance {
             }
         }
         swept += sweepDeleted();
+        try {
+            swept += sweepScratch(Instant.now().minus(scratchHold).minus(sweepGrace)).size();
+        } catch (QuiverException e) {
+            LOG.warnf("could not sweep staged files: %s", e.getMessage());
+        }
         LOG.debugf("scheduled sweep removed %d files", swept);
     }
 
@@ -129,7 +161,7 @@ public class SnapshotMaintenance {
         Instant graceLimit = Instant.now().minus(sweepGrace);
         for (String prefix : deletedPrefixes.olderThan(graceLimit)) {
             try {
-                List<ObjectInfo> left = objects.list(prefix).stream().filter(o -> !o.key().substring(prefix.length()).contains("/")).toList();
+                List<ObjectInfo> left = objects.list(prefix).stream().filter(o -> sweepable(o.key().substring(prefix.length()))).toList();
                 List<String> doomed = left.stream().filter(o -> o.lastModified().isBefore(graceLimit)).map(ObjectInfo::key).toList();
                 objects.delete(doomed);
                 swept += doomed.size();

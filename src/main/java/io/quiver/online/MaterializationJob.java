@@ -23,6 +23,8 @@ public record MaterializationJob(
         @Description("Why the job failed and what to do; null otherwise") String error,
         @Description("The stable error code of the failure (e.g. ONLINE_STORE_UNAVAILABLE); null otherwise") String errorCode,
         @Description("The id the server logged the job's work under: the request that started it, or the job's own for scheduled runs") String requestId,
+        @Description("Where the job computed its rows: DUCKDB (this service) or SPARK; null before it started") String engine,
+        @Description("Why there, in a sentence naming the setting that decided; null before it started") String engineReason,
         @Description("When the job was requested") Instant createdAt,
         @Description("When it started running") Instant startedAt,
         @Description("When it ended") Instant finishedAt) {

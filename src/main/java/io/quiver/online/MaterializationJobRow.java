@@ -56,6 +56,11 @@ public class MaterializationJobRow extends PanacheEntityBase {
     @Column(name = "request_id")
     public String requestId;
 
+    public String engine;
+
+    @Column(name = "engine_reason")
+    public String engineReason;
+
     @Column(name = "created_at")
     public Instant createdAt;
 
@@ -67,6 +72,6 @@ public class MaterializationJobRow extends PanacheEntityBase {
 
     MaterializationJob toModel(String group, int version) {
         return new MaterializationJob(id, group, version, kind, trigger, start, end, status, rowsRead, entities, snapshotId,
-                error, errorCode, requestId, createdAt, startedAt, finishedAt);
+                error, errorCode, requestId, engine, engineReason, createdAt, startedAt, finishedAt);
     }
 }

@@ -170,8 +170,10 @@ public class MaterializationJobs {
     }
 
     @Transactional
-    public void started(long jobId, Long snapshotId, long rowsRead, Instant start) {
+    public void started(long jobId, Long snapshotId, long rowsRead, Instant start, String engine, String engineReason) {
         MaterializationJobRow row = row(jobId);
+        row.engine = engine;
+        row.engineReason = engineReason == null || engineReason.length() <= 500 ? engineReason : engineReason.substring(0, 497) + "...";
         row.status = MaterializationJob.Status.RUNNING;
         row.startedAt = now();
         row.snapshotId = snapshotId;

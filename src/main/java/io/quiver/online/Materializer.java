@@ -171,8 +171,11 @@ public class Materializer {
 
     /** What a job reports while it runs; {@link #entities} throws once the job has lost its lease, to stop it. */
     public interface Progress {
-        /** The job starts reading: the snapshot it reads (null: none), the rows it reads, where its range starts. */
-        void started(Long snapshotId, long rowsRead, Instant start);
+        /**
+         * The job starts reading: the snapshot it reads (null: none), the rows it reads, where its range starts, and
+         * the engine that computes its rows (DUCKDB or SPARK) with the reason.
+         */
+        void started(Long snapshotId, long rowsRead, Instant start, String engine, String engineReason);
 
         /** Entities written so far (recorded at most twice a second). */
         void entities(long n);
@@ -230,8 +233,8 @@ public class Materializer {
         long[] lastReport = {System.nanoTime()};
         Progress progress = new Progress() {
             @Override
-            public void started(Long snapshotId, long rowsRead, Instant start) {
-                jobs.started(job.id(), snapshotId, rowsRead, start);
+            public void started(Long snapshotId, long rowsRead, Instant start, String engine, String engineReason) {
+                jobs.started(job.id(), snapshotId, rowsRead, start, engine, engineReason);
             }
 
             @Override
@@ -279,15 +282,16 @@ public class Materializer {
                 .filter(f -> f.maxEventTime() != null && (from == null || !f.maxEventTime().isBefore(from))
                         && f.minEventTime().isBefore(job.end()))
                 .toList();
-        progress.started(snapshot.map(Snapshot::id).orElse(null), relevant.stream().mapToLong(SnapshotFile::rows).sum(), start);
+        long rowsRead = relevant.stream().mapToLong(SnapshotFile::rows).sum();
         AtomicLong entities = new AtomicLong();
         java.util.function.LongConsumer loaded = n -> {
             entities.set(n);
             progress.entities(n);
         };
-        ScaleOutJoin.Route route = relevant.isEmpty() || !scaleOut.isResolvable() ? null
-                : scaleOut.get().route(schema, relevant.stream().mapToLong(SnapshotFile::rows).sum());
-        if (route != null && route.engine() == ScaleOutJoin.Engine.SPARK) {
+        ScaleOutJoin.Route route = scaleOut.isResolvable() ? scaleOut.get().route(schema, rowsRead)
+                : new ScaleOutJoin.Route(ScaleOutJoin.Engine.DUCKDB, "no scale-out engine is configured");
+        progress.started(snapshot.map(Snapshot::id).orElse(null), rowsRead, start, route.engine().name(), route.reason());
+        if (route.engine() == ScaleOutJoin.Engine.SPARK && !relevant.isEmpty()) {
             LOG.infof("materialization job %d of %s@%d picks the latest rows on Spark: %s", job.id(), g.name(), g.version(), route.reason());
             Path latest = latestElsewhere(schema, relevant, start, job.end());
             try {

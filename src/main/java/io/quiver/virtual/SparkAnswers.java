@@ -90,6 +90,7 @@ final class SparkAnswers {
             reader = answer;
             Data.exportArrayStream(allocator, answer, stream);
             String name = raw + "_arrow";
+            // the name stays registered on the connection (DuckDB's JDBC driver has no way to drop it); nothing reads it again
             c.unwrap(DuckDBConnection.class).registerArrowStream(name, stream);
             try (Statement st = c.createStatement()) {
                 st.execute("INSERT INTO " + raw + " SELECT " + IntStream.range(0, columns.size()).mapToObj(i -> "CAST(c" + i + " AS "
@@ -100,6 +101,9 @@ final class SparkAnswers {
             fetched.drop(c);
             if (reader != null && reader.failure() != null) {
                 throw reader.failure();
+            }
+            if (reader != null && reader.sparkFailure() != null) {
+                throw reader.sparkFailure(); // Spark's own error, for SparkEngine.run to report (timeout, lost session, cleaned message)
             }
             throw e;
         } catch (Exception e) { // closing the response iterator declares Exception

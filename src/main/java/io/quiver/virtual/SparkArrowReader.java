@@ -26,8 +26,10 @@ final class SparkArrowReader extends ArrowReader {
     private final Iterator<ExecutePlanResponse> responses;
     private final long limit;
     private ArrowStreamReader current;
-    private long rows;
+    private volatile long rows;
+    private Schema schema;
     private volatile QuiverException failure;
+    private volatile RuntimeException sparkFailure;
 
     SparkArrowReader(Iterator<ExecutePlanResponse> responses, BufferAllocator allocator, long limit) {
         super(allocator);
@@ -45,12 +47,18 @@ final class SparkArrowReader extends ArrowReader {
         return failure;
     }
 
+    /** Spark's own error, if the answer failed on the server while it streamed (DuckDB sees only that the stream failed). */
+    RuntimeException sparkFailure() {
+        return sparkFailure;
+    }
+
     @Override
     protected Schema readSchema() throws IOException {
         if (!nextBatch()) {
             throw new IOException("the Spark answer carried no Arrow batch");
         }
-        return current.getVectorSchemaRoot().getSchema();
+        schema = current.getVectorSchemaRoot().getSchema();
+        return schema;
     }
 
     @Override
@@ -76,6 +84,9 @@ final class SparkArrowReader extends ArrowReader {
             if (!nextBatch()) {
                 return false;
             }
+            if (!current.getVectorSchemaRoot().getSchema().equals(schema)) {
+                throw new IOException("a batch of the Spark answer has another schema than the first");
+            }
         }
         return false;
     }
@@ -86,8 +97,8 @@ final class SparkArrowReader extends ArrowReader {
             current.close();
             current = null;
         }
-        while (responses.hasNext()) {
-            ExecutePlanResponse r = responses.next();
+        ExecutePlanResponse r;
+        while ((r = next()) != null) {
             if (!r.hasArrowBatch()) {
                 continue;
             }
@@ -97,10 +108,11 @@ final class SparkArrowReader extends ArrowReader {
                 ByteArrayOutputStream whole = new ByteArrayOutputStream();
                 batch.getData().writeTo(whole);
                 for (long chunk = 1; chunk < batch.getNumChunksInBatch(); chunk++) {
-                    if (!responses.hasNext()) {
-                        throw new IOException("the Spark answer ended inside a chunked batch");
+                    ExecutePlanResponse part = next();
+                    if (part == null || !part.hasArrowBatch() || part.getArrowBatch().getChunkIndex() != chunk) {
+                        throw new IOException("the Spark answer broke off inside a batch sent in chunks");
                     }
-                    responses.next().getArrowBatch().getData().writeTo(whole);
+                    part.getArrowBatch().getData().writeTo(whole);
                 }
                 ipc = new java.io.ByteArrayInputStream(whole.toByteArray());
             } else {
@@ -110,6 +122,16 @@ final class SparkArrowReader extends ArrowReader {
             return true;
         }
         return false;
+    }
+
+    /** The next response, or null at the end; Spark's error (the query failed on the server) is kept for the caller. */
+    private ExecutePlanResponse next() throws IOException {
+        try {
+            return responses.hasNext() ? responses.next() : null;
+        } catch (RuntimeException e) {
+            sparkFailure = e;
+            throw new IOException("the Spark answer failed on the server", e);
+        }
     }
 
     @Override

@@ -22,7 +22,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * The session to the Spark Connect server ({@code quiver.spark.url}), opened on first use and shared by every query
  * (Spark Connect runs a session's operations concurrently). The session reads times in UTC, gives Java 8 time types
  * and may not query files by path in SQL ({@code spark.sql.runSQLOnFiles = false}): templates read only the views this
- * service makes of a read's files. Each query carries a tag of its own; past its time limit the tag's operations
+ * service makes of a read's files; the data files it writes keep instants as INT64 microseconds adjusted to UTC, as
+ * the service's own do. Each query carries a tag of its own; past its time limit the tag's operations
  * are interrupted on the server.
  */
 @ApplicationScoped
@@ -56,6 +57,8 @@ public class SparkEngine {
                 s.conf().set("spark.sql.session.timeZone", "UTC");
                 s.conf().set("spark.sql.datetime.java8API.enabled", "true");
                 s.conf().set("spark.sql.runSQLOnFiles", "false");
+                // data files Spark writes store instants as the service's do (INT64 microseconds, adjusted to UTC), not INT96
+                s.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
                 session = s;
             } catch (RuntimeException e) {
                 LOG.warnf("the Spark Connect server could not be reached: %s", message(e));

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quiver.config.QuiverConfig;
 import io.quiver.metrics.StoreTimers;
 import io.quiver.offline.ExternalWrite;
+import io.quiver.offline.ScaleOutJoin;
 import io.quiver.registry.model.FeatureGroup;
 import io.quiver.registry.model.GroupSchema;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,10 +34,13 @@ public class SparkFills {
         this.fileRows = config.offline().fileRows();
     }
 
-    /** Whether a fill of the group (every entity, all of time) is computed on Spark. */
-    public boolean runs(GroupSchema schema) {
+    /** Where a fill of the group (every entity, all of time) is computed, and why. */
+    public ScaleOutJoin.Route route(GroupSchema schema) {
         FeatureGroup g = schema.group();
-        return g.queryTemplate() != null && reads.onSpark(g, null, reads.prepare(schema, null, null));
+        if (g.queryTemplate() == null) {
+            return new ScaleOutJoin.Route(ScaleOutJoin.Engine.DUCKDB, "group " + g.name() + " has no query template");
+        }
+        return reads.sparkRoute(schema, null, () -> reads.prepare(schema, null, null));
     }
 
     /** Whether Spark writes into the object store itself; otherwise into a local directory this service uploads from. */

@@ -34,8 +34,8 @@ import io.quiver.registry.model.TemplateParameter;
  * marker.
  * Templates are Quiver's SQL, the dialect DuckDB checks at registration; Spark runs those that both engines read the
  * same way, and {@link #describe} reports the rest. Results stream back to this service as Arrow batches (the Spark
- * Connect protocol), are appended to the local sandbox's DuckDB as text in Spark's canonical spelling and cast there
- * to the stored types, then written as one Parquet file, so an answer's file is the same as the DuckDB executor's.
+ * Connect protocol) into the local sandbox's DuckDB ({@link SparkAnswers}), cast there to the stored types and written
+ * as one Parquet file, so an answer's file is the same as the DuckDB executor's.
  * At most {@code quiver.spark.max-result-rows} rows come back.
  */
 public class SparkQueryExecutor implements QueryExecutor {
@@ -124,7 +124,7 @@ public class SparkQueryExecutor implements QueryExecutor {
             List<String> order = selection.order().stream()
                     .map(o -> SparkAnswers.ALIAS + "." + quote(o.column()) + (o.descending() ? " DESC" : " ASC") + " NULLS LAST").toList();
             String sql = "SELECT * FROM (" + from + ") AS " + ALIAS + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where));
-            return write(s, new Bound(sql, values.values), selection.columns(), order, target, Math.max(0, selection.limit()));
+            return write(s, new Bound(sql, values.values), selection.columns(), order, target, Math.max(0, selection.limit()), true);
         }));
     }
 
@@ -133,7 +133,7 @@ public class SparkQueryExecutor implements QueryExecutor {
      * (which must not exist): the shape's columns cast to their types, sorted by its order, zstd, at most
      * {@code fileRows} rows a file. No row comes back: each file's statistics are computed on Spark from the files.
      *
-     * @return the files with rows, in name order, which is their write order
+     * @return the files with rows, in write order ({@link #WRITE_ORDER})
      */
     List<ExternalWrite.File> writeFiles(Query query, Shape shape, String location, long fileRows) {
         checkTemplate(query);
@@ -162,11 +162,28 @@ public class SparkQueryExecutor implements QueryExecutor {
                 files.add(new ExternalWrite.File(r.getString(0), r.getLong(1), r.getLong(2), micros(r, 3), micros(r, 4),
                         r.isNullAt(5) ? null : r.getString(5), r.isNullAt(6) ? null : r.getString(6)));
             }
+            files.sort(WRITE_ORDER);
             return files;
         } finally {
             dropQuietly(s, view);
         }
     }
+
+    private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("part-(\\d+)-.*-c(\\d+)(\\..*)?");
+
+    /**
+     * Spark's output files in write order: by task (its partition of the sorted rows), then by the file's number within
+     * the task ({@code part-00012-<uuid>-c001.zstd.parquet}), compared as numbers, not text; other names by name.
+     */
+    static final java.util.Comparator<ExternalWrite.File> WRITE_ORDER = (a, b) -> {
+        java.util.regex.Matcher x = PART.matcher(a.name());
+        java.util.regex.Matcher y = PART.matcher(b.name());
+        if (x.matches() && y.matches()) {
+            int byPart = new java.math.BigInteger(x.group(1)).compareTo(new java.math.BigInteger(y.group(1)));
+            return byPart != 0 ? byPart : new java.math.BigInteger(x.group(2)).compareTo(new java.math.BigInteger(y.group(2)));
+        }
+        return a.name().compareTo(b.name());
+    };
 
     /**
      * The latest row of each entity among a snapshot's data files ({@code files}: addresses in snapshot order) whose
@@ -197,7 +214,8 @@ public class SparkQueryExecutor implements QueryExecutor {
                 String sql = "SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY " + shape.keyColumns().stream().map(SparkQueryExecutor::quote)
                         .collect(Collectors.joining(", ")) + " ORDER BY " + order + ") AS __quiver_n FROM " + view
                         + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + ") AS " + ALIAS + " WHERE __quiver_n = 1";
-                return write(s, new Bound(sql, values.values), shape.columns(), List.of(), target);
+                // one row per entity, as many as the online store takes: not bounded by max-result-rows
+                return write(s, new Bound(sql, values.values), shape.columns(), List.of(), target, Long.MAX_VALUE - 1, false);
             } finally {
                 dropQuietly(s, view);
             }
@@ -391,14 +409,14 @@ public class SparkQueryExecutor implements QueryExecutor {
     }
 
     private long write(SparkSession s, Bound bound, List<Column> columns, List<String> order, Path target) {
-        return write(s, bound, columns, order, target, -1);
+        return write(s, bound, columns, order, target, spark.config().maxResultRows(), false);
     }
 
     /** Runs the query on Spark, brings its rows into the local sandbox and writes them, cast to the columns' types, as one Parquet file. */
-    private long write(SparkSession s, Bound bound, List<Column> columns, List<String> order, Path target, long limit) {
+    private long write(SparkSession s, Bound bound, List<Column> columns, List<String> order, Path target, long limit, boolean cut) {
         try (VirtualEngine.Session session = local.open()) {
             SparkAnswers.Fetched rows = SparkAnswers.fetch(s, bound.sql(), bound.values(), columns, order, session.connection(),
-                    limit >= 0 ? limit : spark.config().maxResultRows(), limit >= 0);
+                    limit, cut);
             try (Statement st = session.connection().createStatement()) {
                 st.execute("COPY (" + rows.select() + ") TO " + DuckDbTypes.literal(target.toAbsolutePath().toString())
                         + " (FORMAT PARQUET, COMPRESSION ZSTD)");

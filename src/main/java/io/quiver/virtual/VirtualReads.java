@@ -127,7 +127,7 @@ public class VirtualReads implements ComputedGroups {
         counter(g, "miss").increment();
         QueryExecutor.Shape shape = shape(schema, sortedKeys, from, to);
         Path target = engine.scratch().resolve("slice-" + UUID.randomUUID() + ".parquet");
-        if (onSpark(g, sortedKeys, prepared)) {
+        if (onSpark(schema, sortedKeys, prepared)) {
             withSparkQuery(prepared, template, query -> sparkTimers.time("slice", () -> sparkExecutor.slice(query, shape, target)));
         } else {
             withLocalCopies(prepared, template, query -> executor.slice(query, shape, target));
@@ -163,17 +163,41 @@ public class VirtualReads implements ComputedGroups {
     }
 
     /**
-     * Whether Spark computes a read: a read of every entity (a backfill, a strategy fill, a training set past
-     * {@code max-key-filter} entities) of a group with {@code query_executor_type} SPARK whose sources hold at least
-     * {@code quiver.spark.min-rows} rows, when a server is configured. Reads for given entities stay on DuckDB.
+     * Whether Spark computes a read: a read of every entity (a strategy fill, a training set past
+     * {@code max-key-filter} entities) of a group with {@code query_executor_type} SPARK whose columns' types all cross
+     * to Spark and whose sources hold at least {@code quiver.spark.min-rows} rows, when a server is configured. Reads
+     * for given entities stay on DuckDB.
      */
-    boolean onSpark(FeatureGroup g, List<List<Object>> keys, Prepared prepared) {
-        if (keys != null || !spark.configured()
-                || !io.quiver.config.QueryExecutorType.SPARK.name().equals(settings.value(g, io.quiver.registry.model.ConfigKey.QUERY_EXECUTOR_TYPE))) {
-            return false;
+    boolean onSpark(GroupSchema schema, List<List<Object>> keys, Prepared prepared) {
+        return sparkRoute(schema, keys, () -> prepared).engine() == io.quiver.offline.ScaleOutJoin.Engine.SPARK;
+    }
+
+    /** Where a read is computed by that rule, and why in a sentence ({@code prepared} is asked only when the size decides). */
+    io.quiver.offline.ScaleOutJoin.Route sparkRoute(GroupSchema schema, List<List<Object>> keys, java.util.function.Supplier<Prepared> prepared) {
+        FeatureGroup g = schema.group();
+        io.quiver.offline.ScaleOutJoin.Engine duck = io.quiver.offline.ScaleOutJoin.Engine.DUCKDB;
+        if (keys != null) {
+            return new io.quiver.offline.ScaleOutJoin.Route(duck, "a read of given entities stays on DuckDB");
         }
-        long rows = prepared.inputs().values().stream().mapToLong(i -> i.source().rowEstimate()).sum();
-        return rows >= spark.config().minRows();
+        if (!io.quiver.config.QueryExecutorType.SPARK.name().equals(settings.value(g, io.quiver.registry.model.ConfigKey.QUERY_EXECUTOR_TYPE))) {
+            return new io.quiver.offline.ScaleOutJoin.Route(duck, "group " + g.name() + " has query_executor_type DUCKDB");
+        }
+        if (!spark.configured()) {
+            return new io.quiver.offline.ScaleOutJoin.Route(duck, "group " + g.name() + " has query_executor_type SPARK, but no Spark Connect "
+                    + "server is configured (quiver.spark.url)");
+        }
+        String unsupported = ParquetFileWriter.columns(schema).entrySet().stream().filter(c -> !SparkTypes.carries(DuckDbTypes.of(c.getValue())))
+                .map(c -> g.name() + "." + c.getKey() + " (" + c.getValue() + ")").findFirst().orElse(null);
+        if (unsupported != null) {
+            return new io.quiver.offline.ScaleOutJoin.Route(duck, "the type of " + unsupported + " does not cross to Spark");
+        }
+        long rows = prepared.get().inputs().values().stream().mapToLong(i -> i.source().rowEstimate()).sum();
+        long min = spark.config().minRows();
+        String sources = "its sources hold about " + rows + " rows (estimated), ";
+        return rows >= min
+                ? new io.quiver.offline.ScaleOutJoin.Route(io.quiver.offline.ScaleOutJoin.Engine.SPARK, "group " + g.name()
+                        + " has query_executor_type SPARK and " + sources + "at least quiver.spark.min-rows (" + min + ")")
+                : new io.quiver.offline.ScaleOutJoin.Route(duck, sources + "under quiver.spark.min-rows (" + min + ")");
     }
 
     /** The plan the executor runs for a read (tests and operators), optionally after running it. */

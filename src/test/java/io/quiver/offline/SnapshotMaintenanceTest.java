@@ -45,6 +45,9 @@ class SnapshotMaintenanceTest {
     @Inject
     ObjectStore objects;
 
+    @Inject
+    SnapshotMaintenance maintenance;
+
     private String name;
 
     @BeforeEach
@@ -124,6 +127,17 @@ class SnapshotMaintenanceTest {
         assertThat(later.getList("data.expireSnapshots.deletedFiles")).containsExactlyInAnyOrder(orphan, engineDir + "part-00000-c000.zstd.parquet",
                 engineDir + "_SUCCESS");
         assertThat(dataFiles()).hasSize(2).contains(foreign).doesNotContain(orphan);
+    }
+
+    /** Files a request staged for Spark and did not remove (its process died) are swept once older than the cut-off. */
+    @Test
+    void stagedFilesLeftByADeadRequestAreSwept() {
+        String left = SnapshotMaintenance.SCRATCH + "scale-out/" + java.util.UUID.randomUUID() + "/entities.parquet";
+        objects.put(left, new byte[] {1});
+        assertThat(maintenance.sweepScratch(Instant.now().minusSeconds(60))).as("younger than the cut-off").doesNotContain(left);
+        assertThat(objects.stat(left)).isPresent();
+        assertThat(maintenance.sweepScratch(Instant.now().plusSeconds(5))).contains(left);
+        assertThat(objects.stat(left)).isEmpty();
     }
 
     @Test

@@ -278,6 +278,13 @@ class WriteSafetyTest {
                 + "[0-9a-f-]{36}_files/part-00000\\.zstd\\.parquet"));
         assertThat(objects.list(prefix).stream().map(ObjectInfo::key)).as("what the snapshot does not use is removed").containsExactlyElementsOf(committed);
         assertThat(landed.rows()).isEqualTo(1);
+        try {
+            Thread.sleep(config.offline().sweepGrace().toMillis() + 1_100); // the object store's clock has seconds
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        assertThat(maintenance.sweep(current())).as("the sweep past the grace period").isEmpty();
+        assertThat(objects.list(prefix).stream().map(ObjectInfo::key)).containsExactlyElementsOf(committed);
     }
 
     /** The object key of a file an engine writes into the directory at {@code location} (its last segment is the directory's name). */

@@ -48,7 +48,7 @@ import jakarta.inject.Inject;
 @WithTestResource(value = RedisTestResource.class, scope = TestResourceScope.GLOBAL)
 class MaterializationTest {
 
-    private static final String JOB = "id kind trigger start end status rowsRead entities snapshotId error durationMs";
+    private static final String JOB = "id kind trigger start end status rowsRead entities snapshotId error durationMs engine engineReason";
     private static final String MATERIALIZE = "mutation($g: String!, $s: DateTime!, $e: DateTime!, $w: Boolean) { materialize(group: $g, start: $s, end: $e, wait: $w) { "
             + JOB + " } }";
     private static final String INCREMENTAL = "mutation($g: String!) { materializeIncremental(group: $g, wait: true) { " + JOB + " } }";
@@ -158,7 +158,7 @@ class MaterializationTest {
         MaterializationJob job = jobs.create(g, MaterializationJob.Kind.INCREMENTAL, MaterializationJob.Trigger.MANUAL, null,
                 java.time.Instant.now(), "late");
         assertThat(jobs.acquire(g.id(), job.id(), Duration.ofMillis(1))).isEmpty();
-        jobs.started(job.id(), null, 0, null);
+        jobs.started(job.id(), null, 0, null, "DUCKDB", "test");
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (jobs.failAbandoned(Duration.ofMinutes(10)) == 0) { // the 1 ms lease lapses: the reaper ends the job
             assertThat(System.nanoTime()).isLessThan(deadline);

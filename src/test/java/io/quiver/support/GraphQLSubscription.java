@@ -34,6 +34,9 @@ public final class GraphQLSubscription {
         ObjectMapper json = new ObjectMapper();
         List<JsonNode> payloads = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> done = new CompletableFuture<>();
+        // A WebSocket takes one send at a time: a second while the first is pending fails (its future, not a throw), so the
+        // subscribe waits for connection_init's send to complete (a fast connection_ack can arrive before it has)
+        CompletableFuture<WebSocket> initSent = new CompletableFuture<>();
         URI ws = URI.create(graphql.toString().replaceFirst("^http", "ws"));
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols("graphql-transport-ws",
                 moreProtocols.toArray(String[]::new));
@@ -50,8 +53,14 @@ public final class GraphQLSubscription {
                                 JsonNode message = json.readTree(text.toString());
                                 text.setLength(0);
                                 switch (message.path("type").asText()) {
-                                    case "connection_ack" -> webSocket.sendText(json.writeValueAsString(Map.of("id", "1", "type", "subscribe",
-                                            "payload", Map.of("query", query))), true);
+                                    case "connection_ack" -> {
+                                        String subscribe = json.writeValueAsString(Map.of("id", "1", "type", "subscribe", "payload", Map.of("query", query)));
+                                        initSent.thenCompose(open -> open.sendText(subscribe, true)).whenComplete((sent, failure) -> {
+                                            if (failure != null) {
+                                                done.completeExceptionally(failure);
+                                            }
+                                        });
+                                    }
                                     case "next" -> payloads.add(message.path("payload"));
                                     case "complete" -> done.complete(null);
                                     case "error" -> done.completeExceptionally(new AssertionError("subscription error: " + message));
@@ -65,8 +74,25 @@ public final class GraphQLSubscription {
                         webSocket.request(1);
                         return null;
                     }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        done.completeExceptionally(new AssertionError("the server closed the socket: " + statusCode + " " + reason));
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        done.completeExceptionally(error);
+                    }
                 }).get(10, TimeUnit.SECONDS);
-        socket.sendText("{\"type\":\"connection_init\"}", true);
+        socket.sendText("{\"type\":\"connection_init\"}", true).whenComplete((sent, failure) -> {
+            if (failure != null) {
+                initSent.completeExceptionally(failure);
+            } else {
+                initSent.complete(sent);
+            }
+        });
         done.get(60, TimeUnit.SECONDS);
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
         return payloads;

@@ -149,11 +149,19 @@ class SparkLakeTest {
         assertThat(downloads()).as("object-store downloads while Spark filled the group").isEqualTo(downloads);
         assertThat(ok("query($g: String!) { strategyHistory(group: $g) { kind reason } }", Map.of("g", onSpark)).<String>getList("data.strategyHistory.reason"))
                 .anyMatch(r -> r.contains("rows stored from the query") && r.contains("on Spark"));
+        JsonPath fillJob = ok("query($g: String!) { materializationJobs(group: $g) { kind engine engineReason } }", Map.of("g", onSpark));
+        assertThat(fillJob.getString("data.materializationJobs[0].kind")).isEqualTo("FILL");
+        assertThat(fillJob.getString("data.materializationJobs[0].engine")).isEqualTo("SPARK");
+        assertThat(fillJob.getString("data.materializationJobs[0].engineReason")).contains("its sources hold about ").contains("quiver.spark.min-rows (100)");
         String prefix = dataPrefix(onSpark);
         List<String> keys = objects.list(prefix).stream().map(io.quiver.objectstore.ObjectInfo::key).toList();
         assertThat(keys).isNotEmpty().allMatch(k -> k.substring(prefix.length()).matches("[0-9a-f-]{36}_files/part-[^/]+\\.parquet"));
         forceMaterialized(onDuck);
         assertThat(waitForFill(onDuck)).isEqualTo("SUCCEEDED");
+        // Spark's files hold the columns in the types the service's own files have (instants as UTC microseconds, not INT96)
+        String duckPrefix = dataPrefix(onDuck);
+        assertThat(parquetTypes(keys.get(0))).isEqualTo(parquetTypes(objects.list(duckPrefix).get(0).key()))
+                .containsEntry("ts", "TIMESTAMP WITH TIME ZONE");
 
         List<Map<String, Object>> entities = new ArrayList<>();
         for (int c = 0; c < 22; c++) {
@@ -189,8 +197,8 @@ class SparkLakeTest {
         for (int batch = 0; batch < 3; batch++) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (int c = 0; c < 10; c++) {
-                for (int minute = 0; minute < 10; minute++) {
-                    // even customers: the first batch has the latest created time; odd ones tie on it, and the write order decides
+                for (int minute = 0; minute < (c == 9 ? 1 : 10); minute++) {
+                    // customer 9 has rows before the range only; even customers: the first batch has the latest created time; odd ones tie on it, and the write order decides
                     rows.add(row("customer_id", c, "event_timestamp", BASE.plusSeconds(60L * minute).toString(), "created",
                             BASE.plusSeconds(c % 2 == 0 ? 2 - batch : 0).toString(), "v", minute == 4 && c == 3 ? null : 1000L * batch + 10L * c + minute));
                 }
@@ -200,16 +208,22 @@ class SparkLakeTest {
             }
         }
         register(List.of(entity(e, "customer_id", "BIGINT")), List.of(stored(onSpark, e, true, "SPARK"), stored(onDuck, e, true, "DUCKDB")));
-        String materialize = "mutation($g: String!, $s: DateTime!, $e: DateTime!) { materialize(group: $g, start: $s, end: $e, wait: true) { status error } }";
-        Map<String, Object> range = Map.of("s", BASE.toString(), "e", BASE.plusSeconds(300).toString());
+        String materialize = "mutation($g: String!, $s: DateTime!, $e: DateTime!) { materialize(group: $g, start: $s, end: $e, wait: true) { "
+                + "status error engine engineReason } }";
+        Map<String, Object> range = Map.of("s", BASE.plusSeconds(60).toString(), "e", BASE.plusSeconds(300).toString());
 
         double downloads = downloads();
         double latest = io.quiver.support.Metrics.sum("quiver_executor_seconds_count", "executor=\"spark\"", "operation=\"latest\"", "outcome=\"success\"");
-        assertThat(ok(materialize, with(range, "g", onSpark)).getString("data.materialize.status")).isEqualTo("SUCCEEDED");
+        JsonPath job = ok(materialize, with(range, "g", onSpark));
+        assertThat(job.getString("data.materialize.status")).isEqualTo("SUCCEEDED");
+        assertThat(job.getString("data.materialize.engine")).isEqualTo("SPARK");
+        assertThat(job.getString("data.materialize.engineReason")).contains("query_executor_type SPARK").contains("quiver.spark.min-rows (100)");
         assertThat(downloads()).as("object-store downloads while Spark picked the latest rows").isEqualTo(downloads);
         assertThat(io.quiver.support.Metrics.sum("quiver_executor_seconds_count", "executor=\"spark\"", "operation=\"latest\"", "outcome=\"success\""))
                 .isEqualTo(latest + 1);
-        assertThat(ok(materialize, with(range, "g", onDuck)).getString("data.materialize.status")).isEqualTo("SUCCEEDED");
+        JsonPath duckJob = ok(materialize, with(range, "g", onDuck));
+        assertThat(duckJob.getString("data.materialize.status")).isEqualTo("SUCCEEDED");
+        assertThat(duckJob.getString("data.materialize.engine")).isEqualTo("DUCKDB");
 
         List<Map<String, Object>> entities = new ArrayList<>();
         for (int c = 0; c < 12; c++) {
@@ -222,7 +236,7 @@ class SparkLakeTest {
         List<Object> expected = new ArrayList<>();
         for (int c = 0; c < 10; c++) {
             // at the range's last minute: the first batch's value (latest created time) or the last batch's (written last)
-            expected.add(c == 3 ? null : (c % 2 == 0 ? 0 : 2000) + 10 * c + 4);
+            expected.add(c == 3 || c == 9 ? null : (c % 2 == 0 ? 0 : 2000) + 10 * c + 4);
         }
         expected.add(null);
         expected.add(null);
@@ -287,6 +301,27 @@ class SparkLakeTest {
             Thread.sleep(200);
         }
         throw new AssertionError("the fill of " + g + " did not end within 90 s");
+    }
+
+    /** The columns of a data file in the object store and their types as DuckDB reads them. */
+    private Map<String, String> parquetTypes(String key) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("quiver-types", ".parquet");
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); java.sql.Statement st = c.createStatement()) {
+                objects.download(key, file);
+                Map<String, String> types = new LinkedHashMap<>();
+                try (java.sql.ResultSet r = st.executeQuery("DESCRIBE SELECT * FROM read_parquet('" + file + "')")) {
+                    while (r.next()) {
+                        types.put(r.getString("column_name"), r.getString("column_type"));
+                    }
+                }
+                return types;
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException | java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Object-store downloads so far, from the service's own metrics. */

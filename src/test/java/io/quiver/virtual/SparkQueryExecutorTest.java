@@ -81,6 +81,18 @@ class SparkQueryExecutorTest extends QueryExecutorContract {
                 .isInstanceOf(io.quiver.error.QuiverException.class).hasMessageContaining("may not run on Spark").hasMessageContaining("reflect");
     }
 
+    /** A query that fails on the server while its answer streams reports Spark's error, as any Spark failure does. */
+    @Test
+    void aFailureWhileTheAnswerStreamsIsSparksOwnError() throws Exception {
+        Path file = lakeFile();
+        QueryExecutor.Shape shape = new QueryExecutor.Shape(LAYOUT, List.of("customer_id"), null, "ts", null, null, List.of("customer_id", "ts"));
+        // Spark divides by zero with an error (ANSI) once it reaches customer 0's rows
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> executor.slice(query("SELECT customer_id, ts, 1 / (customer_id * 1.0) AS amount "
+                + "FROM {{silver.tx}}", List.of(file), List.of(), Map.of()), shape, outputs().resolve("failed.parquet")))
+                .isInstanceOf(io.quiver.error.QuiverException.class).hasMessageContaining("the query failed on Spark")
+                .hasMessageContaining("DIVIDE_BY_ZERO").hasMessageNotContaining("__quiver_");
+    }
+
     /** An answer past quiver.spark.max-result-rows fails as too large and writes no answer file; one within it is whole. */
     @Test
     void anAnswerPastTheRowBoundIsRefused() throws Exception {

@@ -195,13 +195,8 @@ class SparkTrainingSetTest {
      */
     @Test
     void aWholeGroupReadOfASparkVirtualGroupRunsOnSpark() {
-        String source = unique("sparksrc");
-        String lake = "lake/" + source + "/";
-        String rows = "SELECT i % 20 AS customer_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_minutes(CAST(i AS BIGINT)) AS ts, "
-                + "CASE WHEN i % 9 = 0 THEN NULL ELSE i / 4.0 END AS v, 'l' || (i % 3) AS label FROM range(300) t(i)";
-        objects.put(lake + "a.parquet", Columnar.parquet(rows + " WHERE i < 150"));
-        objects.put(lake + "b.parquet", Columnar.parquet(rows + " WHERE i >= 150"));
-        ok(VirtualFeaturesTest.REGISTER_SOURCE, Map.of("s", Map.of("name", source, "layer", "SILVER", "location", lake, "format", "PARQUET")));
+        String source = lakeSource("SELECT i % 20 AS customer_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_minutes(CAST(i AS BIGINT)) AS ts, "
+                + "CASE WHEN i % 9 = 0 THEN NULL ELSE i / 4.0 END AS v, 'l' || (i % 3) AS label FROM range(300) t(i)");
         String e = unique("cust");
         String onSpark = unique("vspark");
         String onDuck = unique("vduck");
@@ -236,13 +231,8 @@ class SparkTrainingSetTest {
      */
     @Test
     void aFillOnSparkWithLocalCopiesIsWrittenBySparkAndUploaded() throws InterruptedException {
-        String source = unique("fillsrc");
-        String lake = "lake/" + source + "/";
-        String rows = "SELECT i % 20 AS customer_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_minutes(CAST(i % 45 AS BIGINT)) AS ts, "
-                + "CASE WHEN i % 9 = 0 THEN NULL ELSE i / 4.0 END AS v FROM range(300) t(i)";
-        objects.put(lake + "a.parquet", Columnar.parquet(rows + " WHERE i < 150"));
-        objects.put(lake + "b.parquet", Columnar.parquet(rows + " WHERE i >= 150"));
-        ok(VirtualFeaturesTest.REGISTER_SOURCE, Map.of("s", Map.of("name", source, "layer", "SILVER", "location", lake, "format", "PARQUET")));
+        String source = lakeSource("SELECT i % 20 AS customer_id, TIMESTAMPTZ '2026-03-01 00:00:00+00' + to_minutes(CAST(i % 45 AS BIGINT)) AS ts, "
+                + "CASE WHEN i % 9 = 0 THEN NULL ELSE i / 4.0 END AS v FROM range(300) t(i)");
         String e = unique("cust");
         String onSpark = unique("lfspark");
         String onDuck = unique("lfduck");
@@ -265,6 +255,16 @@ class SparkTrainingSetTest {
         assertThat(spark.<Object>getList("data.onlineFeatures.columns"))
                 .isEqualTo(ok(online, Map.of("f", List.of(onDuck + ".v"), "e", entities)).getList("data.onlineFeatures.columns"));
         assertThat(spark.<String>getList("data.onlineFeatures.columns[1].statuses")).contains("PRESENT", "NOT_FOUND");
+    }
+
+    /** A silver source of two lake files: the rows of {@code rows} (a query over {@code i}) below 150 and from 150. */
+    private String lakeSource(String rows) {
+        String source = unique("sparksrc");
+        String lake = "lake/" + source + "/";
+        objects.put(lake + "a.parquet", Columnar.parquet(rows + " WHERE i < 150"));
+        objects.put(lake + "b.parquet", Columnar.parquet(rows + " WHERE i >= 150"));
+        ok(VirtualFeaturesTest.REGISTER_SOURCE, Map.of("s", Map.of("name", source, "layer", "SILVER", "location", lake, "format", "PARQUET")));
+        return source;
     }
 
     /** Fills Spark wrote so far, from the service's own metrics. */

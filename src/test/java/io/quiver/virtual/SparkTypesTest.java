@@ -3,6 +3,8 @@ package io.quiver.virtual;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 import io.quiver.error.QuiverException;
@@ -52,5 +54,15 @@ class SparkTypesTest {
                 + "in view __quiver_abc_0 at 2026-01-05T00:00:00Z\nat org.apache.Foo"));
         assertThat(m).startsWith("[PATH_NOT_FOUND] Path does not exist: <location>").contains("2026-01-05T00:00:00Z")
                 .doesNotContain("bucket", "/tmp", "spark-connect.internal", "10.1.2.3", "secret", "__quiver", "org.apache");
+    }
+
+    @Test
+    void sparkOutputFilesAreInWriteOrderByTheirNumbersNotTheirText() {
+        List<String> names = List.of("part-100000-u-c000.zstd.parquet", "part-99999-u-c000.zstd.parquet", "part-00001-u-c1000.zstd.parquet",
+                "part-00001-u-c999.zstd.parquet", "part-00000-u-c000.zstd.parquet");
+        List<String> sorted = names.stream().map(n -> new io.quiver.offline.ExternalWrite.File(n, 1, 1, null, null, null, null))
+                .sorted(SparkQueryExecutor.WRITE_ORDER).map(io.quiver.offline.ExternalWrite.File::name).toList();
+        assertThat(sorted).containsExactly("part-00000-u-c000.zstd.parquet", "part-00001-u-c999.zstd.parquet", "part-00001-u-c1000.zstd.parquet",
+                "part-99999-u-c000.zstd.parquet", "part-100000-u-c000.zstd.parquet");
     }
 }
