@@ -56,6 +56,8 @@ class HybridBenchmark {
 
     private static final int READS = Integer.getInteger("bench.reads", 2_000);
     private static final int ROUND_EVERY = Integer.getInteger("bench.roundEvery", 100);
+    /** The online-read objective of the fourth configuration (HYBRID with {@code hybrid_online_p99_ms} on every group), ms. */
+    private static final String OBJECTIVE_MS = System.getProperty("bench.objectiveMs", "5");
     private static final long SMALL = 200; // customers, 10 rows each
     private static final long LARGE = 200_000;
     private static final long MEDIUM = 30_000;
@@ -73,7 +75,7 @@ class HybridBenchmark {
     SnapshotLog snapshots;
 
     @Inject
-    io.quiver.online.OnlineStore online;
+    io.quiver.hybrid.AccessMetrics accessMetrics;
 
     @Inject
     RegistryCatalog catalog;
@@ -87,8 +89,13 @@ class HybridBenchmark {
     /** The groups of one configuration, by role. */
     private static final List<String> ROLES = List.of("hot1", "hot2", "cold1", "cold2", "slow", "shift");
 
-    private record Run(String config, double[] latencies, double virtualMs, double fillMs, long fills, long bytes, Integer adaptedAfter,
-            List<String> roles) {
+    private record Run(String config, double[] latencies, boolean[] computed, double virtualMs, double fillMs, long fills, long bytes,
+            Integer adaptedAfter, List<String> roles) {
+
+        /** The share of reads computed from lake data among those that match. */
+        double computedShare(java.util.function.IntPredicate which) {
+            return java.util.stream.IntStream.range(0, computed.length).filter(i -> computed[i] && which.test(i)).count() / (double) computed.length;
+        }
 
         double[] of(String role) {
             return java.util.stream.IntStream.range(0, latencies.length).filter(i -> roles.get(i).equals(role)).mapToDouble(i -> latencies[i])
@@ -104,7 +111,7 @@ class HybridBenchmark {
             lake();
             List<String> workload = workload();
             List<Run> runs = new ArrayList<>();
-            for (String config : List.of("MATERIALIZED", "VIRTUALIZED", "HYBRID")) {
+            for (String config : List.of("MATERIALIZED", "VIRTUALIZED", "HYBRID", "HYBRID_OBJECTIVE")) {
                 runs.add(run(config, workload));
             }
             report(runs);
@@ -157,18 +164,22 @@ class HybridBenchmark {
     }
 
     private Run run(String config, List<String> workload) throws Exception {
-        String prefix = config.substring(0, 1).toLowerCase() + "_";
+        String prefix = config.equals("HYBRID_OBJECTIVE") ? "o_" : config.substring(0, 1).toLowerCase() + "_";
+        boolean selects = config.startsWith("HYBRID");
         List<Map<String, Object>> groups = new ArrayList<>();
         for (String role : ROLES) {
+            List<Map<String, String>> settings = new ArrayList<>(List.of(Map.of("key", "hybrid_hot_reads_per_hour", "value", "100"),
+                    Map.of("key", "hybrid_cold_reads_per_hour", "value", "5"), Map.of("key", "hybrid_cache_ttl", "value", "PT0S")));
+            if (config.equals("HYBRID_OBJECTIVE")) {
+                settings.add(Map.of("key", "hybrid_online_p99_ms", "value", OBJECTIVE_MS));
+            }
             groups.add(Map.of("name", prefix + role, "entities", List.of("hy_customer"), "eventTimestampColumn", "ts", "mode", "HYBRID",
-                    "queryTemplate", template(role), "features", List.of(Map.of("name", "amount", "type", "DOUBLE")),
-                    "config", List.of(Map.of("key", "hybrid_hot_reads_per_hour", "value", "100"),
-                            Map.of("key", "hybrid_cold_reads_per_hour", "value", "5"), Map.of("key", "hybrid_cache_ttl", "value", "PT0S"))));
+                    "queryTemplate", template(role), "features", List.of(Map.of("name", "amount", "type", "DOUBLE")), "config", settings));
         }
         GraphQL.register(List.of(), groups);
         double fillsBefore = fillSeconds();
         long fillCountBefore = fillCount();
-        if (!config.equals("HYBRID")) {
+        if (!selects) {
             for (String role : ROLES) {
                 GraphQL.ok("mutation($g: String!, $s: Mode) { forceStrategy(group: $g, strategy: $s, reason: \"benchmark\") { servedAs } }",
                         Map.of("g", prefix + role, "s", config));
@@ -187,11 +198,12 @@ class HybridBenchmark {
         }
         Random entities = new Random(7);
         double[] latencies = new double[workload.size()];
+        boolean[] computed = new boolean[workload.size()];
         double virtualMs = 0;
         Integer adaptedAfter = null;
         int shiftReads = 0;
         for (int i = 0; i < workload.size(); i++) {
-            if (config.equals("HYBRID") && i > 0 && i % ROUND_EVERY == 0) {
+            if (selects && i > 0 && i % ROUND_EVERY == 0) {
                 selector.round();
             }
             String role = workload.get(i);
@@ -201,6 +213,7 @@ class HybridBenchmark {
             double ms = (System.nanoTime() - t0) / 1e6;
             latencies[i] = ms;
             boolean virtual = r.metadata().groups().get(0).source() == OnlineResult.Source.VIRTUAL;
+            computed[i] = virtual;
             if (virtual) {
                 virtualMs += ms;
             }
@@ -214,9 +227,11 @@ class HybridBenchmark {
         long bytes = 0;
         for (String role : ROLES) {
             io.quiver.registry.model.FeatureGroup group = catalog.group(prefix + role, 0).group();
-            bytes += snapshots.current(group).map(Snapshot::bytes).orElse(0L) + online.bytes(io.quiver.online.OnlineCodec.table(group));
+            // the online bytes of the table reads use: a fill loads a generation of its own
+            Long onlineBytes = accessMetrics.bytesOnline(group);
+            bytes += snapshots.current(group).map(Snapshot::bytes).orElse(0L) + (onlineBytes == null ? 0 : onlineBytes);
         }
-        Run run = new Run(config, latencies, virtualMs, (fillSeconds() - fillsBefore) * 1000, fillCount() - fillCountBefore, bytes,
+        Run run = new Run(config, latencies, computed, virtualMs, (fillSeconds() - fillsBefore) * 1000, fillCount() - fillCountBefore, bytes,
                 adaptedAfter, workload);
         System.out.printf("  %s: served %s%n", config, ROLES.stream().map(role -> role + "=" + GraphQL.ok("query($g: String!) { featureGroup(name: $g) "
                 + "{ servedAs } }", Map.of("g", prefix + role)).getString("data.featureGroup.servedAs")).toList());
@@ -243,26 +258,43 @@ class HybridBenchmark {
     }
 
     private void report(List<Run> runs) {
-        System.out.printf("%n| configuration | p50 ms | p99 ms | p99 ms, second half | virtual read time ms | fill time ms (fills) | compute ms | bytes stored |%n");
-        System.out.printf("|---|---|---|---|---|---|---|---|%n");
+        System.out.printf("%n| configuration | p50 ms | p99 ms | p99 ms, second half | reads computed | virtual read time ms | fill time ms (fills) "
+                + "| compute ms | bytes stored |%n");
+        System.out.printf("|---|---|---|---|---|---|---|---|---|%n");
         for (Run r : runs) {
-            System.out.printf("| %s | %.2f | %.2f | %.2f | %,.0f | %,.0f (%d) | %,.0f | %,d |%n", r.config(), p(r.latencies(), 50),
-                    p(r.latencies(), 99), p(secondHalf(r), 99), r.virtualMs(), r.fillMs(), r.fills(), r.virtualMs() + r.fillMs(), r.bytes());
+            System.out.printf("| %s | %.2f | %.2f | %.2f | %.2f%% | %,.0f | %,.0f (%d) | %,.0f | %,d |%n", r.config(), p(r.latencies(), 50),
+                    p(r.latencies(), 99), p(secondHalf(r), 99), 100 * r.computedShare(i -> true), r.virtualMs(), r.fillMs(), r.fills(),
+                    r.virtualMs() + r.fillMs(), r.bytes());
         }
-        System.out.printf("%nPer group, p50 / p99 ms (reads):%n| group | MATERIALIZED | VIRTUALIZED | HYBRID |%n|---|---|---|---|%n");
+        System.out.printf("%nPer group, p50 / p99 ms (reads):%n| group | %s |%n|---|%s%n", String.join(" | ", runs.stream().map(Run::config).toList()),
+                "---|".repeat(runs.size()));
         for (String role : ROLES) {
             System.out.printf("| %s (%d) | %s |%n", role, runs.get(0).of(role).length, String.join(" | ", runs.stream()
                     .map(r -> String.format("%.2f / %.2f", p(r.of(role), 50), p(r.of(role), 99))).toList()));
         }
         Run m = runs.get(0);
         Run v = runs.get(1);
-        Run h = runs.get(2);
         double best = Math.min(p(m.latencies(), 99), p(v.latencies(), 99));
-        System.out.printf("HYBRID p99 / best single mode p99 = %.2fx (goal <= 1.10x); second half %.2fx%n", p(h.latencies(), 99) / best,
-                p(secondHalf(h), 99) / Math.min(p(secondHalf(m), 99), p(secondHalf(v), 99)));
-        System.out.printf("HYBRID bytes / all-MATERIALIZED bytes = %.2f (goal <= 0.50)%n", (double) h.bytes() / m.bytes());
-        System.out.printf("The changed group was served from stored data after %s of its reads (%d-read rounds; goal: within one round)%n",
-                h.adaptedAfter(), ROUND_EVERY);
+        double bestSecond = Math.min(p(secondHalf(m), 99), p(secondHalf(v), 99));
+        // a computed read is slower than 1.1 x the stored p99, so HYBRID's p99 is within 10% only when computed reads and the
+        // stored reads slower than that bound together stay under 1% of all reads
+        double bound = 1.1 * p(m.latencies(), 99);
+        double slowStored = Arrays.stream(m.latencies()).filter(ms -> ms > bound).count() / (double) m.latencies().length;
+        System.out.printf("%nThe p99 goal tolerates at most %.2f%% of reads computed from lake data: %.2f%% of all-MATERIALIZED's reads already "
+                + "take longer than 1.1 x its p99 (%.2f ms)%n", 100 * Math.max(0, 0.01 - slowStored), 100 * slowStored, bound);
+        for (Run h : runs.subList(2, runs.size())) {
+            List<String> roles = h.roles();
+            System.out.printf("%s: p99 / best single mode p99 = %.2fx (goal <= 1.10x), second half %.2fx; bytes / all-MATERIALIZED = %.2f "
+                    + "(goal <= 0.50); reads computed %.2f%%: cold groups %.2f%%, other groups before the first decision %.2f%%, the changed "
+                    + "group %.2f%%, others %.2f%%; the changed group was served from stored data after %s of its reads (%d-read rounds; goal: "
+                    + "within one round)%n", h.config(), p(h.latencies(), 99) / best, p(secondHalf(h), 99) / bestSecond,
+                    (double) h.bytes() / m.bytes(), 100 * h.computedShare(i -> true),
+                    100 * h.computedShare(i -> roles.get(i).startsWith("cold")),
+                    100 * h.computedShare(i -> !roles.get(i).startsWith("cold") && !roles.get(i).equals("shift") && i < ROUND_EVERY),
+                    100 * h.computedShare(i -> roles.get(i).equals("shift")),
+                    100 * h.computedShare(i -> !roles.get(i).startsWith("cold") && !roles.get(i).equals("shift") && i >= ROUND_EVERY),
+                    h.adaptedAfter(), ROUND_EVERY);
+        }
     }
 
     /** Recording one access against the p50 of an online read from the online store. */

@@ -116,8 +116,17 @@ public final class AccessSummary {
 
     /** The q-quantile (0 to 1) of the path's access time over both strategies, ms; null when there was none. */
     public Double quantile(AccessPath p, double q) {
+        return quantile(p, List.of(Mode.MATERIALIZED, Mode.VIRTUALIZED), q);
+    }
+
+    /** The q-quantile (0 to 1) of the path's access time when this strategy served it, ms; null when there was none. */
+    public Double quantile(AccessPath p, Mode served, double q) {
+        return quantile(p, List.of(served), q);
+    }
+
+    private Double quantile(AccessPath p, List<Mode> served, double q) {
         Map<Integer, Long> buckets = new HashMap<>();
-        for (Mode m : List.of(Mode.MATERIALIZED, Mode.VIRTUALIZED)) {
+        for (Mode m : served) {
             String prefix = "l." + p.field() + "." + s(m) + ".";
             fields.forEach((f, n) -> {
                 if (f.startsWith(prefix)) {

@@ -154,6 +154,14 @@ public interface QuiverConfig {
         @WithDefault("5")
         int minSamples();
 
+        /**
+         * The p99 an online read of a group should take, in milliseconds (0: no objective). A group that is not cold
+         * and whose online reads, computed from lake data, took longer at p99 is MATERIALIZED whatever the costs, when
+         * stored reads are faster. Overridable per group ({@code hybrid_online_p99_ms}).
+         */
+        @WithDefault("0")
+        double onlineP99Ms();
+
         /** How long a group turned VIRTUALIZED keeps its stored data before it is expired. */
         @WithDefault("PT2H")
         Duration storedGrace();

@@ -1,8 +1,14 @@
 package io.quiver.hybrid;
 
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import io.quiver.access.AccessPath;
 import io.quiver.access.AccessSummary;
 import io.quiver.config.Mode;
 import io.quiver.config.QuiverConfig;
+import io.quiver.json.Json;
 import io.quiver.offline.Snapshot;
 import io.quiver.offline.SnapshotLog;
 import io.quiver.registry.EffectiveConfigResolver;
@@ -51,9 +57,33 @@ public class CostInputs {
         boolean bytesMeasured = snapshot != null && snapshot.bytes() > 0;
         double gib = (bytesMeasured ? snapshot.bytes() + bytesOnline(g) : lakeBytes(g)) / GIB;
         Mode current = row == null ? null : StrategyStore.mode(row.decided != null ? row.decided : row.serving);
+        CostModel.Objective objective = objective(Double.parseDouble(settings.value(g, ConfigKey.HYBRID_ONLINE_P99_MS)), day,
+                row == null || row.inputsJson == null ? Map.of() : Json.read(row.inputsJson, new TypeReference<Map<String, Object>>() {
+                }), config.minSamples(), config.materializedReadEstimate().toNanos() / 1e6);
         return new CostModel.Inputs(current, hour.servedReads(), lv, virtualMeasured, lm, storedMeasured, tr, refreshMeasured, refreshesPerHour,
                 gib, bytesMeasured, rows, Double.parseDouble(settings.value(g, ConfigKey.HYBRID_HOT_READS_PER_HOUR)),
-                Double.parseDouble(settings.value(g, ConfigKey.HYBRID_COLD_READS_PER_HOUR)), config.storageMsPerGibHour(), config.hysteresis());
+                Double.parseDouble(settings.value(g, ConfigKey.HYBRID_COLD_READS_PER_HOUR)), config.storageMsPerGibHour(), config.hysteresis(),
+                objective);
+    }
+
+    /**
+     * The online-read objective's inputs: the p99 of the last day's online reads computed from lake data once there are
+     * {@code minSamples} of them, else the one the previous decision recorded (a stored group's reads are no longer
+     * computed, and its data only grows); the p99 of stored online reads once measured, else the estimate.
+     */
+    static CostModel.Objective objective(double p99Ms, AccessSummary day, Map<String, Object> previous, int minSamples, double storedEstimateMs) {
+        Double virtual = null;
+        String from = null;
+        if (day.accesses(AccessPath.ONLINE, Mode.VIRTUALIZED) >= minSamples) {
+            virtual = day.quantile(AccessPath.ONLINE, Mode.VIRTUALIZED, 0.99);
+            from = CostModel.Objective.MEASURED;
+        } else if (previous.get(CostModel.Objective.VIRTUAL) instanceof Number last) {
+            virtual = last.doubleValue();
+            from = CostModel.Objective.LAST_MEASURED;
+        }
+        boolean storedMeasured = day.accesses(AccessPath.ONLINE, Mode.MATERIALIZED) >= minSamples;
+        double stored = storedMeasured ? day.quantile(AccessPath.ONLINE, Mode.MATERIALIZED, 0.99) : storedEstimateMs;
+        return new CostModel.Objective(p99Ms, virtual, from, stored, storedMeasured);
     }
 
     /** The group's online bytes, 0 when the online store cannot say (the offline bytes then stand for all). */

@@ -24,6 +24,8 @@ import io.quiver.config.Mode;
  * as the hot threshold is MATERIALIZED when storing costs less, without waiting for the hysteresis margin;
  * otherwise the cheaper strategy wins, but replaces the current one only when it costs at least {@code hysteresis}
  * less. Reads are online and point-in-time reads: virtual table queries run the template whichever strategy serves.
+ * One rule outranks cost: a group that is not cold and has an online-read objective ({@code hybrid_online_p99_ms})
+ * that its virtual online reads missed at p99 is MATERIALIZED when stored reads are faster.
  */
 public final class CostModel {
 
@@ -41,7 +43,25 @@ public final class CostModel {
             double gibStored, boolean bytesMeasured,
             long estimatedRows,
             double hotReadsPerHour, double coldReadsPerHour,
-            double storageMsPerGibHour, double hysteresis) {
+            double storageMsPerGibHour, double hysteresis,
+            Objective objective) {
+
+        /** Inputs without an online-read objective. */
+        public Inputs(Mode current, double readsPerHour, double virtualReadMs, boolean virtualMeasured, double storedReadMs,
+                boolean storedMeasured, double refreshMs, boolean refreshMeasured, double refreshesPerHour, double gibStored,
+                boolean bytesMeasured, long estimatedRows, double hotReadsPerHour, double coldReadsPerHour, double storageMsPerGibHour,
+                double hysteresis) {
+            this(current, readsPerHour, virtualReadMs, virtualMeasured, storedReadMs, storedMeasured, refreshMs, refreshMeasured,
+                    refreshesPerHour, gibStored, bytesMeasured, estimatedRows, hotReadsPerHour, coldReadsPerHour, storageMsPerGibHour,
+                    hysteresis, Objective.NONE);
+        }
+
+        /** The same inputs, decided from another current strategy. */
+        public Inputs withCurrent(Mode strategy) {
+            return new Inputs(strategy, readsPerHour, virtualReadMs, virtualMeasured, storedReadMs, storedMeasured, refreshMs,
+                    refreshMeasured, refreshesPerHour, gibStored, bytesMeasured, estimatedRows, hotReadsPerHour, coldReadsPerHour,
+                    storageMsPerGibHour, hysteresis, objective);
+        }
 
         /** The inputs by name, for the history and the API. */
         public Map<String, Object> asMap() {
@@ -62,13 +82,44 @@ public final class CostModel {
             m.put("coldReadsPerHour", coldReadsPerHour);
             m.put("storageMsPerGibHour", storageMsPerGibHour);
             m.put("hysteresis", hysteresis);
+            m.put(Objective.OBJECTIVE, objective.p99Ms());
+            m.put(Objective.VIRTUAL, objective.virtualP99Ms() == null ? null : round(objective.virtualP99Ms()));
+            m.put(Objective.VIRTUAL_FROM, objective.virtualFrom());
+            m.put("storedOnlineP99Ms", round(objective.storedP99Ms()));
+            m.put("storedOnlineP99Measured", objective.storedMeasured());
             return m;
+        }
+    }
+
+    /**
+     * What online reads should take at p99 and what they took.
+     *
+     * @param p99Ms the group's objective, ms ({@code hybrid_online_p99_ms}; 0: none)
+     * @param virtualP99Ms the p99 of its online reads computed from lake data, ms; null when not known
+     * @param virtualFrom where that p99 comes from: {@link #MEASURED} (the last day's reads) or {@link #LAST_MEASURED}
+     *        (an earlier decision's measurement, kept while the group is stored and no read is computed); null when not known
+     * @param storedP99Ms the p99 of its online reads from stored data, ms
+     * @param storedMeasured whether that was measured (else it is the stored-read estimate)
+     */
+    public record Objective(double p99Ms, Double virtualP99Ms, String virtualFrom, double storedP99Ms, boolean storedMeasured) {
+
+        public static final Objective NONE = new Objective(0, null, null, 0, false);
+        public static final String MEASURED = "measured";
+        public static final String LAST_MEASURED = "last measured";
+        /** Names of the inputs, as recorded with a decision. */
+        static final String OBJECTIVE = "onlineP99ObjectiveMs";
+        static final String VIRTUAL = "virtualOnlineP99Ms";
+        static final String VIRTUAL_FROM = "virtualOnlineP99From";
+
+        /** Whether virtual online reads missed the objective and stored reads are faster. */
+        boolean missed() {
+            return p99Ms > 0 && virtualP99Ms != null && virtualP99Ms > p99Ms && storedP99Ms < virtualP99Ms;
         }
     }
 
     /** Which rule decided. */
     public enum Rule {
-        COLD, HOT, CHEAPER, HYSTERESIS
+        COLD, OBJECTIVE, HOT, CHEAPER, HYSTERESIS
     }
 
     /**
@@ -104,6 +155,13 @@ public final class CostModel {
             return new Decision(Mode.VIRTUALIZED, Rule.COLD, String.format(Locale.ROOT,
                     "VIRTUALIZED: cold, %s reads/h is below the cold threshold of %s reads/h, so nothing pays for storing it; %s",
                     n(in.readsPerHour()), n(in.coldReadsPerHour()), costs), v, m);
+        }
+        Objective o = in.objective();
+        if (o.missed()) {
+            return new Decision(Mode.MATERIALIZED, Rule.OBJECTIVE, String.format(Locale.ROOT,
+                    "MATERIALIZED: online reads computed from lake data took %s ms at p99 (%s), more than the group's objective "
+                            + "of %s ms (hybrid_online_p99_ms), and stored ones take %s ms%s; the objective outranks cost; %s",
+                    n(o.virtualP99Ms()), o.virtualFrom(), n(o.p99Ms()), n(o.storedP99Ms()), est(o.storedMeasured()), costs), v, m);
         }
         if (in.readsPerHour() >= in.hotReadsPerHour() && in.virtualReadMs() > in.storedReadMs() && m < v) {
             return new Decision(Mode.MATERIALIZED, Rule.HOT, String.format(Locale.ROOT,

@@ -48,9 +48,7 @@ public class Recommendations {
     Recommendation recommend(FeatureGroup g, StrategyRow row, AccessSummary hour, AccessSummary day) {
         Mode current = settings.servedAs(g);
         CostModel.Inputs in = costInputs.of(g, row, hour, day);
-        CostModel.Inputs fromCurrent = new CostModel.Inputs(current, in.readsPerHour(), in.virtualReadMs(), in.virtualMeasured(), in.storedReadMs(),
-                in.storedMeasured(), in.refreshMs(), in.refreshMeasured(), in.refreshesPerHour(), in.gibStored(), in.bytesMeasured(), in.estimatedRows(),
-                in.hotReadsPerHour(), in.coldReadsPerHour(), in.storageMsPerGibHour(), in.hysteresis());
+        CostModel.Inputs fromCurrent = in.withCurrent(current);
         Mode mode = settings.mode(g);
         Mode recommended;
         String reason;

@@ -73,4 +73,47 @@ class CostModelTest {
         assertThat(CostModel.decide(in).reason()).contains("50 ms estimated").contains("2 ms estimated");
         assertThat(in.asMap()).containsEntry("virtualReadMeasured", false).containsEntry("readsPerHour", 10.0);
     }
+
+    /** A hot group whose refreshes cost more than its reads save (the case above), with an online-read objective. */
+    static CostModel.Inputs withObjective(double readsPerHour, CostModel.Objective objective) {
+        return new CostModel.Inputs(Mode.VIRTUALIZED, readsPerHour, 20, true, 2, true, 60_000, true, 60, 1.0, true, 100_000, 600, 1, 1_000, 0.2,
+                objective);
+    }
+
+    @Test
+    void anOnlineReadObjectiveMissedOutranksCost() {
+        CostModel.Objective missed = new CostModel.Objective(20, 60.0, CostModel.Objective.MEASURED, 3, true);
+        CostModel.Decision d = CostModel.decide(withObjective(600, missed));
+        assertThat(d.strategy()).isEqualTo(Mode.MATERIALIZED);
+        assertThat(d.rule()).isEqualTo(CostModel.Rule.OBJECTIVE);
+        assertThat(d.reason()).startsWith("MATERIALIZED: online reads computed from lake data took 60 ms at p99 (measured), more than the "
+                + "group's objective of 20 ms (hybrid_online_p99_ms), and stored ones take 3 ms; the objective outranks cost");
+        assertThat(d.savedPerHour()).isNegative(); // storing costs more: the objective pays for it
+        assertThat(withObjective(600, missed).asMap()).containsEntry("onlineP99ObjectiveMs", 20.0).containsEntry("virtualOnlineP99Ms", 60.0)
+                .containsEntry("virtualOnlineP99From", "measured").containsEntry("storedOnlineP99Ms", 3.0);
+        // a measurement kept from an earlier decision counts, and says so
+        CostModel.Objective kept = new CostModel.Objective(20, 60.0, CostModel.Objective.LAST_MEASURED, 2, false);
+        assertThat(CostModel.decide(withObjective(600, kept)).reason()).contains("60 ms at p99 (last measured)").contains("2 ms estimated");
+    }
+
+    @Test
+    void theObjectiveDecidesNothingWhenMetUnknownUnsetUselessOrTheGroupIsCold() {
+        CostModel.Rule byCost = CostModel.decide(withObjective(600, CostModel.Objective.NONE)).rule();
+        assertThat(byCost).isEqualTo(CostModel.Rule.CHEAPER);
+        // met: 15 ms at p99 against 20
+        assertThat(CostModel.decide(withObjective(600, new CostModel.Objective(20, 15.0, CostModel.Objective.MEASURED, 3, true))).rule())
+                .isEqualTo(byCost);
+        // not known yet: nothing measured and nothing kept
+        assertThat(CostModel.decide(withObjective(600, new CostModel.Objective(20, null, null, 3, true))).rule()).isEqualTo(byCost);
+        // no objective (0)
+        assertThat(CostModel.decide(withObjective(600, new CostModel.Objective(0, 60.0, CostModel.Objective.MEASURED, 3, true))).rule())
+                .isEqualTo(byCost);
+        // stored reads would be no faster
+        assertThat(CostModel.decide(withObjective(600, new CostModel.Objective(20, 60.0, CostModel.Objective.MEASURED, 70, true))).rule())
+                .isEqualTo(byCost);
+        // cold: below the cold threshold the objective does not make it worth storing
+        CostModel.Decision cold = CostModel.decide(withObjective(0.5, new CostModel.Objective(20, 60.0, CostModel.Objective.MEASURED, 3, true)));
+        assertThat(cold.strategy()).isEqualTo(Mode.VIRTUALIZED);
+        assertThat(cold.rule()).isEqualTo(CostModel.Rule.COLD);
+    }
 }

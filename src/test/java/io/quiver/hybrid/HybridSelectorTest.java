@@ -326,6 +326,28 @@ class HybridSelectorTest {
     }
 
     @Test
+    void aGroupWhoseComputedReadsMissItsObjectiveIsStoredWhateverTheCost() throws Exception {
+        // never hot, never cold; every computed read takes longer than a microsecond
+        String g = hybridGroup(List.of(Map.of("key", "hybrid_online_p99_ms", "value", "0.001"),
+                Map.of("key", "hybrid_hot_reads_per_hour", "value", "1000000"), Map.of("key", "hybrid_cold_reads_per_hour", "value", "0")));
+        for (int i = 0; i < 6; i++) {
+            assertThat(readAll(g)).isEqualTo("VIRTUAL");
+        }
+        JsonPath decided = ok("mutation($g: String!) { evaluateStrategy(group: $g) { decided reason inputs { name value } } }", Map.of("g", g));
+        assertThat(decided.getString("data.evaluateStrategy.decided")).isEqualTo("MATERIALIZED");
+        assertThat(decided.getString("data.evaluateStrategy.reason")).startsWith("MATERIALIZED: online reads computed from lake data took ")
+                .contains("at p99 (measured), more than the group's objective of 0.001 ms", "the objective outranks cost");
+        assertThat(decided.getString("data.evaluateStrategy.inputs.find { it.name == 'onlineP99ObjectiveMs' }.value")).isEqualTo("0.001");
+        assertThat(Double.parseDouble(decided.getString("data.evaluateStrategy.inputs.find { it.name == 'virtualOnlineP99Ms' }.value")))
+                .isGreaterThan(0.001);
+        waitForServedAs(g, "MATERIALIZED");
+        assertThat(readAll(g)).isEqualTo("ONLINE");
+        // the effective configuration shows where the objective came from
+        assertThat(ok("query($g: String!) { featureGroup(name: $g) { effectiveConfig { key value source } } }", Map.of("g", g))
+                .getString("data.featureGroup.effectiveConfig.find { it.key == 'hybrid_online_p99_ms' }.source")).isEqualTo("GROUP");
+    }
+
+    @Test
     void aColdGroupIsVirtualizedAndSaysWhy() {
         String g = hybridGroup(List.of(Map.of("key", "hybrid_cold_reads_per_hour", "value", "10")));
         readAll(g);

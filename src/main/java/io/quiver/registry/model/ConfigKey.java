@@ -32,7 +32,8 @@ public enum ConfigKey {
     HYBRID_CACHE_TTL("hybrid_cache_ttl", c -> c.hybridCacheTtl().toString(), ConfigKey::duration, true),
     AUTO_MATERIALIZE_ON_READ("auto_materialize_on_read", c -> String.valueOf(c.autoMaterializeOnRead()), ConfigKey::bool, true),
     HYBRID_HOT_READS_PER_HOUR("hybrid_hot_reads_per_hour", c -> number(c.hybrid().hotReadsPerHour()), ConfigKey::nonNegativeNumber, false),
-    HYBRID_COLD_READS_PER_HOUR("hybrid_cold_reads_per_hour", c -> number(c.hybrid().coldReadsPerHour()), ConfigKey::nonNegativeNumber, false);
+    HYBRID_COLD_READS_PER_HOUR("hybrid_cold_reads_per_hour", c -> number(c.hybrid().coldReadsPerHour()), ConfigKey::nonNegativeNumber, false),
+    HYBRID_ONLINE_P99_MS("hybrid_online_p99_ms", c -> number(c.hybrid().onlineP99Ms()), ConfigKey::nonNegativeNumber, false);
 
     private final String key;
     private final Function<QuiverConfig, String> global;
