@@ -1,10 +1,13 @@
 package io.quiver.concurrent;
 
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,11 +29,26 @@ public final class BoundedExecutor implements Executor {
 
     private final String name;
     private final ThreadPoolExecutor pool;
+    /** The most tasks that may wait (checked here for an ordered queue, which has no bound of its own). */
+    private final int queueLimit;
 
     public BoundedExecutor(String name, int threads, int queue) {
+        this(name, threads, new ArrayBlockingQueue<>(Math.max(1, queue)), Math.max(1, queue));
+    }
+
+    /**
+     * Like the plain one, but waiting tasks run least first by {@code order} instead of in arrival order; every task
+     * given to {@link #execute} must be one {@code order} compares ({@link #submit} is not for this kind).
+     */
+    public static BoundedExecutor ordered(String name, int threads, int queue, Comparator<Runnable> order) {
+        return new BoundedExecutor(name, threads, new PriorityBlockingQueue<>(16, order), Math.max(1, queue));
+    }
+
+    private BoundedExecutor(String name, int threads, BlockingQueue<Runnable> queue, int queueLimit) {
         this.name = name;
+        this.queueLimit = queueLimit;
         AtomicInteger counter = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(Math.max(1, queue)), r -> {
+        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, queue, r -> {
             Thread t = new Thread(r, name + "-" + counter.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -54,6 +72,9 @@ public final class BoundedExecutor implements Executor {
 
     /** @throws QuiverException SERVICE_BUSY when every thread is busy and the queue is full */
     public <T> Future<T> submit(Callable<T> task) {
+        if (pool.getQueue() instanceof PriorityBlockingQueue) {
+            throw new IllegalStateException(name + " orders its tasks: give them to execute");
+        }
         try {
             return pool.submit(task);
         } catch (RejectedExecutionException e) {
@@ -65,6 +86,9 @@ public final class BoundedExecutor implements Executor {
     @Override
     public void execute(Runnable task) {
         try {
+            if (pool.getQueue().size() >= queueLimit) {
+                throw new RejectedExecutionException("queue full");
+            }
             pool.execute(task);
         } catch (RejectedExecutionException e) {
             throw busy(e);

@@ -162,6 +162,14 @@ public interface QuiverConfig {
         @WithDefault("0")
         double onlineP99Ms();
 
+        /**
+         * Fills of hybrid groups that run at once on this replica (the others wait: fills that switch a group before
+         * refreshes, shorter ones first). More than one, so that one long fill does not hold back every other group's
+         * switch; each fill holds one query and one online load.
+         */
+        @WithDefault("2")
+        int fillThreads();
+
         /** How long a group turned VIRTUALIZED keeps its stored data before it is expired. */
         @WithDefault("PT2H")
         Duration storedGrace();

@@ -69,7 +69,8 @@ public class HybridSelector implements ServingStrategy {
     /** What serves each group version now, by row id. */
     private final LoadingCache<Long, Optional<Served>> served;
     private final Set<Long> filling = ConcurrentHashMap.newKeySet();
-    private final BoundedExecutor fills = new BoundedExecutor("quiver-hybrid-fill", 1, 1_000);
+    private final BoundedExecutor fills;
+    private final java.util.concurrent.atomic.AtomicLong fillSeq = new java.util.concurrent.atomic.AtomicLong();
     private final String holder = "replica-" + UUID.randomUUID();
 
     public HybridSelector(RegistryCatalog catalog, EffectiveConfigResolver settings, StrategyStore store, AccessMetrics metrics,
@@ -87,6 +88,7 @@ public class HybridSelector implements ServingStrategy {
         this.recommendations = recommendations;
         this.config = config.hybrid();
         this.meters = meters;
+        this.fills = BoundedExecutor.ordered("quiver-hybrid-fill", Math.max(1, this.config.fillThreads()), 1_000, QueuedFill.ORDER);
         // an entry unused for a minute goes: a replica's reads follow a new online generation within that minute at
         // worst (refreshed every second while used), well inside the retired generation's grace
         this.served = Caffeine.newBuilder().refreshAfterWrite(Duration.ofSeconds(1)).expireAfterAccess(Duration.ofMinutes(1))
@@ -248,6 +250,7 @@ public class HybridSelector implements ServingStrategy {
         }
         try {
             boolean[] started = {false};
+            double[] expectedMs = {Double.MAX_VALUE};
             store.update(g.id(), c -> {
                 if (busy(c.row)) {
                     return; // another replica fills or clears it now
@@ -258,12 +261,13 @@ public class HybridSelector implements ServingStrategy {
                 c.row.fillState = RUNNING;
                 c.event(StrategyEvent.Kind.FILL_STARTED, null, Mode.MATERIALIZED, "filling stored data from the query " + why, null);
                 started[0] = true;
+                expectedMs[0] = expectedFillMs(c.row);
             });
             if (!started[0]) {
                 filling.remove(g.id());
                 return;
             }
-            fills.execute(() -> runFill(g));
+            fills.execute(new QueuedFill(() -> runFill(g), refresh, expectedMs[0], fillSeq.incrementAndGet()));
         } catch (RuntimeException e) {
             filling.remove(g.id());
             try {
@@ -273,6 +277,18 @@ public class HybridSelector implements ServingStrategy {
             }
             throw e;
         }
+    }
+
+    /** What a fill of the group is expected to take: its last fill, else the last decision's estimate, else unknown (last). */
+    static double expectedFillMs(StrategyRow r) {
+        if (r.fillMillis != null) {
+            return r.fillMillis;
+        }
+        if (r.inputsJson != null && io.quiver.json.Json.read(r.inputsJson, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
+        }).get("refreshMs") instanceof Number estimate) {
+            return estimate.doubleValue();
+        }
+        return Double.MAX_VALUE;
     }
 
     private void runFill(FeatureGroup g) {
