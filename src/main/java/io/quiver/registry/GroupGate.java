@@ -19,9 +19,6 @@ public interface GroupGate {
      */
     void check(String group, GroupAction action);
 
-    /** Whether the caller may do {@code action} with {@code group}. */
-    boolean allows(String group, GroupAction action);
-
     /** The names of the groups the caller may read; empty when it may read every group (no need to filter). */
     Optional<Set<String>> readable();
 }

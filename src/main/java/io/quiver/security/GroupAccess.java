@@ -57,11 +57,6 @@ public class GroupAccess implements GroupGate {
     }
 
     @Override
-    public boolean allows(String group, GroupAction action) {
-        return decide(group, action).allowed();
-    }
-
-    @Override
     public Optional<Set<String>> readable() {
         Caller caller = CURRENT.get();
         if (unrestricted(caller)) {
