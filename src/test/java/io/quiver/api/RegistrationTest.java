@@ -145,7 +145,8 @@ class RegistrationTest {
         assertThat(group.get("hybrid_cache_ttl")).containsEntry("value", "PT1H").containsEntry("source", "GLOBAL");
         assertThat(group.get("virtual_table_prefix")).containsEntry("value", "features_").containsEntry("source", "GLOBAL");
         assertThat(group.get("storage_format")).containsEntry("value", "PARQUET").containsEntry("source", "GLOBAL");
-        assertThat(group).hasSize(12);
+        assertThat(group.get("hybrid_online_p99_ms")).containsEntry("value", "0").containsEntry("source", "GLOBAL");
+        assertThat(group).hasSize(13);
 
         Map<String, Map<String, Object>> feature = byKey(g.getList("data.featureGroup.features[0].effectiveConfig"));
         assertThat(feature.get("hybrid_threshold_rows")).containsEntry("value", "42").containsEntry("source", "FEATURE");
