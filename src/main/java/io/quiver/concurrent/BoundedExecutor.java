@@ -86,8 +86,14 @@ public final class BoundedExecutor implements Executor {
     @Override
     public void execute(Runnable task) {
         try {
-            if (pool.getQueue().size() >= queueLimit) {
-                throw new RejectedExecutionException("queue full");
+            if (pool.getQueue() instanceof PriorityBlockingQueue) {
+                synchronized (this) { // the ordered queue has no bound of its own: check and enqueue as one step
+                    if (pool.getQueue().size() >= queueLimit) {
+                        throw new RejectedExecutionException("queue full");
+                    }
+                    pool.execute(task);
+                }
+                return;
             }
             pool.execute(task);
         } catch (RejectedExecutionException e) {

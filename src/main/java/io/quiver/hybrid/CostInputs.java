@@ -59,7 +59,8 @@ public class CostInputs {
         Mode current = row == null ? null : StrategyStore.mode(row.decided != null ? row.decided : row.serving);
         CostModel.Objective objective = objective(Double.parseDouble(settings.value(g, ConfigKey.HYBRID_ONLINE_P99_MS)), day,
                 row == null || row.inputsJson == null ? Map.of() : Json.read(row.inputsJson, new TypeReference<Map<String, Object>>() {
-                }), config.minSamples(), config.materializedReadEstimate().toNanos() / 1e6);
+                }), row != null && Mode.MATERIALIZED.name().equals(row.serving), config.minSamples(),
+                config.materializedReadEstimate().toNanos() / 1e6);
         return new CostModel.Inputs(current, hour.servedReads(), lv, virtualMeasured, lm, storedMeasured, tr, refreshMeasured, refreshesPerHour,
                 gib, bytesMeasured, rows, Double.parseDouble(settings.value(g, ConfigKey.HYBRID_HOT_READS_PER_HOUR)),
                 Double.parseDouble(settings.value(g, ConfigKey.HYBRID_COLD_READS_PER_HOUR)), config.storageMsPerGibHour(), config.hysteresis(),
@@ -69,21 +70,26 @@ public class CostInputs {
     /**
      * The online-read objective's inputs: the p99 of the last day's online reads computed from lake data once there are
      * {@code minSamples} of them, else the one the previous decision recorded (a stored group's reads are no longer
-     * computed, and its data only grows); the p99 of stored online reads once measured, else the estimate.
+     * computed, and its data only grows); the p99 of stored online reads once measured, else the estimate. While the
+     * group is served from stored data ({@code stored}) the kept value only rises: the computed reads still in the
+     * day's window are the last ones before the switch, fewer each hour, and must not talk it down.
      */
-    static CostModel.Objective objective(double p99Ms, AccessSummary day, Map<String, Object> previous, int minSamples, double storedEstimateMs) {
+    static CostModel.Objective objective(double p99Ms, AccessSummary day, Map<String, Object> previous, boolean stored, int minSamples,
+            double storedEstimateMs) {
         Double virtual = null;
         String from = null;
+        Double kept = previous.get(CostModel.Objective.VIRTUAL) instanceof Number last ? last.doubleValue() : null;
         if (day.accesses(AccessPath.ONLINE, Mode.VIRTUALIZED) >= minSamples) {
             virtual = day.quantile(AccessPath.ONLINE, Mode.VIRTUALIZED, 0.99);
             from = CostModel.Objective.MEASURED;
-        } else if (previous.get(CostModel.Objective.VIRTUAL) instanceof Number last) {
-            virtual = last.doubleValue();
+        }
+        if (kept != null && (virtual == null || stored && kept > virtual)) {
+            virtual = kept;
             from = CostModel.Objective.LAST_MEASURED;
         }
         boolean storedMeasured = day.accesses(AccessPath.ONLINE, Mode.MATERIALIZED) >= minSamples;
-        double stored = storedMeasured ? day.quantile(AccessPath.ONLINE, Mode.MATERIALIZED, 0.99) : storedEstimateMs;
-        return new CostModel.Objective(p99Ms, virtual, from, stored, storedMeasured);
+        double storedP99 = storedMeasured ? day.quantile(AccessPath.ONLINE, Mode.MATERIALIZED, 0.99) : storedEstimateMs;
+        return new CostModel.Objective(p99Ms, virtual, from, storedP99, storedMeasured);
     }
 
     /** The group's online bytes, 0 when the online store cannot say (the offline bytes then stand for all). */

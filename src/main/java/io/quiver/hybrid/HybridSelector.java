@@ -479,12 +479,27 @@ public class HybridSelector implements ServingStrategy {
      */
     @Scheduled(every = "${quiver.hybrid.evaluate-interval:PT1M}", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
+        renewFills();
         try {
             if (store.lease(EVALUATOR, holder, config.evaluateInterval().multipliedBy(3))) {
                 round();
             }
         } catch (RuntimeException e) {
             LOG.warnf("hybrid evaluation round failed (tried again next round): %s", e.getMessage());
+        }
+    }
+
+    /**
+     * On every replica, each round: the fills queued or running here are renewed, so that a fill waiting in the queue
+     * or running for long is not taken as abandoned ({@link #ABANDONED}) and started again by another replica.
+     */
+    void renewFills() {
+        for (Long id : filling) {
+            try {
+                store.renewFill(id);
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "could not renew the fill of group version %d (renewed next round)", id);
+            }
         }
     }
 

@@ -35,6 +35,15 @@ public class StrategyStore {
     }
 
     /**
+     * Marks the group's fill as still alive (queued or running on this replica), so that no replica takes it as
+     * abandoned; a row whose fill is not RUNNING is left alone.
+     */
+    @Transactional
+    public void renewFill(long groupId) {
+        StrategyRow.update("updatedAt = ?1 where groupId = ?2 and fillState = ?3", now(), groupId, HybridSelector.RUNNING);
+    }
+
+    /**
      * Changes a group's row under a row lock (created VIRTUALIZED when missing), and records the events the change
      * adds, in one transaction.
      *

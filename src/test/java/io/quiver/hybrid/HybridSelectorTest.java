@@ -405,6 +405,20 @@ class HybridSelectorTest {
     io.quiver.registry.RegistryCatalog catalog;
 
     @Test
+    void aFillStillQueuedOrRunningIsRenewedAndOtherRowsAreLeftAlone() throws Exception {
+        String g = hybridGroup(List.of());
+        long id = catalog.group(g, 0).group().id();
+        Instant running = store.update(id, c -> c.row.fillState = "RUNNING").updatedAt;
+        Thread.sleep(20);
+        store.renewFill(id);
+        assertThat(store.find(id).orElseThrow().updatedAt).isAfter(running); // no replica takes it as abandoned
+        Instant failed = store.update(id, c -> c.row.fillState = "FAILED").updatedAt;
+        Thread.sleep(20);
+        store.renewFill(id);
+        assertThat(store.find(id).orElseThrow().updatedAt).isEqualTo(failed); // a failed fill's back-off is not extended
+    }
+
+    @Test
     void theHistoryKeepsTheNewestEventsOnly() {
         String g = hybridGroup(List.of());
         long id = catalog.group(g, 0).group().id();

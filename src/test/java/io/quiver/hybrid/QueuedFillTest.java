@@ -19,7 +19,7 @@ import io.quiver.error.QuiverException;
 class QueuedFillTest {
 
     @Test
-    void switchesGoBeforeRefreshesAndShorterFillsFirst() throws Exception {
+    void switchesGoBeforeRefreshesShorterFirstAndRefreshesInArrivalOrder() throws Exception {
         BoundedExecutor fills = BoundedExecutor.ordered("test-fill", 1, 100, QueuedFill.ORDER);
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch started = new CountDownLatch(1);
@@ -35,11 +35,14 @@ class QueuedFillTest {
             fills.execute(fill(ran, "switch, 100 ms", false, 100, 3));
             fills.execute(fill(ran, "switch, unknown", false, Double.MAX_VALUE, 4));
             fills.execute(fill(ran, "switch, 100 ms, later", false, 100, 5));
+            fills.execute(fill(ran, "refresh, 1 ms, later", true, 1, 6));
             CountDownLatch done = new CountDownLatch(1);
-            fills.execute(new QueuedFill(done::countDown, true, Double.MAX_VALUE, 6));
+            fills.execute(new QueuedFill(done::countDown, true, 0, 7));
             release.countDown();
             assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(ran).containsExactly("switch, 100 ms", "switch, 100 ms, later", "switch, 5 s", "switch, unknown", "refresh, 10 ms");
+            // switches shortest first; refreshes in arrival order, whatever they are expected to take
+            assertThat(ran).containsExactly("switch, 100 ms", "switch, 100 ms, later", "switch, 5 s", "switch, unknown", "refresh, 10 ms",
+                    "refresh, 1 ms, later");
         } finally {
             release.countDown();
             fills.close(Duration.ofSeconds(5));
