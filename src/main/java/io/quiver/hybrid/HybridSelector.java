@@ -168,7 +168,7 @@ public class HybridSelector implements ServingStrategy {
             c.row.reason = d.reason();
             c.row.inputsJson = io.quiver.json.Json.write(in.asMap());
             if (onDemand) { // asked for through the API (evaluateStrategy, applyRecommendation); the scheduled round is the system's
-                audit.changed("EVALUATE_STRATEGY", g.name() + "@" + g.version(), "decided " + d.strategy() + ": " + d.reason());
+                audit.changed("EVALUATE_STRATEGY", g.name() + "@" + g.version(), "decided " + d.reason());
             }
         });
         return apply(g, row, onDemand);

@@ -49,13 +49,22 @@ class BatchLoadingTest {
     @Inject
     SessionFactory sessionFactory;
 
+    /**
+     * Statements one listing prepares: the fewest of three runs, since the statistics are the whole service's and
+     * its scheduled work (leases, renewals, job ticks) may prepare a few of its own during any one of them.
+     */
     private long statementsFor(String tag, int groups) {
         Statistics stats = sessionFactory.getStatistics();
-        stats.clear();
-        JsonPath json = ok(LISTING, Map.of("tag", tag, "first", groups));
-        assertThat(json.getList("data.featureGroups.nodes")).hasSize(groups);
-        assertThat(json.getList("data.featureGroups.nodes[0].features")).hasSize(3);
-        return stats.getPrepareStatementCount();
+        long fewest = Long.MAX_VALUE;
+        for (int run = 0; run < 3; run++) {
+            stats.clear();
+            JsonPath json = ok(LISTING, Map.of("tag", tag, "first", groups));
+            long prepared = stats.getPrepareStatementCount();
+            assertThat(json.getList("data.featureGroups.nodes")).hasSize(groups);
+            assertThat(json.getList("data.featureGroups.nodes[0].features")).hasSize(3);
+            fewest = Math.min(fewest, prepared);
+        }
+        return fewest;
     }
 
     @Test

@@ -206,17 +206,21 @@ class HybridSelectorTest {
         ConcurrentLinkedQueue<Throwable> wrong = new ConcurrentLinkedQueue<>();
         AtomicInteger reads = new AtomicInteger();
         List<String> sources = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread reader = new Thread(() -> {
-            while (!stop.get()) {
-                try {
-                    sources.add(readAll(g));
-                    reads.incrementAndGet();
-                } catch (Throwable e) {
-                    wrong.add(e);
+        // three readers at once, each checking every value of every answer
+        List<Thread> readers = new ArrayList<>();
+        for (int t = 0; t < 3; t++) {
+            readers.add(new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        sources.add(readAll(g));
+                        reads.incrementAndGet();
+                    } catch (Throwable e) {
+                        wrong.add(e);
+                    }
                 }
-            }
-        });
-        reader.start();
+            }));
+        }
+        readers.forEach(Thread::start);
         try {
             while (reads.get() < 6) {
                 Thread.sleep(20);
@@ -247,11 +251,13 @@ class HybridSelectorTest {
             }
         } finally {
             stop.set(true);
-            reader.join();
+            for (Thread reader : readers) {
+                reader.join();
+            }
         }
         assertThat(wrong).isEmpty();
         assertThat(sources).contains("VIRTUAL", "ONLINE");
-        assertThat(sources.get(sources.size() - 1)).isEqualTo("ONLINE");
+        assertThat(readAll(g)).isEqualTo("ONLINE"); // (a reader's last answer may have begun before the switch)
 
         List<String> kinds = ok(HISTORY, Map.of("g", g)).getList("data.strategyHistory.kind");
         assertThat(kinds).containsSubsequence("SWITCHED", "FORCE_CLEARED", "SWITCHED", "FORCED", "SWITCHED", "FILL_STARTED", "DECIDED");
@@ -315,6 +321,8 @@ class HybridSelectorTest {
         assertThat(forced.getString("data.forceStrategy.forced")).isEqualTo("MATERIALIZED");
         JsonPath s = waitForServedAs(g, "MATERIALIZED");
         assertThat(s.getString("data.featureGroup.strategy.forcedReason")).isEqualTo("launch day");
+        assertThat(ok("query($t: String!) { auditLog(filter: {target: $t}, first: 20) { action detail } }", Map.of("t", g + "@1"))
+                .getString("data.auditLog.find { it.action == 'FORCE_STRATEGY' }.detail")).contains("MATERIALIZED", "launch day");
         assertThat(readAll(g)).isEqualTo("ONLINE");
         Thread.sleep(Math.max(0, Duration.between(Instant.now(), until).toMillis() + 100));
         selector.round();
@@ -345,6 +353,44 @@ class HybridSelectorTest {
         // the effective configuration shows where the objective came from
         assertThat(ok("query($g: String!) { featureGroup(name: $g) { effectiveConfig { key value source } } }", Map.of("g", g))
                 .getString("data.featureGroup.effectiveConfig.find { it.key == 'hybrid_online_p99_ms' }.source")).isEqualTo("GROUP");
+    }
+
+    static final String RECOMMENDATION = """
+            query($g: String!) { recommendation(group: $g) { current recommended change reason howToApply readMsNow readMsAfter
+              bytesStoredNow bytesStoredAfter computeMsPerDayNow computeMsPerDayAfter inputs { name value } } }""";
+
+    @Test
+    void aRecommendationSaysWhyAndWhatItChangesAndIsAppliedOnRequest() throws Exception {
+        String g = hybridGroup(List.of(Map.of("key", "hybrid_hot_reads_per_hour", "value", "5")));
+        for (int i = 0; i < 6; i++) {
+            readAll(g);
+        }
+        JsonPath rec = ok(RECOMMENDATION, Map.of("g", g));
+        assertThat(rec.getString("data.recommendation.current")).isEqualTo("VIRTUALIZED");
+        assertThat(rec.getString("data.recommendation.recommended")).isEqualTo("MATERIALIZED");
+        assertThat(rec.getBoolean("data.recommendation.change")).isTrue();
+        assertThat(rec.getString("data.recommendation.reason")).startsWith("MATERIALIZED: hot, 6 reads/h");
+        assertThat(rec.getString("data.recommendation.howToApply")).isEqualTo("applyRecommendation(group: \"" + g + "\")");
+        // the expected effect in numbers: faster reads, bytes stored where there were none
+        assertThat(rec.getDouble("data.recommendation.readMsAfter")).isLessThan(rec.getDouble("data.recommendation.readMsNow"));
+        assertThat(rec.getLong("data.recommendation.bytesStoredNow")).isZero();
+        assertThat(rec.getLong("data.recommendation.bytesStoredAfter")).isPositive();
+        assertThat(rec.getDouble("data.recommendation.computeMsPerDayNow")).isPositive();
+        // the metrics behind it
+        assertThat(rec.getString("data.recommendation.inputs.find { it.name == 'readsPerHour' }.value")).isEqualTo("6.0");
+        assertThat(rec.getString("data.recommendation.inputs.find { it.name == 'virtualReadMeasured' }.value")).isEqualTo("true");
+
+        JsonPath applied = ok("mutation($g: String!) { applyRecommendation(group: $g) { decided reason } }", Map.of("g", g));
+        assertThat(applied.getString("data.applyRecommendation.decided")).isEqualTo("MATERIALIZED");
+        waitForServedAs(g, "MATERIALIZED");
+        assertThat(readAll(g)).isEqualTo("ONLINE");
+        JsonPath after = ok(RECOMMENDATION, Map.of("g", g));
+        assertThat(after.getString("data.recommendation.current")).isEqualTo("MATERIALIZED");
+        assertThat(after.getBoolean("data.recommendation.change")).isFalse();
+        assertThat(after.getString("data.recommendation.howToApply")).isEqualTo("nothing to do");
+        // asked through the API: in the audit trail with the decision
+        assertThat(ok("query($t: String!) { auditLog(filter: {target: $t}, first: 20) { action detail } }", Map.of("t", g + "@1"))
+                .getString("data.auditLog.find { it.action == 'EVALUATE_STRATEGY' }.detail")).startsWith("decided MATERIALIZED: hot");
     }
 
     @Test
@@ -443,6 +489,8 @@ class HybridSelectorTest {
         String onlineReads = "quiver_store_seconds_count{operation=\"read\",outcome=\"success\",store=\"online\"}";
         String slices = "quiver_executor_seconds_count{executor=\"duckdb\",operation=\"slice\",outcome=\"success\"}";
         String puts = "quiver_store_seconds_count{operation=\"put\",outcome=\"success\",store=\"object\"}";
+        String jobs = "quiver_materialization_jobs_total{status=\"SUCCEEDED\"}";
+        String entities = "quiver_materialization_entities_total";
         String before = given().get("/q/metrics").then().statusCode(200).extract().asString();
         readAll(g);
         readAll(g);
@@ -457,6 +505,11 @@ class HybridSelectorTest {
         assertThat(sample(after, onlineReads) - sample(before, onlineReads)).isGreaterThanOrEqualTo(1);
         assertThat(after).contains("quiver_store_seconds_bucket{operation=\"read\",outcome=\"success\",store=\"online\",le=");
         assertThat(after).contains("agroal_acquire_count_total{datasource=\"default\"}");
+        // the fill ran as a materialization job: counted with the entities it loaded
+        long filled = ok(JOBS, Map.of("g", g)).getLong("data.materializationJobs[0].entities");
+        assertThat(filled).isPositive();
+        assertThat(sample(after, jobs) - sample(before, jobs)).isGreaterThanOrEqualTo(1);
+        assertThat(sample(after, entities) - sample(before, entities)).isGreaterThanOrEqualTo(filled);
         double errorsBefore = sample(given().get("/q/metrics").then().statusCode(200).extract().asString(),
                 "quiver_errors_total{api=\"graphql\",code=\"INVALID_ARGUMENT\"}");
         failing(FORCE, Map.of("g", g, "s", "MATERIALIZED")); // no reason
@@ -469,6 +522,10 @@ class HybridSelectorTest {
         assertThat(scrape).contains("quiver_online_fallbacks_total");
         assertThat(scrape).contains("quiver_hybrid_switches_total{group=\"" + g + "\",to=\"MATERIALIZED\"} 1.0");
         assertThat(scrape).contains("quiver_virtual_cache_total{group=\"" + g + "\",result=\"hit\"} 1.0");
+        assertThat(sample(scrape, "quiver_virtual_cache_total{group=\"" + g + "\",result=\"miss\"}")).isGreaterThanOrEqualTo(1);
+        assertThat(scrape).contains("quiver_api_seconds_bucket{api=\"graphql\",operation=\"onlineFeatures\",le=");
+        // tags are bounded: groups yes, entities never (the reads asked for customers 1 to 20)
+        assertThat(scrape.lines().filter(l -> !l.startsWith("#"))).noneMatch(l -> l.contains("customer_id") || l.contains("entity="));
         assertThat(scrape).containsPattern("quiver_hybrid_fills_seconds_count\\{result=\"succeeded\"} [1-9]");
         assertThat(scrape).contains("quiver_access_dropped_total");
     }
