@@ -2,13 +2,10 @@ package io.quiver.hybrid;
 
 import java.util.Map;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-
 import io.quiver.access.AccessPath;
 import io.quiver.access.AccessSummary;
 import io.quiver.config.Mode;
 import io.quiver.config.QuiverConfig;
-import io.quiver.json.Json;
 import io.quiver.offline.Snapshot;
 import io.quiver.offline.SnapshotLog;
 import io.quiver.registry.EffectiveConfigResolver;
@@ -58,9 +55,8 @@ public class CostInputs {
         double gib = (bytesMeasured ? snapshot.bytes() + bytesOnline(g) : lakeBytes(g)) / GIB;
         Mode current = row == null ? null : StrategyStore.mode(row.decided != null ? row.decided : row.serving);
         CostModel.Objective objective = objective(Double.parseDouble(settings.value(g, ConfigKey.HYBRID_ONLINE_P99_MS)), day,
-                row == null || row.inputsJson == null ? Map.of() : Json.read(row.inputsJson, new TypeReference<Map<String, Object>>() {
-                }), row != null && Mode.MATERIALIZED.name().equals(row.serving), config.minSamples(),
-                config.materializedReadEstimate().toNanos() / 1e6);
+                StrategyStore.recorded(row == null ? null : row.inputsJson), row != null && Mode.MATERIALIZED.name().equals(row.serving),
+                config.minSamples(), config.materializedReadEstimate().toNanos() / 1e6);
         return new CostModel.Inputs(current, hour.servedReads(), lv, virtualMeasured, lm, storedMeasured, tr, refreshMeasured, refreshesPerHour,
                 gib, bytesMeasured, rows, Double.parseDouble(settings.value(g, ConfigKey.HYBRID_HOT_READS_PER_HOUR)),
                 Double.parseDouble(settings.value(g, ConfigKey.HYBRID_COLD_READS_PER_HOUR)), config.storageMsPerGibHour(), config.hysteresis(),

@@ -284,8 +284,7 @@ public class HybridSelector implements ServingStrategy {
         if (r.fillMillis != null) {
             return r.fillMillis;
         }
-        if (r.inputsJson != null && io.quiver.json.Json.read(r.inputsJson, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
-        }).get("refreshMs") instanceof Number estimate) {
+        if (StrategyStore.recorded(r.inputsJson).get("refreshMs") instanceof Number estimate) {
             return estimate.doubleValue();
         }
         return Double.MAX_VALUE;

@@ -111,12 +111,13 @@ public class StrategyStore {
     }
 
     static List<StrategyInput> inputs(String json) {
-        if (json == null) {
-            return List.of();
-        }
-        Map<String, Object> m = Json.read(json, new TypeReference<LinkedHashMap<String, Object>>() {
+        return recorded(json).entrySet().stream().map(e -> new StrategyInput(e.getKey(), String.valueOf(e.getValue()))).toList();
+    }
+
+    /** A decision's inputs as recorded with it, by name in their order (empty when none was recorded). */
+    static Map<String, Object> recorded(String json) {
+        return json == null ? Map.of() : Json.read(json, new TypeReference<LinkedHashMap<String, Object>>() {
         });
-        return m.entrySet().stream().map(e -> new StrategyInput(e.getKey(), String.valueOf(e.getValue()))).toList();
     }
 
     /** Takes or renews the named lease for this holder unless another holds a live one. */
