@@ -22,7 +22,7 @@ public record GroupStrategy(
         @Description("The strategy an operator forced; null when none") Mode forced,
         @Description("When the override ends by itself; null: until cleared") Instant forcedUntil,
         @Description("The operator's reason") String forcedReason,
-        @Description("RUNNING, SUCCEEDED or FAILED: the latest fill of stored data from the query; null when never filled") String fillState,
+        @Description("RUNNING, SUCCEEDED, FAILED or CANCELLED: the latest fill of stored data from the query; null when never filled") String fillState,
         @Description("How long the latest successful fill took, ms (the measured refresh cost)") Long fillMillis,
         @Description("When stored data was last filled") Instant filledAt,
         @Description("When the stored data of a group served VIRTUALIZED is expired; null when none is waiting") Instant storedUntil) {

@@ -222,6 +222,7 @@ public class HybridSelector implements ServingStrategy {
     static final String RUNNING = "RUNNING";
     static final String FAILED = "FAILED";
     static final String CLEARING = "CLEARING";
+    static final String CANCELLED = "CANCELLED";
     /** A fill or clear not renewed for this long is taken as abandoned (its replica stopped). */
     private static final Duration ABANDONED = Duration.ofMinutes(30);
 
@@ -290,9 +291,34 @@ public class HybridSelector implements ServingStrategy {
         return Double.MAX_VALUE;
     }
 
+    /** The queue fills wait in for a fill thread (tests hold its threads). */
+    BoundedExecutor fillQueue() {
+        return fills;
+    }
+
+    /**
+     * Whether a fill taken from the queue is still wanted: not when, while it waited, its group turned VIRTUALIZED
+     * (target and reads) by a decision or an override. It is then cancelled before it computes or stores anything.
+     */
+    private boolean stillWanted(FeatureGroup g) {
+        boolean[] wanted = {true};
+        store.update(g.id(), c -> {
+            if (RUNNING.equals(c.row.fillState) && target(g, c.row) == Mode.VIRTUALIZED && Mode.valueOf(c.row.serving) == Mode.VIRTUALIZED) {
+                c.row.fillState = CANCELLED;
+                c.event(StrategyEvent.Kind.FILL_CANCELLED, null, null, "the fill was cancelled before it ran: the group turned VIRTUALIZED ("
+                        + (c.row.forced != null ? "forced: " + c.row.forcedReason : c.row.reason) + ") while it waited for a fill thread", null);
+                wanted[0] = false;
+            }
+        });
+        return wanted[0];
+    }
+
     private void runFill(FeatureGroup g) {
         long t0 = System.nanoTime();
         try {
+            if (!stillWanted(g)) {
+                return;
+            }
             GroupSchema schema = catalog.group(g.name(), g.version());
             StrategyFill.Filled[] filled = {null};
             // a materialization job of its own (listed with the group's jobs), under the group's lease

@@ -31,6 +31,8 @@ public record StrategyEvent(
         FILL_STARTED,
         @Description("A fill failed; reads stay as they were")
         FILL_FAILED,
+        @Description("A fill waiting for a fill thread was cancelled: its group turned VIRTUALIZED meanwhile")
+        FILL_CANCELLED,
         @Description("Reads switched to the other strategy")
         SWITCHED,
         @Description("The stored data of a group served VIRTUALIZED was expired after the grace period")

@@ -72,6 +72,9 @@ class HybridSelectorTest {
     @Inject
     io.quiver.online.OnlineStore onlineStore;
 
+    @Inject
+    io.quiver.config.QuiverConfig config;
+
     private String source;
     private String entity;
     private String lake;
@@ -462,6 +465,43 @@ class HybridSelectorTest {
         Thread.sleep(20);
         store.renewFill(id);
         assertThat(store.find(id).orElseThrow().updatedAt).isEqualTo(failed); // a failed fill's back-off is not extended
+    }
+
+    @Test
+    void aFillStillQueuedWhenItsGroupTurnsVirtualIsCancelledAndStoresNothing() throws Exception {
+        String g = hybridGroup(List.of());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(config.hybrid().fillThreads());
+        for (int t = 0; t < config.hybrid().fillThreads(); t++) { // every fill thread busy: the group's fill waits in the queue
+            selector.fillQueue().execute(new QueuedFill(() -> {
+                held.countDown();
+                try {
+                    release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, false, 0, -1 - t));
+        }
+        try {
+            assertThat(held.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(ok(FORCE, Map.of("g", g, "s", "MATERIALIZED", "r", "queued")).getString("data.forceStrategy.fillState"))
+                    .isEqualTo("RUNNING");
+            ok(FORCE, Map.of("g", g, "s", "VIRTUALIZED", "r", "changed my mind"));
+        } finally {
+            release.countDown();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!"CANCELLED".equals(ok(STRATEGY, Map.of("g", g)).getString("data.featureGroup.strategy.fillState"))) {
+            assertThat(System.nanoTime()).as("the queued fill of %s was cancelled within 60 s", g).isLessThan(deadline);
+            Thread.sleep(100);
+        }
+        JsonPath s = ok(STRATEGY, Map.of("g", g));
+        assertThat(s.getString("data.featureGroup.servedAs")).isEqualTo("VIRTUALIZED");
+        assertThat(s.getString("data.featureGroup.strategy.storedUntil")).isNull(); // nothing stored, nothing to expire
+        assertThat(ok(JOBS, Map.of("g", g)).<String>getList("data.materializationJobs")).isEmpty();
+        assertThat(ok(HISTORY, Map.of("g", g)).getString("data.strategyHistory.find { it.kind == 'FILL_CANCELLED' }.reason"))
+                .contains("turned VIRTUALIZED");
+        assertThat(readAll(g)).isEqualTo("VIRTUAL");
     }
 
     @Test
