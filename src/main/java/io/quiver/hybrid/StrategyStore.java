@@ -40,7 +40,7 @@ public class StrategyStore {
      */
     @Transactional
     public void renewFill(long groupId) {
-        StrategyRow.update("updatedAt = ?1 where groupId = ?2 and fillState = ?3", now(), groupId, HybridSelector.RUNNING);
+        StrategyRow.update("updatedAt = ?1 where groupId = ?2 and fillState = ?3", now(), groupId, GroupFills.RUNNING);
     }
 
     /**

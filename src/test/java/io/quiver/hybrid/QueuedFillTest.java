@@ -69,11 +69,11 @@ class QueuedFillTest {
     @Test
     void aFillIsExpectedToTakeWhatTheLastOneTookElseTheDecisionsEstimate() {
         StrategyRow row = new StrategyRow();
-        assertThat(HybridSelector.expectedFillMs(row)).isEqualTo(Double.MAX_VALUE);
+        assertThat(GroupFills.expectedFillMs(row)).isEqualTo(Double.MAX_VALUE);
         row.inputsJson = "{\"readsPerHour\": 12.0, \"refreshMs\": 250.5}";
-        assertThat(HybridSelector.expectedFillMs(row)).isEqualTo(250.5);
+        assertThat(GroupFills.expectedFillMs(row)).isEqualTo(250.5);
         row.fillMillis = 80L;
-        assertThat(HybridSelector.expectedFillMs(row)).isEqualTo(80);
+        assertThat(GroupFills.expectedFillMs(row)).isEqualTo(80);
     }
 
     private static QueuedFill fill(List<String> ran, String name, boolean refresh, double expectedMs, long seq) {
