@@ -35,6 +35,18 @@ final class GroupFills {
 
     private static final Logger LOG = Logger.getLogger(GroupFills.class);
 
+    /** {@code fill_state} values besides SUCCEEDED: a fill queued or running, failed, the stored data being cleared, a queued fill cancelled. */
+    static final String RUNNING = "RUNNING";
+    static final String FAILED = "FAILED";
+    static final String CLEARING = "CLEARING";
+    static final String CANCELLED = "CANCELLED";
+
+    /** A fill or clear not renewed for this long is taken as abandoned (its replica stopped). */
+    private static final Duration ABANDONED = Duration.ofMinutes(30);
+
+    /** How long the scheduled round waits before it tries a failed fill again. */
+    static final Duration FAILED_BACKOFF = Duration.ofMinutes(10);
+
     private final RegistryCatalog catalog;
     private final StrategyStore store;
     private final StrategyFill fill;
@@ -65,16 +77,6 @@ final class GroupFills {
         this.filledListener = filledListener;
         this.fills = BoundedExecutor.ordered("quiver-hybrid-fill", Math.max(1, config.fillThreads()), 1_000, QueuedFill.ORDER);
     }
-
-    static final String RUNNING = "RUNNING";
-    static final String FAILED = "FAILED";
-    static final String CLEARING = "CLEARING";
-    static final String CANCELLED = "CANCELLED";
-    /** A fill or clear not renewed for this long is taken as abandoned (its replica stopped). */
-    private static final Duration ABANDONED = Duration.ofMinutes(30);
-
-    /** How long the scheduled round waits before it tries a failed fill again. */
-    static final Duration FAILED_BACKOFF = Duration.ofMinutes(10);
 
     /** Whether the group's latest fill failed less than {@link #FAILED_BACKOFF} ago. */
     static boolean backingOff(StrategyRow r) {

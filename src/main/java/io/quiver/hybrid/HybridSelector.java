@@ -43,7 +43,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class HybridSelector implements ServingStrategy {
 
     private static final Logger LOG = Logger.getLogger(HybridSelector.class);
-    private static final String EVALUATOR = "evaluator";
+    /** The lease of the one replica that runs rounds. */
+    static final String EVALUATOR = "evaluator";
     /** Strategy events kept per group version (the newest); older ones are deleted by the round. */
     static final int EVENTS_KEPT = 1_000;
 

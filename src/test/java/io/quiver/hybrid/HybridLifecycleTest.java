@@ -128,6 +128,51 @@ class HybridLifecycleTest {
         assertThat(ok(READ, vars).<Object>getList("data.onlineFeatures.columns[1].values")).containsExactly(2.0f);
     }
 
+    /** Sets the evaluator lease as another replica would hold it. */
+    private static void evaluatorLease(String holder, java.time.Instant until) {
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            HybridLeaseRow lease = HybridLeaseRow.findById(HybridSelector.EVALUATOR);
+            if (lease == null) {
+                lease = new HybridLeaseRow();
+                lease.name = HybridSelector.EVALUATOR;
+                lease.persist();
+            }
+            lease.holder = holder;
+            lease.expiresAt = until;
+        });
+    }
+
+    private static String evaluatorHolder() {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                .call(() -> HybridLeaseRow.<HybridLeaseRow>findById(HybridSelector.EVALUATOR).holder);
+    }
+
+    @Test
+    void whileAnotherReplicaHoldsTheEvaluatorLeaseTheScheduledRoundDecidesNothingAndTakesOverOnceItLapses() throws Exception {
+        String lake = "lake/" + unique("lease") + "/";
+        String source = unique("lease");
+        String entity = unique("cust");
+        objects.put(lake + "a.parquet", Columnar.parquet(parquet(1.0)));
+        ok("mutation($s: DataSourceInput!) { registerDataSource(dataSource: $s) { name } }", Map.of("s", Map.of("name", source,
+                "layer", "GOLD", "location", lake, "format", "PARQUET")));
+        String g = unique("lease");
+        register(List.of(entity(entity, "customer_id", "BIGINT")), List.of(with(group(g, entity, List.of(feature("amount", "DOUBLE"))),
+                "mode", "HYBRID", "eventTimestampColumn", "ts", "queryTemplate", "SELECT customer_id, ts, amount FROM {{gold." + source + "}}")));
+        String decided = "query($g: String!) { featureGroup(name: $g) { strategy { decided } } }";
+
+        evaluatorLease("replica-elsewhere", java.time.Instant.now().plusSeconds(600));
+        selector.scheduled();
+        assertThat(ok(decided, Map.of("g", g)).getString("data.featureGroup.strategy.decided")).as("decided by a replica without the lease")
+                .isNull();
+        assertThat(evaluatorHolder()).isEqualTo("replica-elsewhere");
+
+        // the other replica stopped: its lease lapses and this replica's next round takes over and evaluates
+        evaluatorLease("replica-elsewhere", java.time.Instant.now().minusSeconds(1));
+        selector.scheduled();
+        assertThat(ok(decided, Map.of("g", g)).getString("data.featureGroup.strategy.decided")).isEqualTo("VIRTUALIZED");
+        assertThat(evaluatorHolder()).startsWith("replica-").isNotEqualTo("replica-elsewhere");
+    }
+
     /**
      * A refresh replaces what reads see as a whole: an entity that left the query's result reads as missing (as it
      * does virtually), and one whose latest row became older reads the older row, not the value it had before.
