@@ -166,6 +166,7 @@ final class GroupFills {
         long t0 = System.nanoTime();
         try {
             if (!stillWanted(g)) {
+                fillTimer("cancelled").record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
                 return;
             }
             GroupSchema schema = catalog.group(g.name(), g.version());
@@ -267,7 +268,7 @@ final class GroupFills {
 
     private io.micrometer.core.instrument.Timer fillTimer(String result) {
         return io.micrometer.core.instrument.Timer.builder("quiver.hybrid.fills")
-                .description("Fills of hybrid groups' stored data from their queries (switches and refreshes), by result")
+                .description("Fills of hybrid groups' stored data from their queries (switches and refreshes), by result (succeeded, failed, cancelled)")
                 .tag("result", result).register(meters);
     }
 

@@ -510,6 +510,8 @@ class HybridSelectorTest {
         assertThat(ok(HISTORY, Map.of("g", g)).getString("data.strategyHistory.find { it.kind == 'FILL_CANCELLED' }.reason"))
                 .contains("turned VIRTUALIZED");
         assertThat(readAll(g)).isEqualTo("VIRTUAL");
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("quiver_hybrid_fills_seconds_count\\{result=\"cancelled\"} [1-9]");
     }
 
     @Test
