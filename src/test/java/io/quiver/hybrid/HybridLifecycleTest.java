@@ -83,17 +83,23 @@ class HybridLifecycleTest {
         }
     }
 
-    @Test
-    void storedDataIsRefreshedWhileMaterializedAndExpiredAfterTheGracePeriod() throws Exception {
-        String lake = "lake/" + unique("life") + "/";
-        String source = unique("life");
+    /** Puts one row (customer 1, amount 1.0) under {@code lake}, registers it as a source and a HYBRID group reading it. */
+    private String hybridGroupOver(String lake, String prefix) {
+        String source = unique(prefix);
         String entity = unique("cust");
         objects.put(lake + "a.parquet", Columnar.parquet(parquet(1.0)));
         ok("mutation($s: DataSourceInput!) { registerDataSource(dataSource: $s) { name } }", Map.of("s", Map.of("name", source,
                 "layer", "GOLD", "location", lake, "format", "PARQUET")));
-        String g = unique("life");
+        String g = unique(prefix);
         register(List.of(entity(entity, "customer_id", "BIGINT")), List.of(with(group(g, entity, List.of(feature("amount", "DOUBLE"))),
                 "mode", "HYBRID", "eventTimestampColumn", "ts", "queryTemplate", "SELECT customer_id, ts, amount FROM {{gold." + source + "}}")));
+        return g;
+    }
+
+    @Test
+    void storedDataIsRefreshedWhileMaterializedAndExpiredAfterTheGracePeriod() throws Exception {
+        String lake = "lake/" + unique("life") + "/";
+        String g = hybridGroupOver(lake, "life");
         Map<String, Object> vars = Map.of("f", List.of(g + ".amount"), "e", List.of(Map.of("customer_id", 1)));
 
         ok("mutation($g: String!) { forceStrategy(group: $g, strategy: MATERIALIZED, reason: \"test\") { forced } }", Map.of("g", g));
@@ -149,15 +155,7 @@ class HybridLifecycleTest {
 
     @Test
     void whileAnotherReplicaHoldsTheEvaluatorLeaseTheScheduledRoundDecidesNothingAndTakesOverOnceItLapses() throws Exception {
-        String lake = "lake/" + unique("lease") + "/";
-        String source = unique("lease");
-        String entity = unique("cust");
-        objects.put(lake + "a.parquet", Columnar.parquet(parquet(1.0)));
-        ok("mutation($s: DataSourceInput!) { registerDataSource(dataSource: $s) { name } }", Map.of("s", Map.of("name", source,
-                "layer", "GOLD", "location", lake, "format", "PARQUET")));
-        String g = unique("lease");
-        register(List.of(entity(entity, "customer_id", "BIGINT")), List.of(with(group(g, entity, List.of(feature("amount", "DOUBLE"))),
-                "mode", "HYBRID", "eventTimestampColumn", "ts", "queryTemplate", "SELECT customer_id, ts, amount FROM {{gold." + source + "}}")));
+        String g = hybridGroupOver("lake/" + unique("lease") + "/", "lease");
         String decided = "query($g: String!) { featureGroup(name: $g) { strategy { decided } } }";
 
         evaluatorLease("replica-elsewhere", java.time.Instant.now().plusSeconds(600));
